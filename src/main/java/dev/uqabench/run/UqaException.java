@@ -1,0 +1,7 @@
+package dev.uqabench.run;
+
+/** An error the user can fix (bad file, option, key); the CLI prints its message and exits non-zero. */
+public class UqaException extends RuntimeException {
+    public UqaException(String message) { super(message); }
+    public UqaException(String message, Throwable cause) { super(message, cause); }
+}
