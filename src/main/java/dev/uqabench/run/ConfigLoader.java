@@ -33,7 +33,7 @@ public final class ConfigLoader {
                 ObjectMapper reader = name.endsWith(".json") ? json : Json.yaml();
                 override = reader.readTree(file.toFile());
             } catch (IOException e) {
-                throw new UqaException("config file " + file + " is not valid YAML/JSON: " + e.getOriginalMessage(e));
+                throw new UqaException("config file " + file + " is not valid YAML/JSON: " + e.getMessage());
             }
             if (override != null && !override.isMissingNode() && !override.isNull()) {
                 if (!override.isObject()) {
