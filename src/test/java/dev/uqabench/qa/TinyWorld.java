@@ -13,15 +13,15 @@ import java.util.Random;
  * tokenizer is involved. Users click mostly within a few favourite categories, which makes
  * "most clicked" questions often (not always) unambiguous.
  */
-final class TinyWorld {
+public final class TinyWorld {
 
-    static final String[] CATEGORIES = {"女装", "男鞋", "零食", "手机", "美妆", "家电", "图书", "玩具", "运动", "厨具",
+    public static final String[] CATEGORIES = {"女装", "男鞋", "零食", "手机", "美妆", "家电", "图书", "玩具", "运动", "厨具",
         "宠物", "母婴"};
-    static final String[] BRANDS = {"品牌甲", "品牌乙", "品牌丙", "品牌丁", "品牌戊", "品牌己", "品牌庚", "品牌辛"};
-    static final String[] SHOPS = {"旗舰店一", "旗舰店二", "专营店三", "专营店四", "小店五", "小店六"};
+    public static final String[] BRANDS = {"品牌甲", "品牌乙", "品牌丙", "品牌丁", "品牌戊", "品牌己", "品牌庚", "品牌辛"};
+    public static final String[] SHOPS = {"旗舰店一", "旗舰店二", "专营店三", "专营店四", "小店五", "小店六"};
 
     /** Names from ids: title tokens hold the item id, the others hold the attribute id. */
-    static final EventText TEXT = (event, feature) -> switch (feature) {
+    public static final EventText TEXT = (event, feature) -> switch (feature) {
         case TITLE_TOKENS -> "商品" + event.tokens()[0][0] + "号";
         case CATEGORY_TOKENS -> CATEGORIES[(int) event.tokens()[1][0]];
         case SHOP_TOKENS -> SHOPS[(int) event.tokens()[2][0]];
@@ -33,18 +33,18 @@ final class TinyWorld {
     private TinyWorld() {
     }
 
-    static Event event(int item, int category, int brand, int shop) {
+    public static Event event(int item, int category, int brand, int shop) {
         return new Event(item, category, brand, shop, 0,
                 new long[][] {{item}, {category}, {shop}, {brand}, {0}});
     }
 
     /** An item of a category; its brand and shop follow from the item id. */
-    static Event item(int category, int variant) {
+    public static Event item(int category, int variant) {
         int item = category * 100 + variant;
         return event(item, category, item % BRANDS.length, (item / 3) % SHOPS.length);
     }
 
-    static UserSequence user(String name, Random rng) {
+    public static UserSequence user(String name, Random rng) {
         int length = 35 + rng.nextInt(60);
         int[] favourites = {rng.nextInt(CATEGORIES.length), rng.nextInt(CATEGORIES.length), rng.nextInt(CATEGORIES.length)};
         List<Event> events = new ArrayList<>();
@@ -59,7 +59,7 @@ final class TinyWorld {
         return new UserSequence(name, events);
     }
 
-    static List<UserSequence> users(int count, long seed) {
+    public static List<UserSequence> users(int count, long seed) {
         Random rng = new Random(seed);
         List<UserSequence> users = new ArrayList<>();
         for (int u = 0; u < count; u++) {
@@ -68,7 +68,7 @@ final class TinyWorld {
         return users;
     }
 
-    static AttributePool pool(List<UserSequence> users) {
+    public static AttributePool pool(List<UserSequence> users) {
         return AttributePool.of(users, TEXT, 200);
     }
 }
