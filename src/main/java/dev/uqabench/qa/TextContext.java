@@ -19,14 +19,19 @@ public final class TextContext {
         if (n <= 0) {
             return question;
         }
-        return render(sequence.last(n), text, lang) + question;
+        List<Event> events = sequence.last(n);
+        return render(events, sequence.length() - events.size() + 1, text, lang) + question;
     }
 
-    /** One line per event: {@code title|category|brand|shop}. */
-    public static String render(List<Event> events, EventText text, String lang) {
+    /**
+     * One line per event: {@code position. title|category|brand|shop}, positions counted from 1 at
+     * the user's first click (as the df questions count them).
+     */
+    public static String render(List<Event> events, int firstPosition, EventText text, String lang) {
         StringBuilder sb = new StringBuilder("zh".equals(lang) ? "用户最近点击的商品：\n" : "Recently clicked items:\n");
+        int position = firstPosition;
         for (Event e : events) {
-            sb.append(text.title(e)).append('|').append(text.category(e)).append('|')
+            sb.append(position++).append(". ").append(text.title(e)).append('|').append(text.category(e)).append('|')
                     .append(text.brand(e)).append('|').append(text.shop(e)).append('\n');
         }
         return sb.toString();
