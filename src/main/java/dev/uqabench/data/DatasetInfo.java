@@ -1,0 +1,208 @@
+package dev.uqabench.data;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import dev.uqabench.run.UqaException;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.EnumMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * {@code dataset.json}: what a release-layout folder holds and how it was made (provenance in the
+ * Tribuo sense). Unknown keys are an error naming the key.
+ *
+ * @param source     where the data came from: "synthetic", "uqabench-release", "recbole:DIR", "csv:FILE"
+ * @param tableSizes rows of each embedding table by {@link Table#key()}; every id is {@code < size}
+ * @param tokenizer  the tokenizer that made the {@code *_bpe_token_ids}
+ * @param counts     users, items, events
+ * @param split      how histories and futures were cut
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record DatasetInfo(
+        @JsonProperty(value = "source", required = true) String source,
+        @JsonProperty(value = "table_sizes", required = true) Map<String, Long> tableSizes,
+        @JsonProperty(value = "tokenizer", required = true) TokenizerInfo tokenizer,
+        @JsonProperty("counts") Counts counts,
+        @JsonProperty("split") Split split) {
+
+    public static final String FILE_NAME = "dataset.json";
+
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES);
+
+    /**
+     * The tokenizer of the token-id features.
+     *
+     * @param name   e.g. "word-level" or "Qwen2"
+     * @param path   where it was read from or written to (relative to the folder when beside the data)
+     * @param sha256 hash of the {@code tokenizer.json} bytes, so a mismatched tokenizer is detectable
+     */
+    public record TokenizerInfo(@JsonProperty(value = "name", required = true) String name,
+                                @JsonProperty("path") String path,
+                                @JsonProperty("sha256") String sha256) {
+        public TokenizerInfo {
+            require(name != null && !name.isBlank(), "tokenizer.name must be non-empty");
+        }
+
+        /** Describes {@code tokenizerJson}, hashing its bytes; {@code recordedPath} is what is written down. */
+        public static TokenizerInfo of(String name, Path tokenizerJson, String recordedPath) {
+            return new TokenizerInfo(name, recordedPath, DatasetInfo.sha256(tokenizerJson));
+        }
+    }
+
+    /** Sizes of the data; row counts of the files in the folder. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Counts(@JsonProperty(value = "users", required = true) long users,
+                         @JsonProperty(value = "items", required = true) long items,
+                         @JsonProperty(value = "events", required = true) long events,
+                         @JsonProperty("train_users") Long trainUsers,
+                         @JsonProperty("eval_users") Long evalUsers) {
+        public Counts {
+            require(users >= 0 && items >= 0 && events >= 0, "counts must be >= 0");
+            require(trainUsers == null || trainUsers >= 0, "counts.train_users must be >= 0");
+            require(evalUsers == null || evalUsers >= 0, "counts.eval_users must be >= 0");
+        }
+    }
+
+    /**
+     * The time split of each user's sequence into history and future, and of users into train and held-out.
+     *
+     * @param futureFraction       share of each sequence's last events held out as its future (at least one)
+     * @param heldOutUserFraction  share of users whose histories form {@code pretrain_data_eval}
+     * @param minEvents            users with fewer events were dropped
+     * @param seed                 seed of the user split
+     */
+    public record Split(@JsonProperty(value = "future_fraction", required = true) double futureFraction,
+                        @JsonProperty(value = "held_out_user_fraction", required = true) double heldOutUserFraction,
+                        @JsonProperty(value = "min_events", required = true) int minEvents,
+                        @JsonProperty(value = "seed", required = true) long seed) {
+        public Split {
+            require(futureFraction > 0 && futureFraction < 1, "split.future_fraction must be in (0, 1), got " + futureFraction);
+            require(heldOutUserFraction >= 0 && heldOutUserFraction < 1,
+                    "split.held_out_user_fraction must be in [0, 1), got " + heldOutUserFraction);
+            require(minEvents >= 2, "split.min_events must be >= 2 (one history and one future event), got " + minEvents);
+        }
+    }
+
+    public DatasetInfo {
+        require(source != null && !source.isBlank(), "source must be non-empty");
+        Objects.requireNonNull(tableSizes, "table_sizes");
+        Objects.requireNonNull(tokenizer, "tokenizer");
+        Map<String, Long> ordered = new LinkedHashMap<>();
+        for (Table table : Table.values()) {
+            Long size = tableSizes.get(table.key());
+            require(size != null, "table_sizes lacks '" + table.key() + "'");
+            require(size >= 1, "table_sizes." + table.key() + " must be >= 1, got " + size);
+            ordered.put(table.key(), size);
+        }
+        for (String key : tableSizes.keySet()) {
+            require(ordered.containsKey(key), "table_sizes has unknown table '" + key
+                    + "' (expected item_id, cate_id, brand_id, shop_id, seller_id, bpe_tokens)");
+        }
+        tableSizes = java.util.Collections.unmodifiableMap(ordered);
+    }
+
+    /** Table sizes of the published UQABench release ({@code config.py} of the reference), Qwen2 BPE ids. */
+    public static DatasetInfo uqabenchRelease(TokenizerInfo tokenizer) {
+        Map<Table, Long> sizes = new EnumMap<>(Table.class);
+        sizes.put(Table.ITEM, 994_447L);
+        sizes.put(Table.CATEGORY, 9_330L);
+        sizes.put(Table.BRAND, 149_750L);
+        sizes.put(Table.SHOP, 268_446L);
+        sizes.put(Table.SELLER, 268_446L);
+        sizes.put(Table.TOKENS, 151_936L);
+        return new DatasetInfo("uqabench-release", byKey(sizes), tokenizer, null, null);
+    }
+
+    public static Map<String, Long> byKey(Map<Table, Long> sizes) {
+        Map<String, Long> out = new LinkedHashMap<>();
+        sizes.forEach((table, size) -> out.put(table.key(), size));
+        return out;
+    }
+
+    public long tableSize(Table table) {
+        return tableSizes.get(table.key());
+    }
+
+    /** Table sizes keyed by {@link Table}, for {@code ReadOptions}. */
+    @JsonIgnore
+    public Map<Table, Long> tableSizesByTable() {
+        Map<Table, Long> out = new EnumMap<>(Table.class);
+        for (Table table : Table.values()) {
+            out.put(table, tableSize(table));
+        }
+        return out;
+    }
+
+    /** Reads {@code DIR/dataset.json}. */
+    public static DatasetInfo read(Path directory) {
+        Path file = directory.resolve(FILE_NAME);
+        if (!Files.isRegularFile(file)) {
+            throw new UqaException(file + ": file not found");
+        }
+        try {
+            return JSON.readValue(file.toFile(), DatasetInfo.class);
+        } catch (UnrecognizedPropertyException e) {
+            throw new UqaException(file + ": unknown key '" + e.getPropertyName() + "' (known: " + e.getKnownPropertyIds() + ")", e);
+        } catch (JsonProcessingException e) {
+            Throwable cause = e.getCause() instanceof IllegalArgumentException ? e.getCause() : e;
+            throw new UqaException(file + ": " + (cause == e ? e.getOriginalMessage() : cause.getMessage()), e);
+        } catch (IOException e) {
+            throw new UqaException(file + ": cannot read (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /** Reads {@code DIR/dataset.json} if present. */
+    public static Optional<DatasetInfo> readIfPresent(Path directory) {
+        return Files.isRegularFile(directory.resolve(FILE_NAME)) ? Optional.of(read(directory)) : Optional.empty();
+    }
+
+    /** Writes {@code DIR/dataset.json} atomically. */
+    public void write(Path directory) {
+        try {
+            AtomicFiles.writeString(directory.resolve(FILE_NAME), JSON.writeValueAsString(this) + "\n");
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static String sha256(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            byte[] buffer = new byte[1 << 16];
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                digest.update(buffer, 0, n);
+            }
+            return HexFormat.of().formatHex(digest.digest());
+        } catch (IOException e) {
+            throw new UqaException(file + ": cannot read (" + e.getMessage() + ")", e);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void require(boolean condition, String message) {
+        if (!condition) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+}

@@ -1,0 +1,23 @@
+package dev.uqabench.data.arrow;
+
+import dev.uqabench.data.UserSequence;
+
+import java.util.Objects;
+
+/**
+ * One row of a release file.
+ *
+ * @param index    0-based row index in the file
+ * @param sequence the user's events (align files: the history the question is asked about)
+ * @param chat     the parsed {@code text} column of align files; null in pretrain files
+ */
+public record ReleaseRow(long index, UserSequence sequence, ChatText chat) {
+
+    public ReleaseRow {
+        Objects.requireNonNull(sequence, "sequence");
+    }
+
+    public boolean hasChat() {
+        return chat != null;
+    }
+}

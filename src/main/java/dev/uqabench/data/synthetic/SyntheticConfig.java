@@ -1,0 +1,85 @@
+package dev.uqabench.data.synthetic;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+/**
+ * Size and shape of a synthetic Taobao-like data set. Validated when built.
+ *
+ * @param users               users (rows of the pretrain files together)
+ * @param items               catalog items
+ * @param categories          categories (at most {@link NameBank#maxCategories()}, named)
+ * @param brands              brands
+ * @param shops               shops
+ * @param sellers             sellers (each shop has one; shops share sellers when fewer)
+ * @param minSequenceLength   shortest user sequence, history and future together (>= 2)
+ * @param maxSequenceLength   longest user sequence
+ * @param futureFraction      share of each sequence's last events held out as its future (at least one)
+ * @param heldOutUserFraction share of users whose histories go to {@code pretrain_data_eval}
+ * @param lang                "zh" or "en": the names the token ids encode
+ * @param seed                seed of the one random generator behind everything
+ */
+public record SyntheticConfig(
+        @JsonProperty("users") int users,
+        @JsonProperty("items") int items,
+        @JsonProperty("categories") int categories,
+        @JsonProperty("brands") int brands,
+        @JsonProperty("shops") int shops,
+        @JsonProperty("sellers") int sellers,
+        @JsonProperty("min_sequence_length") int minSequenceLength,
+        @JsonProperty("max_sequence_length") int maxSequenceLength,
+        @JsonProperty("future_fraction") double futureFraction,
+        @JsonProperty("held_out_user_fraction") double heldOutUserFraction,
+        @JsonProperty("lang") String lang,
+        @JsonProperty("seed") long seed) {
+
+    public SyntheticConfig {
+        require(users >= 1, "users", users, ">= 1");
+        require(categories >= 1 && categories <= NameBank.maxCategories(), "categories", categories,
+                "in [1, " + NameBank.maxCategories() + "]");
+        require(items >= categories, "items", items, ">= categories (" + categories + "), so every category has an item");
+        require(brands >= 1, "brands", brands, ">= 1");
+        require(shops >= 1, "shops", shops, ">= 1");
+        require(sellers >= 1 && sellers <= shops, "sellers", sellers, "in [1, shops]");
+        require(minSequenceLength >= 2, "min_sequence_length", minSequenceLength, ">= 2 (one history and one future event)");
+        require(maxSequenceLength >= minSequenceLength, "max_sequence_length", maxSequenceLength, ">= min_sequence_length");
+        require(futureFraction > 0 && futureFraction < 1, "future_fraction", futureFraction, "in (0, 1)");
+        require(heldOutUserFraction >= 0 && heldOutUserFraction < 1, "held_out_user_fraction", heldOutUserFraction, "in [0, 1)");
+        require("zh".equals(lang) || "en".equals(lang), "lang", lang, "zh or en");
+    }
+
+    /** The quickstart scale: about 3000 users and 2000 items, generated in seconds. */
+    public static SyntheticConfig quickstart() {
+        return new SyntheticConfig(3000, 2000, 40, 200, 300, 300, 20, 200, 0.1, 0.1, "zh", 42L);
+    }
+
+    public SyntheticConfig withUsers(int n) {
+        return new SyntheticConfig(n, items, categories, brands, shops, sellers, minSequenceLength, maxSequenceLength,
+                futureFraction, heldOutUserFraction, lang, seed);
+    }
+
+    public SyntheticConfig withCatalog(int itemCount, int categoryCount, int brandCount, int shopCount, int sellerCount) {
+        return new SyntheticConfig(users, itemCount, categoryCount, brandCount, shopCount, sellerCount, minSequenceLength,
+                maxSequenceLength, futureFraction, heldOutUserFraction, lang, seed);
+    }
+
+    public SyntheticConfig withSequenceLengths(int min, int max) {
+        return new SyntheticConfig(users, items, categories, brands, shops, sellers, min, max, futureFraction,
+                heldOutUserFraction, lang, seed);
+    }
+
+    public SyntheticConfig withLang(String language) {
+        return new SyntheticConfig(users, items, categories, brands, shops, sellers, minSequenceLength, maxSequenceLength,
+                futureFraction, heldOutUserFraction, language, seed);
+    }
+
+    public SyntheticConfig withSeed(long newSeed) {
+        return new SyntheticConfig(users, items, categories, brands, shops, sellers, minSequenceLength, maxSequenceLength,
+                futureFraction, heldOutUserFraction, lang, newSeed);
+    }
+
+    private static void require(boolean ok, String key, Object value, String expected) {
+        if (!ok) {
+            throw new IllegalArgumentException("synthetic config: '" + key + "' must be " + expected + ", got " + value);
+        }
+    }
+}
