@@ -13,7 +13,6 @@ import org.bytedeco.pytorch.AdamW;
 import org.bytedeco.pytorch.AdamWOptions;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.OptimizerParamGroup;
-import org.bytedeco.pytorch.OptimizerParamGroupVector;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
@@ -43,21 +42,19 @@ public final class AlignTrainer {
             throw new IllegalArgumentException("no alignment examples");
         }
         boolean tuneEncoder = cfg.mode() == AlignConfig.Mode.ADAPTER_AND_ENCODER;
-        OptimizerParamGroupVector groups = new OptimizerParamGroupVector();
         TensorVector adapterParams = adapter.module().parameters();
-        groups.push_back(new OptimizerParamGroup(adapterParams, new AdamWOptions(cfg.learningRate())));
+        AdamW optimizer = new AdamW(adapterParams, new AdamWOptions(cfg.learningRate()));
         TensorVector all = new TensorVector();
         for (long i = 0; i < adapterParams.size(); i++) {
             all.push_back(adapterParams.get(i));
         }
         if (tuneEncoder) {
             TensorVector encoderParams = encoder.module().parameters();
-            groups.push_back(new OptimizerParamGroup(encoderParams, new AdamWOptions(cfg.encoderLearningRate())));
+            optimizer.add_param_group(new OptimizerParamGroup(encoderParams, new AdamWOptions(cfg.encoderLearningRate())));
             for (long i = 0; i < encoderParams.size(); i++) {
                 all.push_back(encoderParams.get(i));
             }
         }
-        AdamW optimizer = new AdamW(groups, new AdamWOptions(cfg.learningRate()));
         int stepsPerEpoch = (examples.size() + cfg.batchSize() - 1) / cfg.batchSize();
         int total = stepsPerEpoch * cfg.epochs();
         int warmup = (int) Math.round(total * cfg.warmupFraction());
@@ -114,19 +111,24 @@ public final class AlignTrainer {
         Tensor soft = adapter.softTokens(encoded.states(), encoded.lengths());     // [B, k, D]
         PaddedPrompts padded = PaddedPrompts.of(inputs, padId);
         PaddedPrompts.Inputs in = padded.inputs(llm, soft);
-        Tensor logits = llm.forward(in.embeds(), in.mask());                       // [B, k+T, V]
-        int time = (int) logits.size(1);
-        long[] targets = new long[batch.size() * time];
-        float[] weights = new float[batch.size() * time];
+        Tensor hidden = llm.hidden(in.embeds(), in.mask());                        // [B, k+T, D]
+        int time = (int) hidden.size(1);
+        List<Long> flatPositions = new ArrayList<>();
+        List<Long> targets = new ArrayList<>();
         for (int b = 0; b < batch.size(); b++) {
             Example e = batch.get(b);
             for (int j = 0; j < e.answer().length; j++) {
-                int position = in.softTokens() + e.prompt().length - 1 + j;        // predicts answer[j]
-                targets[b * time + position] = e.answer()[j];
-                weights[b * time + position] = 1f;
+                flatPositions.add((long) b * time + in.softTokens() + e.prompt().length - 1 + j);  // predicts answer[j]
+                targets.add(e.answer()[j]);
             }
         }
-        return LanguageModelLoss.weighted(logits, Tensor.create(targets, batch.size(), time),
-                Tensor.create(weights, batch.size(), time));
+        Tensor rows = hidden.reshape(-1, hidden.size(2))
+                .index_select(0, Tensor.create(flatPositions.stream().mapToLong(Long::longValue).toArray()));
+        Tensor logits = llm.logits(rows).unsqueeze(1);                             // [N, 1, V]
+        float[] weights = new float[targets.size()];
+        java.util.Arrays.fill(weights, 1f);
+        return LanguageModelLoss.weighted(logits,
+                Tensor.create(targets.stream().mapToLong(Long::longValue).toArray(), targets.size(), 1),
+                Tensor.create(weights, targets.size(), 1));
     }
 }

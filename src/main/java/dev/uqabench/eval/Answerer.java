@@ -69,8 +69,8 @@ public final class Answerer {
                 }
                 PaddedPrompts padded = PaddedPrompts.of(prompts, padId);
                 PaddedPrompts.Inputs in = padded.inputs(llm, softTokensTensor);
-                Tensor logits = llm.forward(in.embeds(), in.mask());
-                Tensor last = PaddedPrompts.gather(logits, padded.lastPositions(in.softTokens()));  // [B, V]
+                Tensor hidden = llm.hidden(in.embeds(), in.mask());                                  // [B, T, D]
+                Tensor last = llm.logits(PaddedPrompts.gather(hidden, padded.lastPositions(in.softTokens())));  // [B, V]
                 Tensor argmax = last.argmax(new org.bytedeco.pytorch.LongOptional(1), false);
                 best = new long[batch.size()];
                 for (int b = 0; b < batch.size(); b++) {

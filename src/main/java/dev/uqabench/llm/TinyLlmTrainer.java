@@ -36,7 +36,10 @@ public final class TinyLlmTrainer {
             throw new IllegalArgumentException("no training examples for the tiny LLM");
         }
         Random rng = new Random(seed);
-        TensorVector parameters = model.parameters();
+        TensorVector parameters = new TensorVector();
+        for (Tensor p : model.trainableParameters()) {
+            parameters.push_back(p);
+        }
         AdamW optimizer = new AdamW(parameters, new AdamWOptions(cfg.learningRate()));
         model.train(true);
         for (int step = 0; step < cfg.steps(); step++) {

@@ -81,6 +81,32 @@ public record QuestionConfig(Lang lang, int maxLookback, int recentWindow, int t
         }
     }
 
+    /** Jackson entry point (run configs embed this record): same rules as {@link #fromTree}. */
+    @com.fasterxml.jackson.annotation.JsonCreator(mode = com.fasterxml.jackson.annotation.JsonCreator.Mode.DELEGATING)
+    static QuestionConfig fromJson(JsonNode root) {
+        return fromTree(root);
+    }
+
+    /** The file form: the keys {@link #fromTree} reads, sub-tasks by code. */
+    @com.fasterxml.jackson.annotation.JsonValue
+    public Map<String, Object> toTree() {
+        Map<String, Object> tree = new java.util.LinkedHashMap<>();
+        tree.put("lang", lang.code());
+        tree.put("maxLookback", maxLookback);
+        tree.put("recentWindow", recentWindow);
+        tree.put("trajectoryWindow", trajectoryWindow);
+        tree.put("distractorPool", distractorPool);
+        tree.put("alignmentPerUser", byCode(alignmentPerUser));
+        tree.put("testPerUser", byCode(testPerUser));
+        return tree;
+    }
+
+    private static Map<String, Integer> byCode(Map<Subtask, Integer> counts) {
+        Map<String, Integer> out = new java.util.LinkedHashMap<>();
+        counts.forEach((subtask, n) -> out.put(subtask.code(), n));
+        return out;
+    }
+
     /** Builds from a parsed JSON/YAML tree (errors name the key). */
     public static QuestionConfig fromTree(JsonNode root) {
         if (!root.isObject()) {
