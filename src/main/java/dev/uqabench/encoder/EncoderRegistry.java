@@ -1,6 +1,10 @@
 package dev.uqabench.encoder;
 
+import dev.uqabench.encoder.gru4rec.Gru4Rec;
+import dev.uqabench.encoder.hstu.Hstu;
+import dev.uqabench.encoder.mamba.Mamba4Rec;
 import dev.uqabench.encoder.sasrec.SasRec;
+import dev.uqabench.encoder.trmplus.TrmPlus;
 import dev.uqabench.run.UqaException;
 import java.util.List;
 
@@ -8,7 +12,11 @@ import java.util.List;
 public final class EncoderRegistry {
 
     private static final List<EncoderKind<?>> KINDS = List.of(
-            SasRec.KIND);
+            SasRec.KIND,
+            Hstu.KIND,
+            TrmPlus.KIND,
+            Gru4Rec.KIND,
+            Mamba4Rec.KIND);
 
     private EncoderRegistry() {
     }

@@ -20,6 +20,8 @@ import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class PretrainerTest {
 
@@ -60,6 +62,24 @@ class PretrainerTest {
         assertEquals(result.bestMetrics(), loaded.metrics());
         // the reloaded model ranks exactly as well as the kept epoch did
         assertEquals(result.bestMetrics(), Evaluator.evaluate(loaded.model(), ToyData.source(EVAL), loaded.config()));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sasrec", "hstu", "trmplus", "gru4rec", "mamba"})
+    void everyEncoderLearnsTheStridePattern(String encoder, @TempDir Path dir) {
+        List<Double> losses = new ArrayList<>();
+        PretrainResult result = run(tiny(encoder), dir, new ProgressListener() {
+            @Override
+            public void onStep(long step, long total, int epoch, double loss, double lr, double eps, double eta) {
+                losses.add(loss);
+            }
+        }, false);
+        double first = losses.subList(0, 3).stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+        double last = losses.subList(losses.size() - 3, losses.size()).stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+        System.out.printf("%s: loss %.3f -> %.3f, %s%n", encoder, first, last, result.bestMetrics());
+        assertTrue(last < first * 0.6, encoder + ": loss did not fall enough: " + first + " -> " + last);
+        // chance is 10/60 for recall@10
+        assertTrue(result.bestMetrics().get("recall@10") > 0.4, encoder + ": " + result.bestMetrics());
     }
 
     @Test
