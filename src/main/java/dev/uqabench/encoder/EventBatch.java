@@ -158,6 +158,11 @@ public final class EventBatch {
         return labels.clone();
     }
 
+    /** Bag inputs of a feature as a Java array (no copy: do not modify). */
+    long[] valueArray(Feature feature) {
+        return require(values, feature);
+    }
+
     /** Bag inputs of a feature: all ids, flat, int64 {@code [sum of bag sizes]}. */
     public Tensor values(Feature feature) {
         return Tensor.create(require(values, feature), require(values, feature).length);

@@ -45,11 +45,23 @@ public final class FeatureEmbedding extends Module {
 
     /** Event embeddings, float {@code [batch, time, hiddenSize]}. */
     public Tensor forward(EventBatch batch) {
+        return forward(batch, null);
+    }
+
+    /**
+     * Event embeddings reading the tables in {@code gathered} from its gathered rows (training
+     * with sparse updates) and the others whole; {@code gathered} may be null.
+     */
+    public Tensor forward(EventBatch batch, GatheredRows gathered) {
         validate(batch);
         TensorVector parts = new TensorVector();
         for (Feature feature : featureSet.features()) {
+            Table table = feature.table();
+            boolean local = gathered != null && gathered.has(table);
+            Tensor weight = local ? gathered.rows(table) : tables.get(table);
+            Tensor values = local ? gathered.localIndex(table, batch.valueArray(feature)) : batch.values(feature);
             // one mean bag per (row, position): [batch * time, width]
-            Tensor bag = Params.owned(torch.embedding_bag(tables.get(feature.table()), batch.values(feature), batch.offsets(feature),
+            Tensor bag = Params.owned(torch.embedding_bag(weight, values, batch.offsets(feature),
                     false, 1, false, new TensorOptional(), false).get0());
             parts.push_back(bag);
         }
@@ -73,6 +85,15 @@ public final class FeatureEmbedding extends Module {
                         + tableSizes.size(table) + " rows (is dataset.json from another data set?)");
             }
         }
+    }
+
+    /** The full weight of a table, {@code [rows, width]}. */
+    public Tensor table(Table table) {
+        Tensor weight = tables.get(table);
+        if (weight == null) {
+            throw new IllegalArgumentException("feature set " + featureSet + " has no table " + table.key());
+        }
+        return weight;
     }
 
     /** The item embedding table, {@code [items, 128]}: the reference scores next items against it. */

@@ -31,7 +31,12 @@ public final class UserModel extends Module {
 
     /** User states, float {@code [batch, time, hidden]}; states at padding positions are meaningless. */
     public Tensor states(EventBatch batch) {
-        Tensor events = embedding.forward(batch);              // [B, T, H]
+        return states(batch, null);
+    }
+
+    /** States reading the tables in {@code gathered} from its rows (sparse-update training). */
+    public Tensor states(EventBatch batch, GatheredRows gathered) {
+        Tensor events = embedding.forward(batch, gathered);     // [B, T, H]
         return encoder.forward(events, batch.lengths());        // [B, T, H]
     }
 

@@ -10,7 +10,11 @@ import org.bytedeco.pytorch.global.torch;
 /**
  * AdamW (Loshchilov &amp; Hutter 2019) written with in-place tensor ops, so that its state is plain
  * named tensors that go into the checkpoint next to the weights. Decoupled weight decay is applied
- * to matrices only (not to biases, norm scales or position vectors).
+ * to weight matrices only (not to biases, norm scales, position vectors or embedding tables).
+ *
+ * <p>Embedding tables trained through {@link dev.uqabench.encoder.GatheredRows} get "lazy" row
+ * updates ({@link #stepRows}): only the rows a step touched move, and only their moments decay,
+ * as in TensorFlow's LazyAdam or PyTorch's SparseAdam.
  */
 final class AdamW {
 
@@ -24,8 +28,12 @@ final class AdamW {
     private final double weightDecay;
     private long step;
 
-    AdamW(Map<String, Tensor> parameters, double weightDecay) {
+    private final java.util.function.Predicate<String> decayed;
+
+    /** {@code decayed} says which parameters (by name) take weight decay, among those with 2+ dimensions. */
+    AdamW(Map<String, Tensor> parameters, double weightDecay, java.util.function.Predicate<String> decayed) {
         this.parameters = parameters;
+        this.decayed = decayed;
         this.weightDecay = weightDecay;
         parameters.forEach((name, p) -> {
             firstMoments.put(name, torch.zeros_like(p));
@@ -36,6 +44,41 @@ final class AdamW {
     /** One update with learning rate {@code lr} from the gradients now held by the parameters. */
     void step(double lr) {
         step++;
+        updateDense(lr);
+    }
+
+    /** Starts a step whose table updates come through {@link #stepRows}; updates dense gradients. */
+    void beginStep(double lr) {
+        step(lr);
+    }
+
+    /**
+     * Applies the gradient of gathered rows {@code ids} of table parameter {@code name}, within the
+     * step begun by {@link #beginStep}.
+     */
+    void stepRows(String name, long[] ids, Tensor rowGradient, double lr) {
+        Tensor p = parameters.get(name);
+        if (p == null) {
+            throw new IllegalArgumentException("no parameter " + name);
+        }
+        double correction1 = 1 - Math.pow(BETA1, step);
+        double correction2 = 1 - Math.pow(BETA2, step);
+        try (NoGradGuard guard = new NoGradGuard()) {
+            Tensor index = Tensor.create(ids, ids.length);
+            Tensor m = firstMoments.get(name).index_select(0, index)
+                    .mul_(new Scalar(BETA1)).add_(rowGradient, new Scalar(1 - BETA1));      // [rows, width]
+            Tensor v = secondMoments.get(name).index_select(0, index)
+                    .mul_(new Scalar(BETA2)).addcmul_(rowGradient, rowGradient, new Scalar(1 - BETA2));
+            Tensor rows = p.index_select(0, index);
+            Tensor denominator = v.sqrt().mul_(new Scalar(1 / Math.sqrt(correction2))).add_(new Scalar(EPSILON));
+            rows.addcdiv_(m, denominator, new Scalar(-lr / correction1));
+            p.index_copy_(0, index, rows);
+            firstMoments.get(name).index_copy_(0, index, m);
+            secondMoments.get(name).index_copy_(0, index, v);
+        }
+    }
+
+    private void updateDense(double lr) {
         double correction1 = 1 - Math.pow(BETA1, step);
         double correction2 = 1 - Math.pow(BETA2, step);
         try (NoGradGuard guard = new NoGradGuard()) {
@@ -48,7 +91,7 @@ final class AdamW {
                 Tensor v = secondMoments.get(name);
                 m.mul_(new Scalar(BETA1)).add_(g, new Scalar(1 - BETA1));           // m = b1 m + (1-b1) g
                 v.mul_(new Scalar(BETA2)).addcmul_(g, g, new Scalar(1 - BETA2));    // v = b2 v + (1-b2) g^2
-                if (weightDecay > 0 && p.dim() >= 2) {
+                if (weightDecay > 0 && p.dim() >= 2 && decayed.test(name)) {
                     p.mul_(new Scalar(1 - lr * weightDecay));                        // decoupled decay
                 }
                 Tensor denominator = v.sqrt().mul_(new Scalar(1 / Math.sqrt(correction2))).add_(new Scalar(EPSILON));

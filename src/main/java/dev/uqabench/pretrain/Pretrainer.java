@@ -2,7 +2,10 @@ package dev.uqabench.pretrain;
 
 import dev.uqabench.data.SequenceSource;
 import dev.uqabench.data.UserSequence;
+import dev.uqabench.data.Table;
 import dev.uqabench.encoder.EventBatch;
+import dev.uqabench.encoder.GatheredRows;
+import dev.uqabench.encoder.Params;
 import dev.uqabench.encoder.TableSizes;
 import dev.uqabench.encoder.UserModel;
 import dev.uqabench.run.UqaException;
@@ -10,12 +13,16 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
@@ -40,6 +47,8 @@ public final class Pretrainer {
     /** Users are shuffled within windows of this many batches, so a file is never held whole. */
     static final int SHUFFLE_WINDOW = 64;
     private static final String SELECTION_METRIC = "ndcg@10";
+    private static final String TABLE_PREFIX = "embedding.bags.";
+    private static final String ITEM_COUNTS = "item_counts";
 
     private final PretrainConfig config;
     private final SequenceSource train;
@@ -49,6 +58,10 @@ public final class Pretrainer {
     private final UserModel model;
     private final Map<String, Tensor> parameters;
     private final AdamW optimizer;
+    private final long items;
+    /** Targets seen so far per item (sampled softmax): the in-batch sampling distribution for log-Q. */
+    private final Tensor itemCounts;
+    private long countedTargets;
     private final long stepsPerEpoch;
     private final long totalSteps;
 
@@ -61,7 +74,9 @@ public final class Pretrainer {
         this.progress = progress;
         this.model = EncoderCheckpoint.newModel(config, sizes);
         this.parameters = EncoderCheckpoint.namedParameters(model);
-        this.optimizer = new AdamW(parameters, config.weightDecay());
+        this.optimizer = new AdamW(parameters, config.weightDecay(), name -> !name.startsWith(TABLE_PREFIX));
+        this.items = sizes.size(Table.ITEM);
+        this.itemCounts = config.loss() == LossType.SAMPLED_SOFTMAX ? torch.zeros(items) : null;
         long rows = train.rows();
         if (rows == 0) {
             throw new UqaException("pretrain: the training set has no users");
@@ -74,9 +89,6 @@ public final class Pretrainer {
     /** Trains from scratch (or resumes when {@code resume} and {@code outDir/last} exist). */
     public static PretrainResult run(PretrainConfig config, TableSizes sizes, SequenceSource train,
                                      SequenceSource eval, Path outDir, ProgressListener progress, boolean resume) {
-        if (config.loss() != LossType.FULL_SOFTMAX) {
-            throw new UqaException("pretrain: loss " + config.loss() + " is not available yet");
-        }
         Pretrainer trainer = new Pretrainer(config, sizes, train, eval, outDir, progress);
         try {
             Files.createDirectories(outDir);
@@ -181,15 +193,25 @@ public final class Pretrainer {
         for (int b = 0; b < batch.batchSize(); b++) {
             events += batch.length(b);
         }
+        boolean sampled = config.loss() == LossType.SAMPLED_SOFTMAX;
+        long[] stepTargets = java.util.Arrays.copyOf(targets, n);
+        long[] candidates = sampled ? candidates(stepTargets, step) : null;
         try (PointerScope scope = new PointerScope()) {
             // dropout draws from the global generator: reseed per step so a resumed run repeats it
             torch.manual_seed(config.seed() * 1_000_003L + step);
-            Tensor states = model.states(batch);                                           // [B, T, H]
+            // tables are read through gathered rows so that only touched rows get gradients and
+            // updates; the full item table stays dense under full softmax, which scores all of it
+            Set<Table> gatheredTables = EnumSet.copyOf(config.featureSet().tables());
+            if (!sampled) {
+                gatheredTables.remove(Table.ITEM);
+            }
+            GatheredRows gathered = GatheredRows.gather(model.embedding(), batch, gatheredTables, candidates);
+            Tensor states = model.states(batch, gathered);                                 // [B, T, H]
             Tensor flat = states.reshape(-1, states.size(2));                               // [B*T, H]
             Tensor selected = flat.index_select(0, Tensor.create(java.util.Arrays.copyOf(positions, n), n)); // [N, H]
-            Tensor logits = model.scoreAll(model.queries(selected));                        // [N, items]
-            Tensor target = Tensor.create(java.util.Arrays.copyOf(targets, n), n);          // [N]
-            Tensor loss = torch.nll_loss(torch.log_softmax(logits, 1), target);             // mean over N
+            Tensor queries = model.queries(selected);                                       // [N, itemWidth]
+            Tensor loss = sampled ? sampledLoss(queries, gathered, stepTargets, candidates)
+                    : torch.nll_loss(torch.log_softmax(model.scoreAll(queries), 1), Tensor.create(stepTargets, n));
             double value = loss.item_float();
             if (!Double.isFinite(value)) {
                 throw nonFinite(step, "loss", value, lr);
@@ -198,15 +220,58 @@ public final class Pretrainer {
             if (config.clipNorm() > 0) {
                 TensorVector all = new TensorVector();
                 parameters.values().forEach(all::push_back);
+                gathered.tables().forEach(table -> all.push_back(gathered.rows(table)));
                 double norm = torch.clip_grad_norm_(all, config.clipNorm());
                 if (!Double.isFinite(norm)) {
                     throw nonFinite(step, "gradient norm", norm, lr);
                 }
             }
-            optimizer.step(lr);
+            optimizer.beginStep(lr);
+            for (Table table : gathered.tables()) {
+                optimizer.stepRows(TABLE_PREFIX + table.key(), gathered.ids(table),
+                        Params.owned(gathered.rows(table).grad()), lr);
+            }
             optimizer.zeroGrad();
+            if (sampled) {
+                try (NoGradGuard guard = new NoGradGuard()) {
+                    itemCounts.index_add_(0, Tensor.create(stepTargets, n), torch.ones(n));
+                }
+                countedTargets += n;
+            }
             return new StepOutcome(value, events);
         }
+    }
+
+    /** The step's candidates: its targets and shared uniform negatives, ascending and unique. */
+    private long[] candidates(long[] targets, long step) {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(config.seed() * 2_654_435_761L + step);
+        long[] all = java.util.Arrays.copyOf(targets, targets.length + config.negatives());
+        for (int i = targets.length; i < all.length; i++) {
+            all[i] = random.nextLong(items);
+        }
+        return java.util.Arrays.stream(all).sorted().distinct().toArray();
+    }
+
+    /**
+     * Sampled softmax over the candidates (in-batch targets plus shared uniform negatives), each
+     * logit corrected by minus the log of its expected count in the candidate draw (log-Q,
+     * Yi et al. 2019): {@code N p_j + K / V}, with {@code p_j} the smoothed frequency of item j
+     * among the targets seen so far.
+     */
+    private Tensor sampledLoss(Tensor queries, GatheredRows gathered, long[] targets, long[] candidates) {
+        int n = targets.length;
+        Tensor candidateRows = gathered.rows(Table.ITEM).index_select(0,
+                gathered.localIndex(Table.ITEM, candidates));                                // [C, width]
+        Tensor logits = torch.linear(queries, candidateRows);                                // [N, C]
+        Tensor counts = itemCounts.index_select(0, Tensor.create(candidates, candidates.length)); // [C]
+        Tensor expected = counts.add(new Scalar(1.0)).mul(new Scalar((double) n / (countedTargets + items)))
+                .add(new Scalar((double) config.negatives() / items));                       // [C]
+        Tensor corrected = logits.sub(expected.log());
+        long[] labels = new long[n];
+        for (int i = 0; i < n; i++) {
+            labels[i] = java.util.Arrays.binarySearch(candidates, targets[i]);
+        }
+        return torch.nll_loss(torch.log_softmax(corrected, 1), Tensor.create(labels, n));
     }
 
     private UqaException nonFinite(long step, String what, double value, double lr) {
@@ -275,7 +340,7 @@ public final class Pretrainer {
         Path staged = stage(LAST_DIR);
         EncoderCheckpoint.writeModel(staged, model, config, state.epoch(), state.step(), Map.of());
         try (PointerScope scope = new PointerScope()) {
-            CheckpointIO.write(staged.resolve(OPTIMIZER_FILE), optimizer.state(), Map.of());
+            CheckpointIO.write(staged.resolve(OPTIMIZER_FILE), optimizerState(), Map.of());
         }
         EncoderCheckpoint.JSON.writeValue(staged.resolve(TRAINER_FILE).toFile(), state);
         CheckpointIO.replaceDirectory(staged, outDir.resolve(LAST_DIR));
@@ -307,8 +372,20 @@ public final class Pretrainer {
         }
         EncoderCheckpoint.readManifest(last);
         CheckpointIO.readInto(last.resolve(EncoderCheckpoint.MODEL_FILE), parameters);
-        CheckpointIO.readInto(last.resolve(OPTIMIZER_FILE), optimizer.state());
+        CheckpointIO.readInto(last.resolve(OPTIMIZER_FILE), optimizerState());
         optimizer.setStepCount(state.optimizerSteps());
+        if (itemCounts != null) {
+            countedTargets = Math.round(itemCounts.to(torch.ScalarType.Double).sum().item_double());
+        }
+        return state;
+    }
+
+    /** Optimizer moments, plus the target counts of sampled softmax. */
+    private Map<String, Tensor> optimizerState() {
+        Map<String, Tensor> state = new java.util.LinkedHashMap<>(optimizer.state());
+        if (itemCounts != null) {
+            state.put(ITEM_COUNTS, itemCounts);
+        }
         return state;
     }
 
