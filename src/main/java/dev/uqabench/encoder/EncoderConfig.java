@@ -10,4 +10,10 @@ public interface EncoderConfig {
 
     /** Dropout probability used in training (0 disables it). */
     double dropout();
+
+    /**
+     * Parameters of an encoder of this shape reading at most {@code maxLength} events, without
+     * building it (the embedding tables and heads are not included).
+     */
+    long parameterCount(int maxLength);
 }

@@ -18,11 +18,29 @@ public final class EncoderRegistry {
             Gru4Rec.KIND,
             Mamba4Rec.KIND);
 
+    /** Presets every encoder has, ascending in size: the scaling-study ladder ({@code paper} is its middle rung). */
+    public static final List<String> LADDER = List.of("ladder-xs", "ladder-s", "paper", "ladder-l", "ladder-xl");
+
     private EncoderRegistry() {
     }
 
     public static List<EncoderKind<?>> kinds() {
         return KINDS;
+    }
+
+    /**
+     * A plain-text table of every encoder and preset: hidden size, encoder parameters (embedding
+     * tables and heads excluded) at {@code maxLength}, and the configuration.
+     */
+    public static String table(int maxLength) {
+        StringBuilder out = new StringBuilder();
+        out.append(String.format("%-9s %-11s %6s %12s  %s%n", "encoder", "preset", "hidden", "parameters", "config"));
+        for (EncoderKind<?> kind : KINDS) {
+            out.append(String.format("%-9s %s%n", kind.name(), kind.description()));
+            kind.presets().forEach((preset, config) -> out.append(String.format("%-9s %-11s %6d %12s  %s%n", "",
+                    preset, config.hiddenSize(), String.format("%,d", config.parameterCount(maxLength)), config)));
+        }
+        return out.toString();
     }
 
     /** The kind called {@code name}, or an error listing the known ones. */

@@ -13,6 +13,14 @@ import dev.uqabench.run.UqaException;
  */
 public record Gru4RecConfig(int hiddenSize, int numberOfLayers, int gruSize, double dropout) implements EncoderConfig {
 
+    @Override
+    public long parameterCount(int maxLength) {
+        long g = gruSize;
+        long h = hiddenSize;
+        long layers = 3 * g * h + 3 * g * g + (numberOfLayers - 1) * 6 * g * g;
+        return layers + (g * h + h) + 2 * h;
+    }
+
     public Gru4RecConfig {
         if (hiddenSize <= 0 || numberOfLayers <= 0 || gruSize <= 0) {
             throw new UqaException("gru4rec config: hiddenSize, numberOfLayers and gruSize must be positive, got "

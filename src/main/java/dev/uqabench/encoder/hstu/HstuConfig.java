@@ -26,6 +26,14 @@ public record HstuConfig(int hiddenSize, int numberOfBlocks, int numberOfHeads, 
         require(dropout >= 0 && dropout < 1, "dropout must be in [0, 1), got " + dropout);
     }
 
+    @Override
+    public long parameterCount(int maxLength) {
+        long h = hiddenSize;
+        long heads = numberOfHeads;
+        long block = h * 2 * heads * (linearSize + attentionSize) + (heads * linearSize * h + h);
+        return numberOfBlocks * block + (relativePositionBias ? 2L * maxLength - 1 : 0);
+    }
+
     private static void require(boolean condition, String message) {
         if (!condition) {
             throw new UqaException("hstu config: " + message);

@@ -38,6 +38,17 @@ public record Mamba2Config(int hiddenSize, int numberOfLayers, int stateSize, in
         return 0;
     }
 
+    @Override
+    public long parameterCount(int maxLength) {
+        long h = hiddenSize;
+        long inner = innerSize();
+        long n = stateSize;
+        long heads = numberOfHeads();
+        long conv = inner + 2 * n;
+        long mixer = h * (2 * inner + 2 * n + heads) + conv * convKernel + conv + 3 * heads + inner + inner * h;
+        return numberOfLayers * (h + mixer);
+    }
+
     private static void require(boolean condition, String message) {
         if (!condition) {
             throw new UqaException("mamba config: " + message);

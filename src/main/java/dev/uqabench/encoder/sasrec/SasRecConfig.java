@@ -25,6 +25,14 @@ public record SasRecConfig(int hiddenSize, int numberOfBlocks, int numberOfHeads
         require(dropout >= 0 && dropout < 1, "dropout must be in [0, 1), got " + dropout);
     }
 
+    @Override
+    public long parameterCount(int maxLength) {
+        long h = hiddenSize;
+        long f = ffnSize;
+        long block = (3 * h * h + 3 * h) + (h * h + h) + 2 * h + (f * h + f) + (h * f + h) + 2 * h;
+        return (long) maxLength * h + numberOfBlocks * block + 2 * h;
+    }
+
     private static void require(boolean condition, String message) {
         if (!condition) {
             throw new UqaException("sasrec config: " + message);

@@ -37,7 +37,11 @@ public final class TrmPlus extends Module implements UserEncoder {
         Map<String, TrmPlusConfig> presets = new LinkedHashMap<>();
         presets.put("tiny", new TrmPlusConfig(16, 1, 2, 32, 0.0, 10000));
         presets.put("quickstart", new TrmPlusConfig(64, 2, 2, 256, 0.1, 10000));
+        presets.put("ladder-xs", new TrmPlusConfig(256, 3, 2, TrmPlusConfig.referenceFfnSize(256), 0.1, 10000));
+        presets.put("ladder-s", new TrmPlusConfig(384, 3, 3, TrmPlusConfig.referenceFfnSize(384), 0.1, 10000));
         presets.put("paper", new TrmPlusConfig(512, 4, 4, TrmPlusConfig.referenceFfnSize(512), 0.1, 10000));
+        presets.put("ladder-l", new TrmPlusConfig(768, 6, 6, TrmPlusConfig.referenceFfnSize(768), 0.1, 10000));
+        presets.put("ladder-xl", new TrmPlusConfig(1024, 10, 8, TrmPlusConfig.referenceFfnSize(1024), 0.1, 10000));
         return presets;
     }
 

@@ -33,6 +33,13 @@ public record TrmPlusConfig(int hiddenSize, int numberOfLayers, int numberOfHead
         return 256 * ((raw + 255) / 256);
     }
 
+    @Override
+    public long parameterCount(int maxLength) {
+        long h = hiddenSize;
+        long f = ffnSize;
+        return numberOfLayers * (2 * h + 4 * h * h + 3 * h * f);
+    }
+
     private static void require(boolean condition, String message) {
         if (!condition) {
             throw new UqaException("trmplus config: " + message);
