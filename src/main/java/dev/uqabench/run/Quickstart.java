@@ -3,7 +3,7 @@ package dev.uqabench.run;
 import dev.uqabench.data.EventText;
 import dev.uqabench.data.arrow.ReleaseLayout;
 import dev.uqabench.data.text.TokenizerEventText;
-import dev.uqabench.eval.Metrics;
+import dev.uqabench.eval.Answerer;
 import dev.uqabench.eval.Variant;
 import dev.uqabench.llm.LoadedModel;
 import dev.uqabench.qa.CachedEventText;
@@ -30,18 +30,28 @@ public final class Quickstart {
         Path llm = TinyLlmStage.run(runner, runDir.resolve("llm"), data, qa, config.llm(), config.data().lang(),
                 config.seed(), progress).folder();
 
+        Path pretrain = PretrainStage.run(runner, runDir.resolve("pretrain"), data, config.pretrain(), progress).folder();
+
         Lazy<LoadedModel> model = new Lazy<>(() -> TinyLlmStage.load(llm));
+        Path align = AlignStage.run(runner, runDir.resolve("align"), pretrain, llm, qa, config.align(), model,
+                config.seed(), progress).folder();
         Lazy<EvalStage.Context> context = new Lazy<>(() -> {
             EventText text = new CachedEventText(TokenizerEventText.open(data.resolve(ReleaseLayout.TOKENIZER_JSON)), 1 << 16);
-            return new EvalStage.Context(text, config.data().lang(), null, config.evalBatchSize());
+            EncoderStates encoder = EncoderStates.load(pretrain);
+            var adapter = AlignStage.loadAdapter(align, config.align(), encoder.hiddenSize(), model.get().config().hiddenSize());
+            return new EvalStage.Context(text, config.data().lang(), new Answerer.SoftPrompt(encoder, adapter),
+                    config.evalBatchSize());
         });
         List<Variant> variants = new ArrayList<>();
         variants.add(Variant.parse("none"));
         config.textEvents().forEach(n -> variants.add(Variant.parse("text" + n)));
+        variants.add(Variant.parse(config.softVariant()));
         Map<String, Path> results = new LinkedHashMap<>();
         for (Variant v : variants) {
             Path folder = runDir.resolve("eval").resolve(v.name());
-            EvalStage.run(runner, folder, v, qa, Map.of("llm", llm), model, context, config.seed(), progress);
+            Map<String, Path> upstream = v.kind() == Variant.Kind.SOFT
+                    ? Map.of("llm", llm, "pretrain", pretrain, "align", align) : Map.of("llm", llm);
+            EvalStage.run(runner, folder, v, qa, upstream, model, context, config.seed(), progress);
             results.put(v.name(), folder);
         }
         String table = ResultsTable.render(results);
