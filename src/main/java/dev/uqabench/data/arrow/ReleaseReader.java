@@ -52,6 +52,7 @@ public final class ReleaseReader implements SequenceSource {
     private final boolean fileFormat;
     private final boolean hasText;
     private final boolean hasUser;
+    private final boolean hasSubtask;
     private long rows = -1;
     private volatile BadRows lastSkipped = new BadRows();
 
@@ -61,6 +62,7 @@ public final class ReleaseReader implements SequenceSource {
         this.fileFormat = fileFormat;
         this.hasText = checkUtf8(schema, ReleaseLayout.TEXT_COLUMN);
         this.hasUser = checkUtf8(schema, ReleaseLayout.USER_COLUMN);
+        this.hasSubtask = checkUtf8(schema, ReleaseLayout.SUBTASK_COLUMN);
         for (Feature feature : Feature.values()) {
             checkFeature(schema, feature);
         }
@@ -103,6 +105,11 @@ public final class ReleaseReader implements SequenceSource {
     /** Whether rows carry {@code user_id} (our files); otherwise the user is the row index. */
     public boolean hasUserColumn() {
         return hasUser;
+    }
+
+    /** Whether rows carry a {@code subtask} code (our align files). */
+    public boolean hasSubtaskColumn() {
+        return hasSubtask;
     }
 
     /** Rows in the file, bad rows included (from the file footer; stream files are counted by one pass). */
