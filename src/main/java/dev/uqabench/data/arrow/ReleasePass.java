@@ -68,7 +68,7 @@ public final class ReleasePass implements Iterator<List<ReleaseRow>>, AutoClosea
         try {
             this.reader = release.openArrow(allocator);
         } catch (IOException | RuntimeException e) {
-            allocator.close();
+            ReleaseReader.closeAllocator(allocator);
             throw ReleaseReader.corrupt(file, "cannot open", e);
         }
     }
@@ -303,7 +303,7 @@ public final class ReleasePass implements Iterator<List<ReleaseRow>>, AutoClosea
         } catch (IOException | RuntimeException ignored) {
             // releasing: nothing more is read from this pass
         }
-        allocator.close();
+        ReleaseReader.closeAllocator(allocator);
         onFinish.run();
     }
 

@@ -2,12 +2,8 @@ package dev.uqabench.data.csv;
 
 import dev.uqabench.run.UqaException;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,7 +22,7 @@ public final class DelimitedFile implements AutoCloseable {
     private final Path file;
     private final char delimiter;
     private final boolean quoting;
-    private final BufferedReader in;
+    private final LineReader in;
     private final List<String> header;
     private final Map<String, Integer> columns = new HashMap<>();
     private long line;
@@ -36,10 +32,7 @@ public final class DelimitedFile implements AutoCloseable {
         this.file = file;
         this.delimiter = delimiter;
         this.quoting = quoting;
-        var decoder = StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT);
-        this.in = new BufferedReader(new InputStreamReader(Files.newInputStream(file), decoder), 1 << 16);
+        this.in = new LineReader(file);
         String[] names = readRow();
         if (names == null) {
             throw new UqaException(file + ": empty file (expected a header row)");
@@ -109,9 +102,9 @@ public final class DelimitedFile implements AutoCloseable {
                 }
             }
         } catch (CharacterCodingException e) {
-            throw new UqaException(file + ", line " + (line + 1) + ": not valid UTF-8 text", e);
+            throw new UqaException(file + ", line " + in.lines() + ": not valid UTF-8 text", e);
         } catch (IOException e) {
-            throw new UqaException(file + ", line " + (line + 1) + ": cannot read (" + e.getMessage() + ")", e);
+            throw new UqaException(file + ", line " + (in.lines() + 1) + ": cannot read (" + e.getMessage() + ")", e);
         }
     }
 
