@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
@@ -12,12 +13,14 @@ import dev.uqabench.run.UqaException;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.reflect.RecordComponent;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.EnumMap;
 import java.util.HexFormat;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -46,8 +49,7 @@ public record DatasetInfo(
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(SerializationFeature.INDENT_OUTPUT)
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-            .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES);
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
 
     /**
      * The tokenizer of the token-id features.
@@ -160,14 +162,48 @@ public record DatasetInfo(
             throw new UqaException(file + ": file not found");
         }
         try {
-            return JSON.readValue(file.toFile(), DatasetInfo.class);
+            JsonNode tree = JSON.readTree(file.toFile());
+            checkKeys(tree, DatasetInfo.class, "");
+            return JSON.treeToValue(tree, DatasetInfo.class);
         } catch (UnrecognizedPropertyException e) {
             throw new UqaException(file + ": unknown key '" + e.getPropertyName() + "' (known: " + e.getKnownPropertyIds() + ")", e);
+        } catch (UqaException e) {
+            throw new UqaException(file + ": " + e.getMessage(), e);
         } catch (JsonProcessingException e) {
             Throwable cause = e.getCause() instanceof IllegalArgumentException ? e.getCause() : e;
             throw new UqaException(file + ": " + (cause == e ? e.getOriginalMessage() : cause.getMessage()), e);
         } catch (IOException e) {
             throw new UqaException(file + ": cannot read (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /**
+     * Unknown keys are reported before anything else (Jackson would first complain about the
+     * required key that a misspelt one replaced), naming the full path of the key.
+     */
+    private static void checkKeys(JsonNode node, Class<? extends Record> type, String prefix) {
+        if (node == null || !node.isObject()) {
+            return;
+        }
+        Map<String, Class<?>> known = new LinkedHashMap<>();
+        for (RecordComponent component : type.getRecordComponents()) {
+            JsonProperty property = component.getAccessor().getAnnotation(JsonProperty.class);
+            if (property == null) {
+                property = component.getAnnotation(JsonProperty.class);
+            }
+            known.put(property != null ? property.value() : component.getName(), component.getType());
+        }
+        for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            Class<?> child = known.get(name);
+            if (!known.containsKey(name)) {
+                throw new UqaException("unknown key '" + prefix + name + "' (known: " + known.keySet() + ")");
+            }
+            if (child.isRecord()) {
+                @SuppressWarnings("unchecked")
+                Class<? extends Record> record = (Class<? extends Record>) child;
+                checkKeys(node.get(name), record, prefix + name + ".");
+            }
         }
     }
 

@@ -28,6 +28,8 @@ public final class ReleaseLayout {
 
     public static final String TEXT_COLUMN = "text";
     public static final String USER_COLUMN = "user_id";
+    /** Sub-task code of a question in our align files (the release has none). */
+    public static final String SUBTASK_COLUMN = "subtask";
 
     private ReleaseLayout() {
     }
@@ -39,7 +41,7 @@ public final class ReleaseLayout {
         return new Field(feature.column(), FieldType.nullable(ArrowType.List.INSTANCE), List.of(event));
     }
 
-    /** Schema of the files we write: the ten features, then {@code text} (align files), then {@code user_id}. */
+    /** Schema of the files we write: the ten features, then {@code text} and {@code subtask} (align files), then {@code user_id}. */
     public static Schema schema(boolean withText) {
         List<Field> fields = new ArrayList<>();
         for (Feature feature : Feature.values()) {
@@ -47,6 +49,7 @@ public final class ReleaseLayout {
         }
         if (withText) {
             fields.add(new Field(TEXT_COLUMN, FieldType.nullable(ArrowType.Utf8.INSTANCE), null));
+            fields.add(new Field(SUBTASK_COLUMN, FieldType.nullable(ArrowType.Utf8.INSTANCE), null));
         }
         fields.add(new Field(USER_COLUMN, FieldType.nullable(ArrowType.Utf8.INSTANCE), null));
         return new Schema(fields);

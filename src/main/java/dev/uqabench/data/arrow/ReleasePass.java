@@ -46,6 +46,7 @@ public final class ReleasePass implements Iterator<List<ReleaseRow>>, AutoClosea
     private final boolean[] valuesHaveNulls = new boolean[FEATURES.length];
     private VarCharVector text;
     private VarCharVector user;
+    private VarCharVector subtask;
     private int recordBatch = -1;
     private int batchRows;
     private int cursor;
@@ -67,7 +68,7 @@ public final class ReleasePass implements Iterator<List<ReleaseRow>>, AutoClosea
         try {
             this.reader = release.openArrow(allocator);
         } catch (IOException | RuntimeException e) {
-            allocator.close();
+            ReleaseReader.closeAllocator(allocator);
             throw ReleaseReader.corrupt(file, "cannot open", e);
         }
     }
@@ -161,6 +162,10 @@ public final class ReleasePass implements Iterator<List<ReleaseRow>>, AutoClosea
         }
         text = release.hasText() ? (VarCharVector) root.getVector(ReleaseLayout.TEXT_COLUMN) : null;
         user = release.hasUserColumn() ? (VarCharVector) root.getVector(ReleaseLayout.USER_COLUMN) : null;
+        subtask = release.hasSubtaskColumn() ? (VarCharVector) root.getVector(ReleaseLayout.SUBTASK_COLUMN) : null;
+        if (subtask != null) {
+            ValueVectorUtility.validateFull(subtask);
+        }
         if (text != null) {
             ValueVectorUtility.validateFull(text);
         }
@@ -173,7 +178,7 @@ public final class ReleasePass implements Iterator<List<ReleaseRow>>, AutoClosea
     private ReleaseRow decode(int r) {
         long row = batchStartRow + r;
         try {
-            return new ReleaseRow(row, new UserSequence(userOf(r, row), events(r)), chatOf(r));
+            return new ReleaseRow(row, new UserSequence(userOf(r, row), events(r)), chatOf(r), subtaskOf(r));
         } catch (BadRow bad) {
             String message = file + ", row " + row + ", column '" + bad.column + "': " + bad.getMessage();
             if (!release.options().skipBadRows()) {
@@ -268,6 +273,10 @@ public final class ReleasePass implements Iterator<List<ReleaseRow>>, AutoClosea
         return new String(user.get(r), StandardCharsets.UTF_8);
     }
 
+    private String subtaskOf(int r) {
+        return subtask == null || subtask.isNull(r) ? null : new String(subtask.get(r), StandardCharsets.UTF_8);
+    }
+
     private ChatText chatOf(int r) {
         if (text == null) {
             return null;
@@ -294,7 +303,7 @@ public final class ReleasePass implements Iterator<List<ReleaseRow>>, AutoClosea
         } catch (IOException | RuntimeException ignored) {
             // releasing: nothing more is read from this pass
         }
-        allocator.close();
+        ReleaseReader.closeAllocator(allocator);
         onFinish.run();
     }
 

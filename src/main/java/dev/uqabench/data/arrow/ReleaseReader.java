@@ -52,6 +52,7 @@ public final class ReleaseReader implements SequenceSource {
     private final boolean fileFormat;
     private final boolean hasText;
     private final boolean hasUser;
+    private final boolean hasSubtask;
     private long rows = -1;
     private volatile BadRows lastSkipped = new BadRows();
 
@@ -61,6 +62,7 @@ public final class ReleaseReader implements SequenceSource {
         this.fileFormat = fileFormat;
         this.hasText = checkUtf8(schema, ReleaseLayout.TEXT_COLUMN);
         this.hasUser = checkUtf8(schema, ReleaseLayout.USER_COLUMN);
+        this.hasSubtask = checkUtf8(schema, ReleaseLayout.SUBTASK_COLUMN);
         for (Feature feature : Feature.values()) {
             checkFeature(schema, feature);
         }
@@ -76,8 +78,8 @@ public final class ReleaseReader implements SequenceSource {
             throw new UqaException(file + ": file not found");
         }
         boolean fileFormat = startsWithMagic(file);
-        try (BufferAllocator allocator = new RootAllocator(ALLOCATION_LIMIT);
-             ArrowReader reader = openArrow(file, fileFormat, allocator)) {
+        BufferAllocator allocator = newAllocator();
+        try (ArrowReader reader = openArrow(file, fileFormat, allocator)) {
             Schema schema = reader.getVectorSchemaRoot().getSchema();
             ReleaseReader release = new ReleaseReader(file, options, fileFormat, schema);
             if (fileFormat) {
@@ -88,6 +90,21 @@ public final class ReleaseReader implements SequenceSource {
             throw e;
         } catch (IOException | RuntimeException e) {
             throw corrupt(file, "cannot read the schema", e);
+        } finally {
+            closeAllocator(allocator);
+        }
+    }
+
+    /**
+     * Closes an allocator. Arrow's reader can leave buffers of a batch it failed to load
+     * unreleased; the allocator then refuses to close. That memory (one batch at most) is
+     * abandoned rather than turning a clean "corrupt file" error into an allocator error.
+     */
+    static void closeAllocator(BufferAllocator allocator) {
+        try {
+            allocator.close();
+        } catch (IllegalStateException leakedByFailedRead) {
+            // see above
         }
     }
 
@@ -103,6 +120,11 @@ public final class ReleaseReader implements SequenceSource {
     /** Whether rows carry {@code user_id} (our files); otherwise the user is the row index. */
     public boolean hasUserColumn() {
         return hasUser;
+    }
+
+    /** Whether rows carry a {@code subtask} code (our align files). */
+    public boolean hasSubtaskColumn() {
+        return hasSubtask;
     }
 
     /** Rows in the file, bad rows included (from the file footer; stream files are counted by one pass). */

@@ -47,6 +47,7 @@ public final class ReleaseWriter implements AutoCloseable {
     private final ArrowFileWriter writer;
     private final ListVector[] features = new ListVector[Feature.values().length];
     private final VarCharVector text;
+    private final VarCharVector subtask;
     private final VarCharVector user;
     private int rowsInBatch;
     private long rowsWritten;
@@ -63,6 +64,7 @@ public final class ReleaseWriter implements AutoCloseable {
             features[feature.ordinal()] = (ListVector) root.getVector(feature.column());
         }
         this.text = withText ? (VarCharVector) root.getVector(ReleaseLayout.TEXT_COLUMN) : null;
+        this.subtask = withText ? (VarCharVector) root.getVector(ReleaseLayout.SUBTASK_COLUMN) : null;
         this.user = (VarCharVector) root.getVector(ReleaseLayout.USER_COLUMN);
         this.channel = FileChannel.open(temporary, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
         this.writer = new ArrowFileWriter(root, null, channel);
@@ -92,18 +94,23 @@ public final class ReleaseWriter implements AutoCloseable {
         if (withText) {
             throw new IllegalStateException(target.getFileName() + " is an align file: rows need their text");
         }
-        append(sequence, null);
+        append(sequence, null, null);
     }
 
     /** Appends an align row: the history the question is asked about, and its chat text. */
     public void write(UserSequence sequence, ChatText chat) {
+        write(sequence, chat, null);
+    }
+
+    /** Appends an align row with the question's sub-task code ("df", "mf", ...; null: unknown). */
+    public void write(UserSequence sequence, ChatText chat, String subtaskCode) {
         if (!withText) {
             throw new IllegalStateException(target.getFileName() + " is a pretrain file: rows carry no text");
         }
-        append(sequence, chat.toJson());
+        append(sequence, chat.toJson(), subtaskCode);
     }
 
-    private void append(UserSequence sequence, String chatJson) {
+    private void append(UserSequence sequence, String chatJson, String subtaskCode) {
         if (finished) {
             throw new IllegalStateException("writer for " + target + " is already closed");
         }
@@ -126,6 +133,11 @@ public final class ReleaseWriter implements AutoCloseable {
         }
         if (chatJson != null) {
             text.setSafe(row, chatJson.getBytes(StandardCharsets.UTF_8));
+            if (subtaskCode != null) {
+                subtask.setSafe(row, subtaskCode.getBytes(StandardCharsets.UTF_8));
+            } else {
+                subtask.setNull(row);
+            }
         }
         user.setSafe(row, sequence.user().getBytes(StandardCharsets.UTF_8));
         rowsInBatch++;

@@ -1,0 +1,49 @@
+package dev.uqabench.data.csv;
+
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * Which files and columns a CSV/TSV import reads. An item attribute column left null is read from
+ * the column of its default name (category, brand, shop, seller, title) when the items file has
+ * one; a named column must exist.
+ *
+ * @param delimiter field separator; 0 chooses by file name (tab unless the name ends in .csv)
+ */
+public record CsvImportOptions(Path interactions, Path items, char delimiter,
+                               String userColumn, String itemColumn, String timeColumn,
+                               String itemIdColumn, String categoryColumn, String brandColumn,
+                               String shopColumn, String sellerColumn, String titleColumn,
+                               boolean skipBadRows) {
+
+    public CsvImportOptions {
+        Objects.requireNonNull(interactions, "interactions file");
+        requireName(userColumn, "user column");
+        requireName(itemColumn, "item column");
+        requireName(timeColumn, "time column");
+        if (items != null) {
+            requireName(itemIdColumn, "items-file item column");
+        }
+    }
+
+    /** Defaults: columns user, item, timestamp; items file keyed by item; attribute columns by their default names. */
+    public static CsvImportOptions of(Path interactions, Path items) {
+        return new CsvImportOptions(interactions, items, (char) 0, "user", "item", "timestamp", "item",
+                null, null, null, null, null, false);
+    }
+
+    public CsvImportOptions withSkipBadRows(boolean skip) {
+        return new CsvImportOptions(interactions, items, delimiter, userColumn, itemColumn, timeColumn, itemIdColumn,
+                categoryColumn, brandColumn, shopColumn, sellerColumn, titleColumn, skip);
+    }
+
+    public char delimiterFor(Path file) {
+        return delimiter != 0 ? delimiter : DelimitedFile.delimiterFor(file);
+    }
+
+    private static void requireName(String name, String what) {
+        if (name == null || name.isBlank()) {
+            throw new IllegalArgumentException(what + " must be named");
+        }
+    }
+}

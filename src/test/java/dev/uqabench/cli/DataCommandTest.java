@@ -1,0 +1,172 @@
+package dev.uqabench.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.uqabench.data.DatasetInfo;
+import dev.uqabench.data.UserSequence;
+import dev.uqabench.data.arrow.ChatText;
+import dev.uqabench.data.arrow.ReleaseLayout;
+import dev.uqabench.data.arrow.ReleaseReader;
+import dev.uqabench.data.arrow.ReleaseWriter;
+import dev.uqabench.data.synthetic.SyntheticConfig;
+import dev.uqabench.data.synthetic.SyntheticGenerator;
+import dev.uqabench.run.UqaException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class DataCommandTest {
+
+    @TempDir
+    Path dir;
+
+    record Result(int code, String out, String err) {
+    }
+
+    /** Runs {@code data ...} the way Main does: a UqaException becomes "error: message" and exit code 2. */
+    static Result run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = new CommandLine(new DataCommand());
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(err));
+        cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            if (ex instanceof UqaException) {
+                commandLine.getErr().println("error: " + ex.getMessage());
+                return 2;
+            }
+            throw ex;
+        });
+        int code = cli.execute(args);
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    private Path synthetic() {
+        Path data = dir.resolve("synthetic");
+        new SyntheticGenerator(SyntheticConfig.quickstart().withUsers(120).withCatalog(200, 10, 20, 30, 30)).generate(data);
+        return data;
+    }
+
+    @Test
+    void statsAsJsonAgreeWithTheData() throws Exception {
+        Path data = synthetic();
+        Result result = run("stats", data.toString(), "--json");
+        assertEquals(0, result.code(), result.err());
+        JsonNode stats = new ObjectMapper().readTree(result.out());
+        DatasetInfo info = DatasetInfo.read(data);
+        assertEquals(120, stats.get("users").asLong());
+        long futureEvents = stats.get("files").get(ReleaseLayout.FUTURE).get("events").asLong();
+        assertEquals(info.counts().events(), stats.get("events").asLong() + futureEvents);
+        stats.get("max_ids").fields().forEachRemaining(e ->
+                assertTrue(e.getValue().asLong() < stats.get("table_sizes").get(e.getKey()).asLong(), e.getKey()));
+        JsonNode length = stats.get("files").get(ReleaseLayout.PRETRAIN_TRAIN).get("length");
+        assertTrue(length.get("min").asDouble() <= length.get("p50").asDouble()
+                && length.get("p50").asDouble() <= length.get("p99").asDouble()
+                && length.get("p99").asDouble() <= length.get("max").asDouble());
+
+        Result table = run("stats", data.toString());
+        assertTrue(table.out().contains("users 120,"), table.out());
+        assertTrue(table.out().contains("uni_seq_item_id"), table.out());
+    }
+
+    @Test
+    void questionsPerSubtaskFromTheColumnOrTheReferenceRules() {
+        Path data = synthetic();
+        UserSequence user = ReleaseReader.open(data.resolve(ReleaseLayout.PRETRAIN_TRAIN)).batches(1).next().get(0);
+        try (ReleaseWriter out = ReleaseWriter.create(data.resolve(ReleaseLayout.ALIGN_TRAIN), true, 16)) {
+            out.write(user, new ChatText("Q1", "A"), "df");
+            out.write(user, new ChatText("Q2", "B"), "df");
+            out.write(user, new ChatText("Q3", "C"), "it");
+            out.commit();
+        }
+        // release-like: the sub-task is only in the question text
+        try (ReleaseWriter out = ReleaseWriter.create(data.resolve(ReleaseLayout.ALIGN_EVAL), true, 16)) {
+            out.write(user, new ChatText("用户近期最感兴趣的类目是？ A. x B. y C. z D. w", "A"));
+            out.write(user, new ChatText("用户下一个可能点击的商品的品牌是？ A. x B. y C. z D. w", "B"));
+            out.commit();
+        }
+        Result result = run("stats", data.toString(), "--json");
+        assertEquals(0, result.code(), result.err());
+        assertTrue(result.out().contains("\"align_data_train.arrow\" : {\n      \"df\" : 2,\n      \"it\" : 1"), result.out());
+        assertTrue(result.out().contains("\"align_data_eval.arrow\" : {\n      \"ap\" : 1,\n      \"si\" : 1"), result.out());
+    }
+
+    @Test
+    void aQuestionNoRuleMatchesIsAnErrorNamingTheRow() {
+        Path data = synthetic();
+        UserSequence user = ReleaseReader.open(data.resolve(ReleaseLayout.PRETRAIN_TRAIN)).batches(1).next().get(0);
+        try (ReleaseWriter out = ReleaseWriter.create(data.resolve(ReleaseLayout.ALIGN_EVAL), true, 16)) {
+            out.write(user, new ChatText("用户近期最感兴趣的类目是？", "A"));
+            out.write(user, new ChatText("What is the weather?", "B"));
+            out.commit();
+        }
+        Result result = run("stats", data.toString());
+        assertEquals(2, result.code());
+        assertTrue(result.err().startsWith("error: " + data.resolve(ReleaseLayout.ALIGN_EVAL) + ", row 1, column 'text': "),
+                result.err());
+    }
+
+    @Test
+    void importCsvWritesTheLayoutAndRefusesToOverwrite() throws Exception {
+        Path clicks = dir.resolve("clicks.csv");
+        StringBuilder csv = new StringBuilder("uid,iid,ts\n");
+        for (int u = 0; u < 5; u++) {
+            for (int t = 0; t < 8; t++) {
+                csv.append("user").append(u).append(",item").append((u + t) % 7).append(',').append(t).append('\n');
+            }
+        }
+        Files.writeString(clicks, csv);
+        Path out = dir.resolve("imported");
+        String[] args = {"import", "csv", "--interactions", clicks.toString(), "--user-col", "uid", "--item-col", "iid",
+                "--time-col", "ts", "--out", out.toString(), "--held-out-fraction", "0.2"};
+        Result result = run(args);
+        assertEquals(0, result.code(), result.err());
+        assertTrue(result.out().startsWith("wrote " + out + ": 5 users"), result.out());
+        for (String name : List.of(ReleaseLayout.PRETRAIN_TRAIN, ReleaseLayout.PRETRAIN_EVAL, ReleaseLayout.FUTURE,
+                ReleaseLayout.TOKENIZER_JSON, DatasetInfo.FILE_NAME, "catalog.jsonl")) {
+            assertTrue(Files.isRegularFile(out.resolve(name)), name);
+        }
+        Result again = run(args);
+        assertEquals(2, again.code());
+        assertEquals("error: " + out + ": already exists and is not empty (choose another --out, or --force)\n", again.err());
+    }
+
+    @Test
+    void failedImportLeavesNothingBehind() throws Exception {
+        Path clicks = dir.resolve("clicks.csv");
+        Files.writeString(clicks, "user,item,timestamp\nu,a,1\nu,b\n");
+        Path out = dir.resolve("imported");
+        Result result = run("import", "csv", "--interactions", clicks.toString(), "--out", out.toString());
+        assertEquals(2, result.code());
+        assertEquals("error: " + clicks + ", line 3: expected at least 3 columns (the header has 3), got 2\n", result.err());
+        try (Stream<Path> listing = Files.list(dir)) {
+            assertEquals(List.of(clicks), listing.toList());
+        }
+        Result skipping = run("import", "csv", "--interactions", clicks.toString(), "--out", out.toString(),
+                "--skip-bad-rows", "--min-events", "2");
+        assertEquals(2, skipping.code());
+        assertEquals("error: csv:clicks.csv: every user has fewer than 2 events; nothing to write\n", skipping.err());
+        assertFalse(Files.exists(out));
+    }
+
+    @Test
+    void invalidSplitOptionNamesTheFlag() throws Exception {
+        Path clicks = dir.resolve("clicks.csv");
+        Files.writeString(clicks, "user,item,timestamp\nu,a,1\n");
+        Result result = run("import", "csv", "--interactions", clicks.toString(), "--out", dir.resolve("o").toString(),
+                "--future-fraction", "1.5");
+        assertEquals(2, result.code());
+        assertEquals("error: --future-fraction must be in (0, 1), got 1.5\n", result.err());
+    }
+}

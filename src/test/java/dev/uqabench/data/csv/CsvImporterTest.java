@@ -1,0 +1,174 @@
+package dev.uqabench.data.csv;
+
+import dev.uqabench.data.Catalog;
+import dev.uqabench.data.DatasetInfo;
+import dev.uqabench.data.Event;
+import dev.uqabench.data.Table;
+import dev.uqabench.data.UserSequence;
+import dev.uqabench.data.arrow.ReleaseFolder;
+import dev.uqabench.data.arrow.ReleaseLayout;
+import dev.uqabench.data.arrow.ReleaseReader;
+import dev.uqabench.data.text.TokenizerEventText;
+import dev.uqabench.run.UqaException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class CsvImporterTest {
+
+    @TempDir
+    Path dir;
+
+    /** Everything in the future file: no users held out, so pretrain_data_train holds every history. */
+    static final DatasetInfo.Split SPLIT = new DatasetInfo.Split(0.25, 0.0, 4, 1);
+
+    private Path file(String name, String content) throws Exception {
+        Path file = dir.resolve(name);
+        Files.writeString(file, content);
+        return file;
+    }
+
+    private static List<UserSequence> read(Path file) {
+        List<UserSequence> all = new ArrayList<>();
+        ReleaseReader.open(file).batches(8).forEachRemaining(all::addAll);
+        return all;
+    }
+
+    @Test
+    void importsSortsByTimeAndDecodesTitles() throws Exception {
+        Path clicks = file("clicks.csv", """
+                user,item,timestamp,extra
+                alice,i3,2024-01-03T10:00:00Z,x
+                alice,i1,2024-01-01T10:00:00Z,x
+                bob,i2,5,x
+                alice,i2,2024-01-02,x
+                bob,i1,1,x
+                alice,i1,2024-01-04 09:30,x
+                bob,i3,3,x
+                bob,i3,9,x
+                carol,i1,1,x
+                """);
+        Path items = file("items.csv", """
+                item,title,category,brand
+                i1,"Red Dress, cotton",Dress,Lumo
+                i2,连衣裙 新款,连衣裙,
+                i3,"He said \"\"hi\"\"",Misc,Lumo
+                """);
+        Path out = dir.resolve("out");
+        DatasetInfo info = new CsvImporter(CsvImportOptions.of(clicks, items)).importTo(out, SPLIT);
+        // carol has one click (< 4): dropped
+        assertEquals(2, info.counts().users());
+        assertEquals(8, info.counts().events());
+        assertEquals(4, info.tableSize(Table.ITEM));
+        assertEquals(4, info.tableSize(Table.CATEGORY));
+        assertEquals(2, info.tableSize(Table.BRAND));
+
+        List<UserSequence> histories = read(out.resolve(ReleaseLayout.PRETRAIN_TRAIN));
+        List<UserSequence> futures = read(out.resolve(ReleaseLayout.FUTURE));
+        assertEquals(List.of("alice", "bob"), histories.stream().map(UserSequence::user).toList());
+        Catalog catalog = Catalog.read(out.resolve(Catalog.FILE_NAME));
+        try (TokenizerEventText text = ReleaseFolder.open(out, null, false).eventText()) {
+            List<String> aliceTitles = new ArrayList<>();
+            for (Event e : histories.get(0).events()) {
+                aliceTitles.add(text.title(e));
+            }
+            futures.get(0).events().forEach(e -> aliceTitles.add(text.title(e)));
+            assertEquals(List.of("Red Dress, cotton", "连衣裙 新款", "He said \"hi\"", "Red Dress, cotton"), aliceTitles);
+            // bob: i1 at 1, i3 at 3, i2 at 5, i3 at 9 (numeric times)
+            assertEquals(List.of(1L, 3L, 2L), histories.get(1).events().stream()
+                    .map(e -> catalog.item(e.item()).orElseThrow().item()).toList());
+            assertEquals("", text.brand(histories.get(1).events().get(2)));
+        }
+        assertEquals("Lumo", catalog.item(1).orElseThrow().brandName());
+        assertEquals(0, catalog.item(2).orElseThrow().brand());
+    }
+
+    @Test
+    void tsvByExtension() throws Exception {
+        Path clicks = file("clicks.tsv", "user\titem\ttimestamp\nu\ta\t1\nu\tb\t2\nu\tc\t3\nu\td\t4\n");
+        DatasetInfo info = new CsvImporter(CsvImportOptions.of(clicks, null)).importTo(dir.resolve("out"), SPLIT);
+        assertEquals(4, info.counts().events());
+    }
+
+    @Test
+    void nonUtf8TextNamesFileAndLine() throws Exception {
+        Path clicks = dir.resolve("latin1.csv");
+        byte[] header = "user,item,timestamp\nu,a,1\n".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] bad = "u,caf\u00e9,2\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        byte[] all = new byte[header.length + bad.length];
+        System.arraycopy(header, 0, all, 0, header.length);
+        System.arraycopy(bad, 0, all, header.length, bad.length);
+        Files.write(clicks, all);
+        UqaException e = assertThrows(UqaException.class, () -> new CsvImporter(CsvImportOptions.of(clicks, null)).read());
+        assertEquals(clicks + ", line 3: not valid UTF-8 text", e.getMessage());
+    }
+
+    @Test
+    void rowWithTooFewColumns() throws Exception {
+        Path clicks = file("clicks.csv", "user,item,timestamp\nu,a,1\nu,b\n");
+        UqaException e = assertThrows(UqaException.class, () -> new CsvImporter(CsvImportOptions.of(clicks, null)).read());
+        assertEquals(clicks + ", line 3: expected at least 3 columns (the header has 3), got 2", e.getMessage());
+    }
+
+    @Test
+    void duplicateHeaders() throws Exception {
+        Path clicks = file("clicks.csv", "user,item,user,timestamp\n");
+        UqaException e = assertThrows(UqaException.class, () -> new CsvImporter(CsvImportOptions.of(clicks, null)).read());
+        assertEquals(clicks + ", line 1: duplicate header 'user' (column names must be distinct)", e.getMessage());
+    }
+
+    @Test
+    void missingColumnAndMissingFile() throws Exception {
+        Path clicks = file("clicks.csv", "user,item,time\n");
+        UqaException e = assertThrows(UqaException.class, () -> new CsvImporter(CsvImportOptions.of(clicks, null)).read());
+        assertEquals(clicks + ": missing column 'timestamp' (timestamp); the header has [user, item, time]", e.getMessage());
+        Path nowhere = dir.resolve("none.csv");
+        e = assertThrows(UqaException.class, () -> new CsvImporter(CsvImportOptions.of(nowhere, null)).read());
+        assertEquals(nowhere + ": file not found", e.getMessage());
+    }
+
+    @Test
+    void badTimestamp() throws Exception {
+        Path clicks = file("clicks.csv", "user,item,timestamp\nu,a,yesterday\n");
+        UqaException e = assertThrows(UqaException.class, () -> new CsvImporter(CsvImportOptions.of(clicks, null)).read());
+        assertEquals(clicks + ", line 2, column 'timestamp': expected a timestamp (a number or an ISO-8601 date/date-time), "
+                + "got 'yesterday'", e.getMessage());
+    }
+
+    @Test
+    void skipBadRowsReportsHowManyAndWhy() throws Exception {
+        Path clicks = file("clicks.csv", "user,item,timestamp\nu,a,1\nu,b\n,c,3\nu,d,later\nu,e,5\nu,f,6\nu,g,7\n");
+        var log = new CsvImporter(CsvImportOptions.of(clicks, null).withSkipBadRows(true)).read();
+        assertEquals(4, log.clicks());
+        assertEquals(3, log.skipped().total());
+        assertEquals(Map.of("too few columns", 1L, "empty id", 1L, "bad timestamp", 1L), log.skipped().counts());
+    }
+
+    @Test
+    void failedImportLeavesNoReleaseFiles() throws Exception {
+        Path clicks = file("clicks.csv", "user,item,timestamp\nu,a,1\nu,b,x\n");
+        Path out = dir.resolve("out");
+        assertThrows(UqaException.class, () -> new CsvImporter(CsvImportOptions.of(clicks, null)).importTo(out, SPLIT));
+        assertFalse(Files.exists(out.resolve(DatasetInfo.FILE_NAME)));
+        assertFalse(Files.exists(out.resolve(ReleaseLayout.PRETRAIN_TRAIN)));
+    }
+
+    @Test
+    void timestampsParseNumbersAndDates() {
+        assertEquals(1.5, Timestamps.parse("1.5"));
+        assertEquals(1_704_067_200.0, Timestamps.parse("2024-01-01"));
+        assertEquals(1_704_067_200.0 + 3600, Timestamps.parse("2024-01-01T01:00:00Z"));
+        assertEquals(1_704_067_200.0 + 3600, Timestamps.parse("2024-01-01 01:00:00"));
+        assertTrue(Timestamps.parse("2024-01-01T01:00:00+01:00") == 1_704_067_200.0);
+    }
+}
