@@ -108,9 +108,19 @@ public final class Generation {
                     allDone &= done[b];
                 }
                 if (allDone) break;
-                Tensor nextIds = Tensors.keep(Tensors.fromLongs(next, batch, 1));
-                embeds = Tensors.keep(decoder.embed(nextIds));
+                // The next step's inputs outlive this iteration's scope; the previous step's are freed here.
+                if (embeds != promptEmbeds) {
+                    embeds.close();
+                    mask.close();
+                }
+                try (Tensor nextIds = Tensors.fromLongs(next, batch, 1)) {
+                    embeds = Tensors.keep(decoder.embed(nextIds));
+                }
                 mask = Tensors.keep(torch.ones(new long[] {batch, 1}, Tensors.options(torch.ScalarType.Long)));
+            }
+            if (embeds != promptEmbeds) {
+                embeds.close();
+                mask.close();
             }
         }
         List<long[]> result = new ArrayList<>();
