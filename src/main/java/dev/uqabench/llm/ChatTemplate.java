@@ -2,6 +2,7 @@ package dev.uqabench.llm;
 
 import com.hubspot.jinjava.Jinjava;
 import com.hubspot.jinjava.JinjavaConfig;
+import com.hubspot.jinjava.LegacyOverrides;
 import com.hubspot.jinjava.interpret.RenderResult;
 import com.hubspot.jinjava.interpret.TemplateError;
 import com.hubspot.jinjava.lib.fn.ELFunctionDefinition;
@@ -50,7 +51,16 @@ public final class ChatTemplate {
         this.template = template;
         this.bosToken = bosToken == null ? "" : bosToken;
         this.eosToken = eosToken == null ? "" : eosToken;
-        JinjavaConfig config = JinjavaConfig.newBuilder().withTrimBlocks(true).withLstripBlocks(true).build();
+        // Python Jinja2 semantics: {{- -}} trims, filters bind tighter than '+', Python-style printing.
+        LegacyOverrides python = LegacyOverrides.newBuilder()
+                .withUseTrimmingForNotesAndExpressions(true)
+                .withParseWhitespaceControlStrictly(true)
+                .withUseNaturalOperatorPrecedence(true)
+                .withUsePyishObjectMapper(true)
+                .withKeepNullableLoopValues(true)
+                .build();
+        JinjavaConfig config = JinjavaConfig.newBuilder().withTrimBlocks(true).withLstripBlocks(true)
+                .withLegacyOverrides(python).build();
         this.jinjava = new Jinjava(config);
         try {
             jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition("", "raise_exception",

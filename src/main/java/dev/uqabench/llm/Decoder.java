@@ -55,15 +55,18 @@ public final class Decoder extends Module {
                     boolean trainable, List<Object> retained) {
         this.config = config;
         this.computeType = computeType;
-        this.retained = List.copyOf(retained);
         this.weights = new LinkedHashMap<>();
+        boolean aliasesStorage = false;
         for (Map.Entry<String, Tensor> e : weights.entrySet()) {
+            aliasesStorage |= Tensors.scalarType(e.getValue()) == computeType;
             Tensor w = Tensors.keep(e.getValue().to(computeType));
             // libtorch forbids '.' in parameter names; the Hugging Face name stays the map key. The
             // returned reference points into the module's growing table, so keep our own handle.
             register_parameter(e.getKey().replace('.', '_'), w, trainable);
             this.weights.put(e.getKey(), w);
         }
+        // Converted weights own their memory; only weights used in place need the file mappings kept.
+        this.retained = aliasesStorage ? List.copyOf(retained) : List.of();
         this.embedTokens = this.weights.get("model.embed_tokens.weight");
         this.finalNorm = this.weights.get("model.norm.weight");
         this.lmHead = config.tieWordEmbeddings() ? embedTokens : this.weights.get("lm_head.weight");
@@ -277,8 +280,11 @@ public final class Decoder extends Module {
         // Grouped-query attention: query head h reads key/value head h / (heads / kvHeads).
         k = repeatKv(k, config.kvGroupSize());                                                     // [B, nH, S, D]
         v = repeatKv(v, config.kvGroupSize());
-        Tensor attended = torch.scaled_dot_product_attention(q, k, v, new TensorOptional(allowed), 0.0, false,
-                new DoubleOptional(), false);                                                       // [B, nH, T, D]
+        // Attention itself runs in float32: libtorch's CPU bf16 kernel is ~20x slower at 512 tokens, and
+        // float32 softmax statistics are what Hugging Face's eager path keeps anyway.
+        Tensor attended = torch.scaled_dot_product_attention(q.to(ScalarType.Float), k.to(ScalarType.Float),
+                v.to(ScalarType.Float), new TensorOptional(allowed), 0.0, false, new DoubleOptional(), false)
+                .to(computeType);                                                                   // [B, nH, T, D]
         attended = attended.transpose(1, 2).reshape(batch, time, (long) heads * d);                // [B, T, nH*D]
         x = x.add(linear(attended, l.wo(), l.bo()));
 

@@ -5,7 +5,6 @@ import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.LongOptional;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
 
 import java.util.ArrayList;
@@ -40,8 +39,18 @@ public final class Generation {
         }
     }
 
+    /** Receives each generated token as soon as it is chosen (e.g. to stream a chat answer). */
+    @FunctionalInterface
+    public interface TokenListener {
+        void onToken(int row, long token);
+    }
+
     /** Continues each prompt (token ids, lengths may differ); returns the new ids of each row. */
     public static List<long[]> generate(Decoder decoder, List<long[]> prompts, Settings settings) {
+        return generate(decoder, prompts, settings, (row, token) -> { });
+    }
+
+    public static List<long[]> generate(Decoder decoder, List<long[]> prompts, Settings settings, TokenListener listener) {
         int batch = prompts.size();
         int longest = prompts.stream().mapToInt(p -> p.length).max().orElse(0);
         long[] ids = new long[batch * longest];
@@ -58,7 +67,7 @@ public final class Generation {
         try (PointerScope scope = new PointerScope()) {
             Tensor idTensor = Tensors.fromLongs(ids, batch, longest);
             Tensor maskTensor = Tensors.fromLongs(mask, batch, longest);
-            return generate(decoder, decoder.embed(idTensor), maskTensor, settings);
+            return generate(decoder, decoder.embed(idTensor), maskTensor, settings, listener);
         }
     }
 
@@ -67,6 +76,11 @@ public final class Generation {
      * by token embeddings).
      */
     public static List<long[]> generate(Decoder decoder, Tensor promptEmbeds, Tensor promptMask, Settings settings) {
+        return generate(decoder, promptEmbeds, promptMask, settings, (row, token) -> { });
+    }
+
+    public static List<long[]> generate(Decoder decoder, Tensor promptEmbeds, Tensor promptMask, Settings settings,
+                                        TokenListener listener) {
         int batch = (int) promptEmbeds.size(0);
         List<List<Long>> out = new ArrayList<>();
         for (int b = 0; b < batch; b++) out.add(new ArrayList<>());
@@ -87,13 +101,26 @@ public final class Generation {
                 boolean allDone = true;
                 for (int b = 0; b < batch; b++) {
                     if (!done[b] && settings.stopIds().contains(next[b])) done[b] = true;
-                    if (!done[b]) out.get(b).add(next[b]);
+                    if (!done[b]) {
+                        out.get(b).add(next[b]);
+                        listener.onToken(b, next[b]);
+                    }
                     allDone &= done[b];
                 }
                 if (allDone) break;
-                Tensor nextIds = Tensors.keep(Tensors.fromLongs(next, batch, 1));
-                embeds = Tensors.keep(decoder.embed(nextIds));
+                // The next step's inputs outlive this iteration's scope; the previous step's are freed here.
+                if (embeds != promptEmbeds) {
+                    embeds.close();
+                    mask.close();
+                }
+                try (Tensor nextIds = Tensors.fromLongs(next, batch, 1)) {
+                    embeds = Tensors.keep(decoder.embed(nextIds));
+                }
                 mask = Tensors.keep(torch.ones(new long[] {batch, 1}, Tensors.options(torch.ScalarType.Long)));
+            }
+            if (embeds != promptEmbeds) {
+                embeds.close();
+                mask.close();
             }
         }
         List<long[]> result = new ArrayList<>();
@@ -147,7 +174,4 @@ public final class Generation {
         return Arrays.copyOfRange(sequence, prompt.length, sequence.length);
     }
 
-    static Tensor concat(Tensor a, Tensor b, long dim) {
-        return torch.cat(new TensorVector(a, b), dim);
-    }
 }

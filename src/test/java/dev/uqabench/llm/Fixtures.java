@@ -7,7 +7,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
-/** Golden decoder fixtures: ../shared/fixtures/decoder-* plus folders in UQABENCH_DECODER_FIXTURES. */
+/**
+ * Golden decoder fixtures: ../shared/fixtures/decoder-*, our own src/test/resources/llm/fixtures/decoder-*,
+ * plus folders in UQABENCH_DECODER_FIXTURES (colon-separated).
+ */
 final class Fixtures {
     private Fixtures() {}
 
@@ -19,6 +22,13 @@ final class Fixtures {
         List<Path> out = new ArrayList<>();
         if (Files.isDirectory(shared())) {
             try (Stream<Path> s = Files.list(shared())) {
+                s.filter(p -> Files.isDirectory(p) && p.getFileName().toString().startsWith("decoder-"))
+                        .sorted().forEach(out::add);
+            }
+        }
+        // Our own fixtures, made by FixtureGenerator with the independent NaiveDecoder.
+        if (Files.isDirectory(FixtureGenerator.ROOT)) {
+            try (Stream<Path> s = Files.list(FixtureGenerator.ROOT)) {
                 s.filter(p -> Files.isDirectory(p) && p.getFileName().toString().startsWith("decoder-"))
                         .sorted().forEach(out::add);
             }
