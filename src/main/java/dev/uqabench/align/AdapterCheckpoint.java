@@ -33,14 +33,24 @@ public final class AdapterCheckpoint {
     }
 
     public static void save(Adapter adapter, Path file) {
-        Map<String, Tensor> weights = new LinkedHashMap<>();
-        named(adapter.module()).forEach((name, t) -> weights.put(name, t.detach().contiguous()));
-        Safetensors.write(file, weights);
+        save(adapter.module(), file);
     }
 
     public static void load(Adapter adapter, Path file) {
+        load(adapter.module(), file);
+    }
+
+    /** Every parameter of a module, by name (used for adapters and for encoders tuned during alignment). */
+    public static void save(Module module, Path file) {
+        Map<String, Tensor> weights = new LinkedHashMap<>();
+        named(module).forEach((name, t) -> weights.put(name, t.detach().contiguous()));
+        Safetensors.write(file, weights);
+    }
+
+    /** Copies stored weights into a module's parameters; every name and shape must match. */
+    public static void load(Module module, Path file) {
         Map<String, Tensor> stored = Safetensors.read(file);
-        Map<String, Tensor> params = named(adapter.module());
+        Map<String, Tensor> params = named(module);
         for (String name : stored.keySet()) {
             if (!params.containsKey(name)) {
                 throw new UqaException(file + ": tensor '" + name + "' is not a parameter of this adapter");

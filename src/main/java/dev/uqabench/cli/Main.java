@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
 @Command(name = "uqabench", mixinStandardHelpOptions = true, version = "uqabench 0.1.0",
         description = "Can a user embedding prompt a frozen LLM as well as the history written out as text? "
                 + "The UQABench protocol on a CPU.",
-        subcommands = {QuickstartCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {QuickstartCommand.class, DataCommand.class, EncodersCommand.class, ChatCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @Override

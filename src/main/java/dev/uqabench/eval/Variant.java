@@ -29,7 +29,7 @@ public record Variant(String name, Kind kind, int textEvents) {
         if (m.matches()) {
             return new Variant(name, Kind.TEXT, Integer.parseInt(m.group(1)));
         }
-        if (name.matches("[a-z0-9+]+-[a-z0-9]+")) {
+        if (name.matches("[a-z0-9+]+-[a-z0-9]+(-[a-z0-9+]+)*")) {
             return new Variant(name, Kind.SOFT, 0);
         }
         throw new UqaException("unknown variant '" + name + "': expected none, textN (e.g. text20) or <encoder>-<adapter>");

@@ -23,6 +23,9 @@ import java.util.function.Supplier;
  */
 public final class AlignStage {
 
+    /** Encoder weights after alignment in adapter + encoder mode. */
+    public static final String TUNED_ENCODER = "encoder.safetensors";
+
     private AlignStage() {
     }
 
@@ -52,6 +55,9 @@ public final class AlignStage {
                         t[0].update(step, step, String.format(Locale.ROOT, "loss %.3f (avg %.3f)", loss, runningLoss[0]));
                     });
             AdapterCheckpoint.save(adapter, work.resolve(AdapterCheckpoint.WEIGHTS));
+            if (config.mode() == AlignConfig.Mode.ADAPTER_AND_ENCODER) {
+                AdapterCheckpoint.save(encoder.module(), work.resolve(TUNED_ENCODER));
+            }
             AtomicFiles.writeJson(work.resolve("adapter.json"), Map.of("adapter", config.adapter().name().toLowerCase(Locale.ROOT),
                     "tokens", adapter.tokens(), "encoder_hidden", encoder.hiddenSize(),
                     "llm_hidden", model.config().hiddenSize(), "mode", config.mode().name()));
@@ -61,6 +67,14 @@ public final class AlignStage {
             metrics.put("soft_tokens", adapter.tokens());
             return metrics;
         });
+    }
+
+    /** The pretrained encoder with the weights tuned during alignment. */
+    public static EncoderStates loadTunedEncoder(Path alignFolder, Path pretrainFolder) {
+        EncoderStates encoder = EncoderStates.load(pretrainFolder);
+        AdapterCheckpoint.load(encoder.module(), alignFolder.resolve(TUNED_ENCODER));
+        encoder.module().eval();
+        return encoder;
     }
 
     /** The trained adapter of an align folder, ready for evaluation. */

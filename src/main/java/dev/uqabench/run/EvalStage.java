@@ -35,13 +35,14 @@ public final class EvalStage {
     private EvalStage() {
     }
 
-    /** What a variant needs besides the LLM and the questions. */
-    public record Context(EventText text, String lang, Answerer.SoftPrompt soft, int batchSize) {
+    /** What every variant needs besides the LLM and the questions. */
+    public record Context(EventText text, String lang, int batchSize) {
     }
 
     public static StageRunner.Outcome run(StageRunner runner, Path folder, Variant variant, Path qaFolder,
                                           Map<String, Path> upstream, java.util.function.Supplier<LoadedModel> llm,
-                                          java.util.function.Supplier<Context> context, long seed, Progress progress) {
+                                          java.util.function.Supplier<Context> context,
+                                          java.util.function.Supplier<Answerer.SoftPrompt> soft, long seed, Progress progress) {
         Map<String, Path> inputs = new LinkedHashMap<>(upstream);
         inputs.put("qa", qaFolder);
         var config = Json.mapper().createObjectNode().put("variant", variant.name());
@@ -64,7 +65,7 @@ public final class EvalStage {
             }
             Progress.Ticker ticker = progress.ticker("eval " + variant.name() + ": question", items.size(), "questions");
             List<Answerer.Answer> answers = Answerer.answer(items, model.decoder(), prompter::prompt, prompter::decode,
-                    padId(model), variant.kind() == Variant.Kind.SOFT ? ctx.soft() : null, ctx.batchSize(),
+                    padId(model), variant.kind() == Variant.Kind.SOFT ? soft.get() : null, ctx.batchSize(),
                     (done, total) -> ticker.update(done, done, ""));
             List<Prediction> predictions = new ArrayList<>(answers.size());
             double tokens = 0;

@@ -1,0 +1,113 @@
+package dev.uqabench.run;
+
+import dev.uqabench.align.AlignConfig;
+import dev.uqabench.data.arrow.ReleaseLayout;
+import dev.uqabench.data.text.TokenizerEventText;
+import dev.uqabench.eval.Answerer;
+import dev.uqabench.eval.Variant;
+import dev.uqabench.llm.LoadedModel;
+import dev.uqabench.pretrain.PretrainConfig;
+import dev.uqabench.qa.CachedEventText;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * The stages of one run folder, each cached by its manifest: the shared front (data, questions,
+ * LLM) once, then any number of pretrained encoders, alignments and evaluated variants.
+ */
+public final class Pipeline {
+
+    private final Path runDir;
+    private final RunConfig config;
+    private final StageRunner runner;
+    private final Progress progress;
+    private Path data;
+    private Path qa;
+    private Path llm;
+    private final Lazy<LoadedModel> model;
+    private final Lazy<EvalStage.Context> context;
+    private final Map<Path, EncoderStates> encoders = new HashMap<>();
+
+    public Pipeline(Path runDir, RunConfig config, boolean force, Progress progress) {
+        this.runDir = runDir;
+        this.config = config;
+        this.progress = progress;
+        this.runner = new StageRunner(force, progress);
+        this.model = new Lazy<>(() -> TinyLlmStage.load(llm));
+        this.context = new Lazy<>(() -> new EvalStage.Context(
+                new CachedEventText(TokenizerEventText.open(data.resolve(ReleaseLayout.TOKENIZER_JSON)), 1 << 16),
+                config.data().lang(), config.evalBatchSize()));
+    }
+
+    public RunConfig config() {
+        return config;
+    }
+
+    public Path runDir() {
+        return runDir;
+    }
+
+    /** data, qa and the tiny LLM: what every variant shares. */
+    public void front() {
+        data = DataStage.run(runner, runDir.resolve("data"), config.data()).folder();
+        qa = QaStage.run(runner, runDir.resolve("qa"), data, config.qa(), config.seed()).folder();
+        llm = TinyLlmStage.run(runner, runDir.resolve("llm"), data, qa, config.llm(), config.data().lang(),
+                config.seed(), progress).folder();
+    }
+
+    public Path pretrain(String key, PretrainConfig pretrainConfig) {
+        Path folder = key == null ? runDir.resolve("pretrain") : runDir.resolve("pretrain").resolve(key);
+        return PretrainStage.run(runner, folder, data, pretrainConfig, progress).folder();
+    }
+
+    public Path align(String key, Path pretrainFolder, AlignConfig alignConfig) {
+        Path folder = key == null ? runDir.resolve("align") : runDir.resolve("align").resolve(key);
+        return AlignStage.run(runner, folder, pretrainFolder, llm, qa, alignConfig, model, config.seed(), progress).folder();
+    }
+
+    /** Evaluates a text or question-only variant. */
+    public Path evaluate(Variant variant) {
+        Path folder = runDir.resolve("eval").resolve(variant.name());
+        EvalStage.run(runner, folder, variant, qa, Map.of("llm", llm), model, context, () -> null, config.seed(), progress);
+        return folder;
+    }
+
+    /** Evaluates an embedding variant: the encoder of {@code pretrainFolder} through the adapter of {@code alignFolder}. */
+    public Path evaluate(Variant variant, Path pretrainFolder, Path alignFolder, AlignConfig alignConfig) {
+        Path folder = runDir.resolve("eval").resolve(variant.name());
+        Map<String, Path> upstream = new LinkedHashMap<>();
+        upstream.put("llm", llm);
+        upstream.put("pretrain", pretrainFolder);
+        upstream.put("align", alignFolder);
+        Supplier<Answerer.SoftPrompt> soft = () -> {
+            EncoderStates encoder = alignConfig.mode() == AlignConfig.Mode.ADAPTER_AND_ENCODER
+                    ? AlignStage.loadTunedEncoder(alignFolder, pretrainFolder)
+                    : encoders.computeIfAbsent(pretrainFolder, EncoderStates::load);
+            return new Answerer.SoftPrompt(encoder, AlignStage.loadAdapter(alignFolder, alignConfig, encoder.hiddenSize(),
+                    model.get().config().hiddenSize()));
+        };
+        EvalStage.run(runner, folder, variant, qa, upstream, model, context, soft, config.seed(), progress);
+        return folder;
+    }
+
+    /** A value made on first use (the LLM is loaded only when a stage actually runs). */
+    static final class Lazy<T> implements Supplier<T> {
+        private final Supplier<T> make;
+        private T value;
+
+        Lazy(Supplier<T> make) {
+            this.make = make;
+        }
+
+        @Override
+        public synchronized T get() {
+            if (value == null) {
+                value = make.get();
+            }
+            return value;
+        }
+    }
+}

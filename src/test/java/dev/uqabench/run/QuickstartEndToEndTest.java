@@ -1,0 +1,67 @@
+package dev.uqabench.run;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.uqabench.cli.Main;
+import dev.uqabench.eval.Metrics;
+import dev.uqabench.eval.Prediction;
+import dev.uqabench.eval.PredictionsJsonl;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The whole chain on a micro configuration: every stage runs, writes its manifest, and is reused on a rerun. */
+class QuickstartEndToEndTest {
+
+    static final String MICRO = """
+            seed: 7
+            data: {users: 120, items: 150, categories: 12, brands: 30, shops: 30, sellers: 30,
+                   min_sequence_length: 20, max_sequence_length: 50}
+            llm: {hiddenSize: 32, layers: 1, heads: 2, kvHeads: 1, intermediateSize: 64, steps: 6, batchSize: 4,
+                  warmupSteps: 1, contextLengths: [0, 3]}
+            pretrain: {epochs: 1, batchSize: 16, maxLength: 50, preset: tiny}
+            align: {epochs: 1, batchSize: 16}
+            textEvents: [5]
+            """;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void microRunProducesEveryStageAndReusesThem() throws Exception {
+        Path config = Files.writeString(dir.resolve("micro.yaml"), MICRO);
+        Path run = dir.resolve("run");
+        assertEquals(0, Main.execute("quickstart", "--run-dir", run.toString(), "--config", config.toString(), "--quiet"));
+        for (String stage : List.of("data", "qa", "llm", "pretrain", "align", "eval/none", "eval/text5", "eval/sasrec-meanpool")) {
+            assertTrue(Manifest.exists(run.resolve(stage)), "manifest of " + stage);
+        }
+        Path soft = run.resolve("eval/sasrec-meanpool");
+        List<Prediction> predictions = PredictionsJsonl.read(soft.resolve(EvalStage.PREDICTIONS));
+        assertFalse(predictions.isEmpty());
+        Metrics metrics = Metrics.read(soft.resolve(EvalStage.METRICS));
+        assertEquals(predictions.size(), metrics.all().n());
+        assertTrue(predictions.get(0).promptTokens() > 1, "soft token counted in the prompt");
+        assertTrue(Files.readString(run.resolve("report.md")).contains("sasrec-meanpool"));
+        assertEquals(Boolean.TRUE, Manifest.read(soft).metrics().get("reference_rules_agree"));
+
+        String before = Manifest.read(soft).finishedAt();
+        assertEquals(0, Main.execute("quickstart", "--run-dir", run.toString(), "--config", config.toString(), "--quiet"));
+        assertEquals(before, Manifest.read(soft).finishedAt(), "second run reuses the finished stage");
+    }
+
+    @Test
+    void badConfigFailsBeforeAnyWorkAndWritesNothing() throws Exception {
+        Path config = Files.writeString(dir.resolve("bad.yaml"), "pretrain:\n  batchSize: -4\n");
+        Path run = dir.resolve("bad-run");
+        assertEquals(2, Main.execute("quickstart", "--run-dir", run.toString(), "--config", config.toString(), "--quiet"));
+        assertFalse(Files.exists(run));
+
+        Path unknown = Files.writeString(dir.resolve("unknown.yaml"), "llm:\n  hiden: 3\n");
+        assertEquals(2, Main.execute("quickstart", "--run-dir", run.toString(), "--config", unknown.toString(), "--quiet"));
+        assertFalse(Files.exists(run));
+    }
+}
