@@ -122,7 +122,10 @@ public final class HfFolder {
         Map<String, Tensor> weights = new LinkedHashMap<>();
         for (String name : expected.keySet()) weights.put(name, fileOf.get(name).tensor(name));
         List<Object> retained = new ArrayList<>(new LinkedHashSet<>(fileOf.values()));
-        return Decoder.fromWeights(config, weights, computeType.scalarType(), retained);
+        Decoder decoder = Decoder.fromWeights(config, weights, computeType.scalarType(), retained);
+        // Converted weights (e.g. BF16 file, fp32 compute) own copies: release the file pages now.
+        if (decoder.retained().isEmpty()) new LinkedHashSet<>(fileOf.values()).forEach(Safetensors.MappedFile::unmap);
+        return decoder;
     }
 
     /** Rotary caches some older exports carry, and a tied head stored anyway; neither is read. */
