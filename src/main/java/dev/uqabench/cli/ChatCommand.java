@@ -32,7 +32,8 @@ public final class ChatCommand implements Callable<Integer> {
     @Option(names = "--llm", required = true, paramLabel = "DIR", description = "Hugging Face checkpoint folder.")
     Path llm;
 
-    @Option(names = "--dtype", defaultValue = "fp32", paramLabel = "fp32|bf16", description = "Compute dtype (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--dtype", defaultValue = "auto", paramLabel = "auto|fp32|bf16",
+            description = "Compute dtype; auto = bf16 for a bf16/f16 checkpoint, else fp32 (default: ${DEFAULT-VALUE}).")
     String dtype;
 
     @Option(names = "--system", paramLabel = "TEXT", description = "System prompt (default: the template's own).")
@@ -66,7 +67,8 @@ public final class ChatCommand implements Callable<Integer> {
         if (maxNewTokens < 1) throw new UqaException("--max-new-tokens must be at least 1, got " + maxNewTokens);
         if (temperature < 0) throw new UqaException("--temperature must be >= 0, got " + temperature);
         if (!(topP > 0 && topP <= 1)) throw new UqaException("--top-p must be in (0, 1], got " + topP);
-        LoadedModel model = HfFolder.load(llm, ComputeType.parse(dtype));
+        ComputeType computeType = dtype.equals("auto") ? HfFolder.checkpointComputeType(llm) : ComputeType.parse(dtype);
+        LoadedModel model = HfFolder.load(llm, computeType);
         if (model.chatTemplate() == null) {
             throw new UqaException(llm.resolve(HfFolder.TOKENIZER_CONFIG) + ": key 'chat_template' is missing");
         }

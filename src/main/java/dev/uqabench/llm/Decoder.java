@@ -2,6 +2,7 @@ package dev.uqabench.llm;
 
 import dev.uqabench.run.UqaException;
 import dev.uqabench.tensor.Tensors;
+import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.DoubleOptional;
 import org.bytedeco.pytorch.Generator;
 import org.bytedeco.pytorch.GeneratorOptional;
@@ -254,10 +255,20 @@ public final class Decoder extends Module {
 
         Tensor x = inputsEmbeds.to(computeType);                                                 // [B, T, H]
         for (int i = 0; i < layers.length; i++) {
-            x = block(i, x, cosSin, allowed, cache);
+            // A scope per block frees its intermediates as soon as the block is done (a caller's scope
+            // would otherwise hold all 24 layers' activations: 2.5 MB per token measured at 0.5B size).
+            // Autograd keeps what it saved through its own references, so backward is unaffected.
+            Tensor next;
+            try (PointerScope blockScope = new PointerScope()) {
+                next = Tensors.keep(block(i, x, cosSin, allowed, cache));
+            }
+            x.close();
+            x = next;
         }
         if (cache != null) cache.appendMask(newMask);
-        return rmsNorm(x, finalNorm);                                                            // [B, T, H]
+        Tensor normed = rmsNorm(x, finalNorm);                                                   // [B, T, H]
+        x.close();
+        return normed;
     }
 
     private Tensor block(int index, Tensor x, Tensor[] cosSin, Tensor allowed, KvCache cache) {

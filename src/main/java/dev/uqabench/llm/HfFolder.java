@@ -61,6 +61,11 @@ public final class HfFolder {
         String templateText = chatTemplateText(dir, tokenizerConfig);
         if (templateText != null) template = new ChatTemplate(dir.resolve(TOKENIZER_CONFIG).toString(), templateText, bos, eos);
         LlmTokenizer tokenizer = LlmTokenizer.load(tokenizerPath);
+        if (tokenizer.vocabularySize() > config.vocabSize()) {
+            tokenizer.close();
+            throw new UqaException(tokenizerPath + ": token ids reach " + (tokenizer.vocabularySize() - 1)
+                    + ", beyond vocab_size " + config.vocabSize() + " in " + dir.resolve(CONFIG));
+        }
         Decoder decoder;
         try {
             decoder = loadDecoder(dir, config, computeType);
@@ -73,6 +78,20 @@ public final class HfFolder {
         if (stops.isEmpty()) config.eosTokenIds().forEach(id -> stops.add((long) id));
         if (eos != null) tokenizer.tokenId(eos).ifPresent(id -> stops.add((long) id));
         return new LoadedModel(config, decoder, tokenizer, template, new ArrayList<>(stops));
+    }
+
+    /**
+     * The compute dtype that keeps the checkpoint's precision at the least cost: BF16 when the weights are
+     * stored in BF16 or F16 (no copy for BF16), FP32 when they are float32.
+     */
+    public static ComputeType checkpointComputeType(Path dir) {
+        requireDirectory(dir);
+        for (Safetensors.MappedFile file : new LinkedHashSet<>(openWeights(dir).values())) {
+            for (Safetensors.Entry e : file.entries().values()) {
+                if (e.dtype() == DType.BF16 || e.dtype() == DType.F16) return ComputeType.BF16;
+            }
+        }
+        return ComputeType.FP32;
     }
 
     /** Only the decoder (config.json and weights), e.g. for golden tests of folders without a tokenizer. */
@@ -122,7 +141,10 @@ public final class HfFolder {
         Map<String, Tensor> weights = new LinkedHashMap<>();
         for (String name : expected.keySet()) weights.put(name, fileOf.get(name).tensor(name));
         List<Object> retained = new ArrayList<>(new LinkedHashSet<>(fileOf.values()));
-        return Decoder.fromWeights(config, weights, computeType.scalarType(), retained);
+        Decoder decoder = Decoder.fromWeights(config, weights, computeType.scalarType(), retained);
+        // Converted weights (e.g. BF16 file, fp32 compute) own copies: release the file pages now.
+        if (decoder.retained().isEmpty()) new LinkedHashSet<>(fileOf.values()).forEach(Safetensors.MappedFile::unmap);
+        return decoder;
     }
 
     /** Rotary caches some older exports carry, and a tied head stored anyway; neither is read. */

@@ -42,7 +42,29 @@ public final class Safetensors {
     private static final long MAX_HEADER_BYTES = 100L << 20;
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** The JDK's supported-but-unexported way to release a mapping promptly (as Lucene and Netty do). */
+    private static final java.util.function.Consumer<ByteBuffer> UNMAPPER = unmapper();
+
     private Safetensors() {}
+
+    private static java.util.function.Consumer<ByteBuffer> unmapper() {
+        try {
+            Class<?> unsafeClass = Class.forName("sun.misc.Unsafe");
+            java.lang.reflect.Field field = unsafeClass.getDeclaredField("theUnsafe");
+            field.setAccessible(true);
+            Object unsafe = field.get(null);
+            java.lang.reflect.Method invokeCleaner = unsafeClass.getMethod("invokeCleaner", ByteBuffer.class);
+            return buffer -> {
+                try {
+                    invokeCleaner.invoke(unsafe, buffer);
+                } catch (ReflectiveOperationException e) {
+                    // Leave the mapping to the garbage collector.
+                }
+            };
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return buffer -> { };
+        }
+    }
 
     /** One tensor's header entry; offsets are relative to the start of the data section. */
     public record Entry(String name, DType dtype, long[] shape, long begin, long end) {
@@ -103,6 +125,15 @@ public final class Safetensors {
             // Unaligned data is legal in the format but not for vectorised kernels: copy those few.
             if (data.address() % e.dtype().byteSize() != 0) t = t.clone();
             return Tensors.keep(t);
+        }
+
+        /**
+         * Unmaps every mapping now rather than at some later garbage collection. Only for callers that
+         * copied what they needed: any tensor still pointing into the file must never be touched again.
+         */
+        public synchronized void unmap() {
+            for (MappedByteBuffer buffer : mappings) UNMAPPER.accept(buffer);
+            mappings.clear();
         }
 
         /** Every tensor, each copied into libtorch-owned memory (for small files such as test fixtures). */

@@ -164,6 +164,15 @@ class BadInputTest {
     }
 
     @Test
+    void tokenizerLargerThanTheModelVocabulary() throws IOException {
+        editConfig("\"vocab_size\" : 20", "\"vocab_size\" : 12");
+        Map<String, Tensor> weights = new LinkedHashMap<>(Safetensors.read(dir.resolve("model.safetensors")));
+        weights.put("model.embed_tokens.weight", weights.get("model.embed_tokens.weight").narrow(0, 0, 12).contiguous());
+        Safetensors.write(dir.resolve("model.safetensors"), weights);
+        assertMentions(loadFails(), dir.resolve("tokenizer.json").toString(), "19", "vocab_size 12", "config.json");
+    }
+
+    @Test
     void aFailedLoadLeavesNothingBehindAndTheFolderStillLoadsWhenRepaired() throws IOException {
         String config = Files.readString(dir.resolve("config.json"));
         editConfig("\"model_type\" : \"qwen2\"", "\"model_type\" : \"gemma\"");

@@ -81,7 +81,10 @@ public final class FixtureGenerator {
         ObjectNode linearScaling = linear.putObject("rope_scaling");
         linearScaling.put("type", "linear");
         linearScaling.put("factor", 2.0);
+        ObjectNode f16 = base("llama", 1, true);
+        f16.put("torch_dtype", "float16");
         return new Variant[] {
+                new Variant("decoder-llama-f16", "Llama, tied, multi-query, weights stored as F16", f16, DType.F16, 1, 107),
                 new Variant("decoder-qwen2-bf16", "Qwen2, tied head, weights stored as BF16", bf16, DType.BF16, 1, 101),
                 new Variant("decoder-qwen2-sharded-untied", "Qwen2, untied lm_head, weights in 2 shards + index",
                         sharded, DType.F32, 2, 102),
@@ -111,6 +114,10 @@ public final class FixtureGenerator {
             for (int i = 0; i < n; i++) {
                 float value = (float) ((norm ? 1 : 0) + random.nextGaussian() * (norm ? 0.1 : 0.15));
                 values[i] = v.storage() == DType.BF16 ? roundToBf16(value) : value;
+            }
+            if (v.storage() == DType.F16) {
+                // Java 17 has no float16 conversion: let libtorch round, then the reference uses those values.
+                values = Tensors.toFloats(Tensors.fromFloats(values, n).to(DType.F16.scalarType()));
             }
             weights.put(e.getKey(), values);
             tensors.put(e.getKey(), Tensors.fromFloats(values, shape).to(v.storage().scalarType()));

@@ -42,6 +42,7 @@ class HfFolderRoundTripTest {
                     "generation_config.json")) {
                 assertTrue(Files.isRegularFile(dir.resolve(f)), f);
             }
+            assertEquals(storage == DType.BF16 ? ComputeType.BF16 : ComputeType.FP32, HfFolder.checkpointComputeType(dir));
             LoadedModel loaded = HfFolder.load(dir, ComputeType.FP32);
             assertEquals(List.of(2L), loaded.stopIds());
             assertEquals(tied, loaded.config().tieWordEmbeddings());
