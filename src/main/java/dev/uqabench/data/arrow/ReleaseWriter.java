@@ -121,9 +121,16 @@ public final class ReleaseWriter implements AutoCloseable {
             ListVector perValue = (ListVector) perEvent.getDataVector();
             BigIntVector values = (BigIntVector) perValue.getDataVector();
             int eventOffset = perEvent.startNewValue(row);
+            boolean isId = feature.kind() == Feature.Kind.ID;
             for (int e = 0; e < events.size(); e++) {
-                long[] ids = events.get(e).values(feature);
                 int valueOffset = perValue.startNewValue(eventOffset + e);
+                if (isId) {
+                    // one id per event; read without the array values() would allocate
+                    values.setSafe(valueOffset, events.get(e).id(feature));
+                    perValue.endValue(eventOffset + e, 1);
+                    continue;
+                }
+                long[] ids = events.get(e).values(feature);
                 for (int k = 0; k < ids.length; k++) {
                     values.setSafe(valueOffset + k, ids[k]);
                 }
