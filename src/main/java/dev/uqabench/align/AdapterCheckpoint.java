@@ -1,0 +1,72 @@
+package dev.uqabench.align;
+
+import dev.uqabench.run.UqaException;
+import dev.uqabench.tensor.Safetensors;
+import dev.uqabench.tensor.Tensors;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.bytedeco.pytorch.Module;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.StringTensorDict;
+import org.bytedeco.pytorch.Tensor;
+
+/** Adapter weights as safetensors, by parameter name; loading checks every name and shape. */
+public final class AdapterCheckpoint {
+
+    public static final String WEIGHTS = "adapter.safetensors";
+
+    private AdapterCheckpoint() {
+    }
+
+    /** Builds the adapter an alignment config describes. */
+    public static Adapter create(AlignConfig config, int encoderHidden, int llmHidden, long seed) {
+        return switch (config.adapter()) {
+            case MEANPOOL -> {
+                org.bytedeco.pytorch.global.torch.manual_seed(seed);
+                yield new MeanPoolAdapter(encoderHidden, llmHidden);
+            }
+            case QFORMER -> new QFormerAdapter(encoderHidden, llmHidden, config.queryTokens(), 2,
+                    encoderHidden % 4 == 0 ? 4 : 1, seed);
+        };
+    }
+
+    public static void save(Adapter adapter, Path file) {
+        Map<String, Tensor> weights = new LinkedHashMap<>();
+        named(adapter.module()).forEach((name, t) -> weights.put(name, t.detach().contiguous()));
+        Safetensors.write(file, weights);
+    }
+
+    public static void load(Adapter adapter, Path file) {
+        Map<String, Tensor> stored = Safetensors.read(file);
+        Map<String, Tensor> params = named(adapter.module());
+        for (String name : stored.keySet()) {
+            if (!params.containsKey(name)) {
+                throw new UqaException(file + ": tensor '" + name + "' is not a parameter of this adapter");
+            }
+        }
+        try (NoGradGuard noGrad = new NoGradGuard()) {
+            for (Map.Entry<String, Tensor> p : params.entrySet()) {
+                Tensor t = stored.get(p.getKey());
+                if (t == null) {
+                    throw new UqaException(file + ": tensor '" + p.getKey() + "' is missing");
+                }
+                if (!Arrays.equals(Tensors.shape(t), Tensors.shape(p.getValue()))) {
+                    throw new UqaException(file + ": tensor '" + p.getKey() + "' has shape "
+                            + Arrays.toString(Tensors.shape(t)) + ", expected " + Arrays.toString(Tensors.shape(p.getValue())));
+                }
+                p.getValue().copy_(t);
+            }
+        }
+    }
+
+    static Map<String, Tensor> named(Module module) {
+        StringTensorDict dict = module.named_parameters(true);
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        for (long i = 0; i < dict.size(); i++) {
+            out.put(dict.get(i).key().getString(), dict.get(i).value());
+        }
+        return out;
+    }
+}

@@ -1,0 +1,49 @@
+package dev.uqabench.align;
+
+/**
+ * Alignment settings. The reference default trains the adapter only, with the encoder and the
+ * LLM frozen; {@link Mode#ADAPTER_AND_ENCODER} also tunes the encoder at {@code encoderLearningRate}
+ * (the reference's {@code other_lr}).
+ */
+public record AlignConfig(AdapterKind adapter, int queryTokens, Mode mode, int epochs, int batchSize,
+                          double learningRate, double encoderLearningRate, double warmupFraction,
+                          double clipNorm) {
+
+    public enum Mode { ADAPTER_ONLY, ADAPTER_AND_ENCODER }
+
+    public enum AdapterKind { MEANPOOL, QFORMER }
+
+    public AlignConfig {
+        if (adapter == null) {
+            throw new IllegalArgumentException("adapter must be one of meanpool, qformer");
+        }
+        if (mode == null) {
+            throw new IllegalArgumentException("mode must be one of ADAPTER_ONLY, ADAPTER_AND_ENCODER");
+        }
+        if (queryTokens <= 0) {
+            throw new IllegalArgumentException("queryTokens must be positive");
+        }
+        if (epochs <= 0) {
+            throw new IllegalArgumentException("epochs must be positive");
+        }
+        if (batchSize <= 0) {
+            throw new IllegalArgumentException("batchSize must be positive");
+        }
+        if (!(learningRate > 0)) {
+            throw new IllegalArgumentException("learningRate must be positive");
+        }
+        if (!(encoderLearningRate >= 0)) {
+            throw new IllegalArgumentException("encoderLearningRate must be >= 0");
+        }
+        if (!(warmupFraction >= 0 && warmupFraction < 1)) {
+            throw new IllegalArgumentException("warmupFraction must be in [0, 1)");
+        }
+        if (!(clipNorm > 0)) {
+            throw new IllegalArgumentException("clipNorm must be positive");
+        }
+    }
+
+    public static AlignConfig quickstart() {
+        return new AlignConfig(AdapterKind.MEANPOOL, 16, Mode.ADAPTER_ONLY, 2, 32, 1e-3, 1e-5, 0.05, 1.0);
+    }
+}

@@ -1,0 +1,134 @@
+package dev.uqabench.align;
+
+import dev.uqabench.data.UserSequence;
+import dev.uqabench.llm.Decoder;
+import dev.uqabench.llm.LanguageModelLoss;
+import dev.uqabench.llm.PaddedPrompts;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.AdamW;
+import org.bytedeco.pytorch.AdamWOptions;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.OptimizerParamGroup;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorVector;
+import org.bytedeco.pytorch.global.torch;
+
+/**
+ * Aligns a user encoder to a frozen LLM: soft tokens from the adapter are placed before the chat
+ * prompt, and the language-model loss is taken on the answer tokens only (as the reference's
+ * {@code preprocess} masks everything but the assistant turn).
+ */
+public final class AlignTrainer {
+
+    /** One alignment question: the user's sequence it is about, the rendered prompt and the answer tokens. */
+    public record Example(UserSequence sequence, long[] prompt, long[] answer) {
+    }
+
+    @FunctionalInterface
+    public interface Listener {
+        void onStep(int step, int totalSteps, double loss);
+    }
+
+    private AlignTrainer() {
+    }
+
+    public static void train(Adapter adapter, StateEncoder encoder, Decoder llm, List<Example> examples,
+                             AlignConfig cfg, long padId, long seed, Listener listener) {
+        if (examples.isEmpty()) {
+            throw new IllegalArgumentException("no alignment examples");
+        }
+        boolean tuneEncoder = cfg.mode() == AlignConfig.Mode.ADAPTER_AND_ENCODER;
+        TensorVector adapterParams = adapter.module().parameters();
+        AdamW optimizer = new AdamW(adapterParams, new AdamWOptions(cfg.learningRate()));
+        TensorVector all = new TensorVector();
+        for (long i = 0; i < adapterParams.size(); i++) {
+            all.push_back(adapterParams.get(i));
+        }
+        if (tuneEncoder) {
+            TensorVector encoderParams = encoder.module().parameters();
+            optimizer.add_param_group(new OptimizerParamGroup(encoderParams, new AdamWOptions(cfg.encoderLearningRate())));
+            for (long i = 0; i < encoderParams.size(); i++) {
+                all.push_back(encoderParams.get(i));
+            }
+        }
+        int stepsPerEpoch = (examples.size() + cfg.batchSize() - 1) / cfg.batchSize();
+        int total = stepsPerEpoch * cfg.epochs();
+        int warmup = (int) Math.round(total * cfg.warmupFraction());
+        Random rng = new Random(seed);
+        List<Example> order = new ArrayList<>(examples);
+        adapter.module().train(true);
+        encoder.module().train(tuneEncoder);
+        int step = 0;
+        for (int epoch = 0; epoch < cfg.epochs(); epoch++) {
+            Collections.shuffle(order, rng);
+            for (int start = 0; start < order.size(); start += cfg.batchSize()) {
+                List<Example> batch = order.subList(start, Math.min(order.size(), start + cfg.batchSize()));
+                double scale = step < warmup ? (step + 1.0) / warmup
+                        : 0.5 * (1 + Math.cos(Math.PI * (step - warmup) / Math.max(1, total - warmup)));
+                optimizer.param_groups().get(0).options().set_lr(cfg.learningRate() * scale);
+                if (tuneEncoder) {
+                    optimizer.param_groups().get(1).options().set_lr(cfg.encoderLearningRate() * scale);
+                }
+                try (PointerScope scope = new PointerScope()) {
+                    Tensor loss = loss(adapter, encoder, llm, batch, tuneEncoder, padId);
+                    optimizer.zero_grad();
+                    loss.backward();
+                    torch.clip_grad_norm_(all, cfg.clipNorm());
+                    optimizer.step();
+                    step++;
+                    listener.onStep(step, total, loss.item_double());
+                }
+            }
+        }
+        adapter.module().train(false);
+        encoder.module().train(false);
+    }
+
+    /** Mean answer-token loss of one batch. */
+    static Tensor loss(Adapter adapter, StateEncoder encoder, Decoder llm, List<Example> batch, boolean tuneEncoder,
+                       long padId) {
+        List<UserSequence> sequences = new ArrayList<>(batch.size());
+        List<long[]> inputs = new ArrayList<>(batch.size());
+        for (Example e : batch) {
+            sequences.add(e.sequence());
+            long[] in = new long[e.prompt().length + e.answer().length - 1];
+            System.arraycopy(e.prompt(), 0, in, 0, e.prompt().length);
+            System.arraycopy(e.answer(), 0, in, e.prompt().length, e.answer().length - 1);
+            inputs.add(in);
+        }
+        StateEncoder.Encoded encoded;
+        if (tuneEncoder) {
+            encoded = encoder.encode(sequences);
+        } else {
+            try (NoGradGuard noGrad = new NoGradGuard()) {
+                encoded = encoder.encode(sequences);
+            }
+        }
+        Tensor soft = adapter.softTokens(encoded.states(), encoded.lengths());     // [B, k, D]
+        PaddedPrompts padded = PaddedPrompts.of(inputs, padId);
+        PaddedPrompts.Inputs in = padded.inputs(llm, soft);
+        Tensor hidden = llm.hidden(in.embeds(), in.mask());                        // [B, k+T, D]
+        int time = (int) hidden.size(1);
+        List<Long> flatPositions = new ArrayList<>();
+        List<Long> targets = new ArrayList<>();
+        for (int b = 0; b < batch.size(); b++) {
+            Example e = batch.get(b);
+            for (int j = 0; j < e.answer().length; j++) {
+                flatPositions.add((long) b * time + in.softTokens() + e.prompt().length - 1 + j);  // predicts answer[j]
+                targets.add(e.answer()[j]);
+            }
+        }
+        Tensor rows = hidden.reshape(-1, hidden.size(2))
+                .index_select(0, Tensor.create(flatPositions.stream().mapToLong(Long::longValue).toArray()));
+        Tensor logits = llm.logits(rows).unsqueeze(1);                             // [N, 1, V]
+        float[] weights = new float[targets.size()];
+        java.util.Arrays.fill(weights, 1f);
+        return LanguageModelLoss.weighted(logits,
+                Tensor.create(targets.stream().mapToLong(Long::longValue).toArray(), targets.size(), 1),
+                Tensor.create(weights, targets.size(), 1));
+    }
+}

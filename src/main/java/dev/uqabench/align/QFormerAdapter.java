@@ -1,0 +1,98 @@
+package dev.uqabench.align;
+
+import org.bytedeco.pytorch.LayerNormImpl;
+import org.bytedeco.pytorch.LayerNormOptions;
+import org.bytedeco.pytorch.LinearImpl;
+import org.bytedeco.pytorch.LongVector;
+import org.bytedeco.pytorch.Module;
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+
+/**
+ * A Q-Former adapter (Li et al. 2023, BLIP-2, reduced to its cross-attention core): {@code k}
+ * learned queries attend to the encoder states through a few post-LayerNorm cross-attention +
+ * FFN layers, then are projected to the LLM width: {@code k} soft tokens per user.
+ * UQABench describes it but released only mean pooling; this is our version of it.
+ */
+public final class QFormerAdapter extends Module implements Adapter {
+
+    private final int queryTokens;
+    private final int heads;
+    private final int width;
+    private final Tensor queries;          // [k, width]
+    private final LinearImpl[] q;
+    private final LinearImpl[] k;
+    private final LinearImpl[] v;
+    private final LinearImpl[] o;
+    private final LinearImpl[] up;
+    private final LinearImpl[] down;
+    private final LayerNormImpl[] attentionNorm;
+    private final LayerNormImpl[] ffnNorm;
+    private final LinearImpl output;
+
+    public QFormerAdapter(int encoderHidden, int llmHidden, int queryTokens, int layers, int heads, long seed) {
+        if (encoderHidden % heads != 0) {
+            throw new IllegalArgumentException("Q-Former: encoder hidden " + encoderHidden + " is not divisible by " + heads + " heads");
+        }
+        this.queryTokens = queryTokens;
+        this.heads = heads;
+        this.width = encoderHidden;
+        torch.manual_seed(seed);
+        this.queries = register_parameter("queries", torch.randn(queryTokens, encoderHidden).mul(new Scalar(0.02)));
+        q = new LinearImpl[layers];
+        k = new LinearImpl[layers];
+        v = new LinearImpl[layers];
+        o = new LinearImpl[layers];
+        up = new LinearImpl[layers];
+        down = new LinearImpl[layers];
+        attentionNorm = new LayerNormImpl[layers];
+        ffnNorm = new LayerNormImpl[layers];
+        for (int l = 0; l < layers; l++) {
+            q[l] = register_module("layers." + l + ".q", new LinearImpl(width, width));
+            k[l] = register_module("layers." + l + ".k", new LinearImpl(width, width));
+            v[l] = register_module("layers." + l + ".v", new LinearImpl(width, width));
+            o[l] = register_module("layers." + l + ".o", new LinearImpl(width, width));
+            up[l] = register_module("layers." + l + ".up", new LinearImpl(width, 4L * width));
+            down[l] = register_module("layers." + l + ".down", new LinearImpl(4L * width, width));
+            attentionNorm[l] = register_module("layers." + l + ".attention_norm",
+                    new LayerNormImpl(new LayerNormOptions(new LongVector(width))));
+            ffnNorm[l] = register_module("layers." + l + ".ffn_norm",
+                    new LayerNormImpl(new LayerNormOptions(new LongVector(width))));
+        }
+        this.output = register_module("output", new LinearImpl(width, llmHidden));
+    }
+
+    @Override
+    public Tensor softTokens(Tensor states, Tensor lengths) {
+        long batch = states.size(0);
+        long time = states.size(1);
+        long headDim = width / heads;
+        // padding mask: key positions at or after a row's length are never attended to
+        Tensor positions = torch.arange(new Scalar(time)).unsqueeze(0);                 // [1, T]
+        Tensor padding = positions.ge(lengths.unsqueeze(1)).unsqueeze(1).unsqueeze(1);  // [B, 1, 1, T]
+        Tensor x = queries.unsqueeze(0).expand(batch, queryTokens, width);              // [B, k, W]
+        for (int l = 0; l < q.length; l++) {
+            Tensor qh = q[l].forward(x).view(batch, queryTokens, heads, headDim).transpose(1, 2);   // [B, h, k, d]
+            Tensor kh = k[l].forward(states).view(batch, time, heads, headDim).transpose(1, 2);     // [B, h, T, d]
+            Tensor vh = v[l].forward(states).view(batch, time, heads, headDim).transpose(1, 2);     // [B, h, T, d]
+            Tensor scores = qh.matmul(kh.transpose(2, 3)).div(new Scalar(Math.sqrt(headDim)));      // [B, h, k, T]
+            scores = scores.masked_fill(padding, new Scalar(Float.NEGATIVE_INFINITY));
+            Tensor attended = torch.softmax(scores, -1).matmul(vh)                                 // [B, h, k, d]
+                    .transpose(1, 2).reshape(batch, queryTokens, width);
+            x = attentionNorm[l].forward(x.add(o[l].forward(attended)));
+            x = ffnNorm[l].forward(x.add(down[l].forward(torch.gelu(up[l].forward(x)))));
+        }
+        return output.forward(x);                                                       // [B, k, D]
+    }
+
+    @Override
+    public int tokens() {
+        return queryTokens;
+    }
+
+    @Override
+    public Module module() {
+        return this;
+    }
+}

@@ -1,0 +1,124 @@
+package dev.uqabench.cli;
+
+import dev.uqabench.llm.ChatTemplate;
+import dev.uqabench.llm.ComputeType;
+import dev.uqabench.llm.Generation;
+import dev.uqabench.llm.HfFolder;
+import dev.uqabench.llm.LoadedModel;
+import dev.uqabench.run.UqaException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code uqabench chat --llm DIR "prompt"}: one answer, or an interactive conversation without a prompt. */
+@Command(name = "chat", mixinStandardHelpOptions = true,
+        description = "Chat with a Hugging Face Qwen2/Llama checkpoint folder (interactive when no prompt is given).")
+public final class ChatCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--llm", required = true, paramLabel = "DIR", description = "Hugging Face checkpoint folder.")
+    Path llm;
+
+    @Option(names = "--dtype", defaultValue = "fp32", paramLabel = "fp32|bf16", description = "Compute dtype (default: ${DEFAULT-VALUE}).")
+    String dtype;
+
+    @Option(names = "--system", paramLabel = "TEXT", description = "System prompt (default: the template's own).")
+    String system;
+
+    @Option(names = "--max-new-tokens", defaultValue = "256", description = "Most tokens per answer (default: ${DEFAULT-VALUE}).")
+    int maxNewTokens;
+
+    @Option(names = "--temperature", defaultValue = "0", description = "0 = greedy (default: ${DEFAULT-VALUE}).")
+    double temperature;
+
+    @Option(names = "--top-p", defaultValue = "1.0", description = "Nucleus sampling mass (default: ${DEFAULT-VALUE}).")
+    double topP;
+
+    @Option(names = "--seed", defaultValue = "0", description = "Sampling seed (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Parameters(arity = "0..1", paramLabel = "PROMPT", description = "The user message; omit for interactive mode.")
+    String prompt;
+
+    private InputStream input = System.in;
+
+    /** For tests: where interactive mode reads user turns. */
+    ChatCommand withInput(InputStream in) {
+        this.input = in;
+        return this;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (maxNewTokens < 1) throw new UqaException("--max-new-tokens must be at least 1, got " + maxNewTokens);
+        if (temperature < 0) throw new UqaException("--temperature must be >= 0, got " + temperature);
+        if (!(topP > 0 && topP <= 1)) throw new UqaException("--top-p must be in (0, 1], got " + topP);
+        LoadedModel model = HfFolder.load(llm, ComputeType.parse(dtype));
+        if (model.chatTemplate() == null) {
+            throw new UqaException(llm.resolve(HfFolder.TOKENIZER_CONFIG) + ": key 'chat_template' is missing");
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        List<ChatTemplate.Message> history = new ArrayList<>();
+        if (system != null) history.add(ChatTemplate.Message.system(system));
+        try {
+            if (prompt != null) {
+                answer(model, history, prompt, out);
+                return 0;
+            }
+            BufferedReader reader = new BufferedReader(new InputStreamReader(input, StandardCharsets.UTF_8));
+            out.println("Chatting with " + llm + " (" + model.config().modelType() + "). /reset clears, /exit or EOF ends.");
+            while (true) {
+                out.print("> ");
+                out.flush();
+                String line = reader.readLine();
+                if (line == null || line.strip().equals("/exit")) return 0;
+                if (line.strip().equals("/reset")) {
+                    history.removeIf(m -> !m.role().equals("system"));
+                    continue;
+                }
+                if (!line.isBlank()) answer(model, history, line, out);
+            }
+        } finally {
+            model.tokenizer().close();
+        }
+    }
+
+    /** Generates the assistant turn for {@code userText}, streaming it to {@code out}, and records both turns. */
+    private void answer(LoadedModel model, List<ChatTemplate.Message> history, String userText, PrintWriter out) {
+        history.add(ChatTemplate.Message.user(userText));
+        String text = model.chatTemplate().render(history, true);
+        long[] ids = model.tokenizer().encode(text);
+        Generation.Settings settings = new Generation.Settings(maxNewTokens, temperature, topP, seed, model.stopIds());
+        List<Long> generated = new ArrayList<>();
+        int[] printed = {0};
+        Generation.generate(model.decoder(), List.of(ids), settings, (row, token) -> {
+            generated.add(token);
+            String sofar = model.tokenizer().decode(generated.stream().mapToLong(Long::longValue).toArray(), true);
+            // Hold back a trailing replacement character: the rest of a multi-byte character is coming.
+            int stable = sofar.endsWith("\uFFFD") ? sofar.length() - 1 : sofar.length();
+            if (stable > printed[0]) {
+                out.print(sofar.substring(printed[0], stable));
+                out.flush();
+                printed[0] = stable;
+            }
+        });
+        String reply = model.tokenizer().decode(generated.stream().mapToLong(Long::longValue).toArray(), true);
+        if (reply.length() > printed[0]) out.print(reply.substring(printed[0]));
+        out.println();
+        out.flush();
+        history.add(ChatTemplate.Message.assistant(reply));
+    }
+}

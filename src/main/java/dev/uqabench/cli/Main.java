@@ -1,0 +1,41 @@
+package dev.uqabench.cli;
+
+import dev.uqabench.run.UqaException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code uqabench} command line: one subcommand per job. */
+@Command(name = "uqabench", mixinStandardHelpOptions = true, version = "uqabench 0.1.0",
+        description = "Can a user embedding prompt a frozen LLM as well as the history written out as text? "
+                + "The UQABench protocol on a CPU.",
+        subcommands = {QuickstartCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+
+    @Override
+    public void run() {
+        new CommandLine(this).usage(System.out);
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs the CLI; user errors print one clear message and return a non-zero code. */
+    public static int execute(String... args) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            Throwable t = ex;
+            while (!(t instanceof UqaException) && t.getCause() != null && t.getCause() != t) {
+                t = t.getCause();
+            }
+            if (t instanceof UqaException) {
+                commandLine.getErr().println("error: " + t.getMessage());
+                return 2;
+            }
+            commandLine.getErr().println("error: " + ex);
+            ex.printStackTrace(commandLine.getErr());
+            return 1;
+        });
+        return cli.execute(args);
+    }
+}

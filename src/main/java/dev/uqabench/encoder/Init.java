@@ -1,0 +1,68 @@
+package dev.uqabench.encoder;
+
+import static org.bytedeco.pytorch.global.torch.empty;
+
+import org.bytedeco.pytorch.Generator;
+import org.bytedeco.pytorch.GeneratorOptional;
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.ScalarOptional;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+
+/**
+ * Weight initialisers drawing from an explicit, seeded generator (libtorch's {@code nn::init}
+ * functions read the global one), so that one seed gives one model.
+ */
+public final class Init {
+
+    private Init() {
+    }
+
+    /** A CPU generator for one model build. */
+    public static Generator generator(long seed) {
+        return torch.createCPUGenerator(seed);
+    }
+
+    /** N(0, std^2) entries. */
+    public static Tensor normal(Generator generator, double std, long... shape) {
+        return empty(shape).normal_(0.0, std, new GeneratorOptional(generator));
+    }
+
+    /**
+     * N(0, std^2) truncated to two standard deviations, as the reference initialises embedding
+     * tables; values outside are redrawn a few times, then clamped (the remainder is ~1e-6).
+     */
+    public static Tensor truncatedNormal(Generator generator, double std, long... shape) {
+        Tensor x = empty(shape).normal_(0.0, 1.0, new GeneratorOptional(generator));
+        for (int round = 0; round < 4; round++) {
+            Tensor outside = x.abs().gt(new Scalar(2.0));
+            Tensor redraw = empty(shape).normal_(0.0, 1.0, new GeneratorOptional(generator));
+            x = torch.where(outside, redraw, x);
+        }
+        x = torch.clamp(x, new ScalarOptional(new Scalar(-2.0)), new ScalarOptional(new Scalar(2.0)));
+        return x.mul_(new Scalar(std)).contiguous();
+    }
+
+    /** U(-bound, bound) entries. */
+    public static Tensor uniform(Generator generator, double bound, long... shape) {
+        return empty(shape).uniform_(-bound, bound, new GeneratorOptional(generator));
+    }
+
+    /** Glorot/Xavier uniform for a {@code [out, in]} weight. */
+    public static Tensor xavierUniform(Generator generator, long out, long in) {
+        return uniform(generator, Math.sqrt(6.0 / (in + out)), out, in);
+    }
+
+    /** PyTorch's default {@code nn.Linear} weight init: U(-1/sqrt(in), 1/sqrt(in)). */
+    public static Tensor linearDefault(Generator generator, long out, long in) {
+        return uniform(generator, 1.0 / Math.sqrt(in), out, in);
+    }
+
+    public static Tensor zeros(long... shape) {
+        return torch.zeros(shape);
+    }
+
+    public static Tensor ones(long... shape) {
+        return torch.ones(shape);
+    }
+}

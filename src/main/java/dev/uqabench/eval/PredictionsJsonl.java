@@ -1,0 +1,90 @@
+package dev.uqabench.eval;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.uqabench.qa.JsonlFiles;
+import dev.uqabench.qa.Subtask;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * {@code predictions.jsonl}: one {@link Prediction} per line. Reading accepts files in the
+ * reference's shape too: only question, prediction and answer are required, an answer given as a
+ * list counts by its first element (as {@code calc_metrics_acc.py} does), and other fields are ignored.
+ */
+public final class PredictionsJsonl {
+
+    private PredictionsJsonl() {
+    }
+
+    public static void write(Path file, List<Prediction> predictions) {
+        JsonlFiles.write(file, predictions, PredictionsJsonl::toJson);
+    }
+
+    public static List<Prediction> read(Path file) {
+        return JsonlFiles.read(file, PredictionsJsonl::fromJson);
+    }
+
+    static ObjectNode toJson(Prediction p) {
+        ObjectNode node = JsonlFiles.object();
+        node.put("id", p.id());
+        node.put("user", p.user());
+        node.put("subtask", p.subtask() == null ? null : p.subtask().code());
+        node.put("variant", p.variant());
+        node.put("question", p.question());
+        node.put("prediction", p.prediction());
+        node.put("answer", p.answer());
+        node.put("promptTokens", p.promptTokens());
+        node.put("seconds", p.seconds());
+        return node;
+    }
+
+    private static Prediction fromJson(JsonlFiles.Row row) {
+        String code = row.optionalText("subtask");
+        Subtask subtask = null;
+        if (code != null) {
+            try {
+                subtask = Subtask.fromCode(code);
+            } catch (IllegalArgumentException e) {
+                throw row.error(e.getMessage());
+            }
+        }
+        return new Prediction(row.optionalText("id"), row.optionalText("user"), subtask, row.optionalText("variant"),
+                row.text("question"), row.text("prediction"), answer(row), optionalInt(row, "promptTokens"),
+                optionalNumber(row, "seconds"));
+    }
+
+    private static String answer(JsonlFiles.Row row) {
+        JsonNode value = row.node().get("answer");
+        if (value != null && value.isArray()) {
+            if (value.isEmpty() || !value.get(0).isTextual()) {
+                throw row.error("field 'answer' given as a list must start with a string, got " + value);
+            }
+            return value.get(0).asText();
+        }
+        return row.text("answer");
+    }
+
+    private static Integer optionalInt(JsonlFiles.Row row, String key) {
+        JsonNode value = row.node().get(key);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isIntegralNumber() || !value.canConvertToInt()) {
+            throw row.error("field '" + key + "' must be an integer, got " + value);
+        }
+        return value.intValue();
+    }
+
+    private static Double optionalNumber(JsonlFiles.Row row, String key) {
+        JsonNode value = row.node().get(key);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isNumber()) {
+            throw row.error("field '" + key + "' must be a number, got " + value);
+        }
+        return value.doubleValue();
+    }
+}

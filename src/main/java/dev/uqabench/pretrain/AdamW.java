@@ -1,0 +1,127 @@
+package dev.uqabench.pretrain;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+
+/**
+ * AdamW (Loshchilov &amp; Hutter 2019) written with in-place tensor ops, so that its state is plain
+ * named tensors that go into the checkpoint next to the weights. Decoupled weight decay is applied
+ * to weight matrices only (not to biases, norm scales, position vectors or embedding tables).
+ *
+ * <p>Embedding tables trained through {@link dev.uqabench.encoder.GatheredRows} get "lazy" row
+ * updates ({@link #stepRows}): only the rows a step touched move, and only their moments decay,
+ * as in TensorFlow's LazyAdam or PyTorch's SparseAdam.
+ */
+final class AdamW {
+
+    private static final double BETA1 = 0.9;
+    private static final double BETA2 = 0.999;
+    private static final double EPSILON = 1e-8;
+
+    private final Map<String, Tensor> parameters;
+    private final Map<String, Tensor> firstMoments = new LinkedHashMap<>();
+    private final Map<String, Tensor> secondMoments = new LinkedHashMap<>();
+    private final double weightDecay;
+    private long step;
+
+    private final java.util.function.Predicate<String> decayed;
+
+    /** {@code decayed} says which parameters (by name) take weight decay, among those with 2+ dimensions. */
+    AdamW(Map<String, Tensor> parameters, double weightDecay, java.util.function.Predicate<String> decayed) {
+        this.parameters = parameters;
+        this.decayed = decayed;
+        this.weightDecay = weightDecay;
+        parameters.forEach((name, p) -> {
+            firstMoments.put(name, torch.zeros_like(p));
+            secondMoments.put(name, torch.zeros_like(p));
+        });
+    }
+
+    /** One update with learning rate {@code lr} from the gradients now held by the parameters. */
+    void step(double lr) {
+        step++;
+        updateDense(lr);
+    }
+
+    /** Starts a step whose table updates come through {@link #stepRows}; updates dense gradients. */
+    void beginStep(double lr) {
+        step(lr);
+    }
+
+    /**
+     * Applies the gradient of gathered rows {@code ids} of table parameter {@code name}, within the
+     * step begun by {@link #beginStep}.
+     */
+    void stepRows(String name, long[] ids, Tensor rowGradient, double lr) {
+        Tensor p = parameters.get(name);
+        if (p == null) {
+            throw new IllegalArgumentException("no parameter " + name);
+        }
+        double correction1 = 1 - Math.pow(BETA1, step);
+        double correction2 = 1 - Math.pow(BETA2, step);
+        try (NoGradGuard guard = new NoGradGuard()) {
+            Tensor index = Tensor.create(ids, ids.length);
+            Tensor m = firstMoments.get(name).index_select(0, index)
+                    .mul_(new Scalar(BETA1)).add_(rowGradient, new Scalar(1 - BETA1));      // [rows, width]
+            Tensor v = secondMoments.get(name).index_select(0, index)
+                    .mul_(new Scalar(BETA2)).addcmul_(rowGradient, rowGradient, new Scalar(1 - BETA2));
+            Tensor rows = p.index_select(0, index);
+            Tensor denominator = v.sqrt().mul_(new Scalar(1 / Math.sqrt(correction2))).add_(new Scalar(EPSILON));
+            rows.addcdiv_(m, denominator, new Scalar(-lr / correction1));
+            p.index_copy_(0, index, rows);
+            firstMoments.get(name).index_copy_(0, index, m);
+            secondMoments.get(name).index_copy_(0, index, v);
+        }
+    }
+
+    private void updateDense(double lr) {
+        double correction1 = 1 - Math.pow(BETA1, step);
+        double correction2 = 1 - Math.pow(BETA2, step);
+        try (NoGradGuard guard = new NoGradGuard()) {
+            parameters.forEach((name, p) -> {
+                Tensor g = p.grad();
+                if (!g.defined()) {
+                    return;
+                }
+                Tensor m = firstMoments.get(name);
+                Tensor v = secondMoments.get(name);
+                m.mul_(new Scalar(BETA1)).add_(g, new Scalar(1 - BETA1));           // m = b1 m + (1-b1) g
+                v.mul_(new Scalar(BETA2)).addcmul_(g, g, new Scalar(1 - BETA2));    // v = b2 v + (1-b2) g^2
+                if (weightDecay > 0 && p.dim() >= 2 && decayed.test(name)) {
+                    p.mul_(new Scalar(1 - lr * weightDecay));                        // decoupled decay
+                }
+                Tensor denominator = v.sqrt().mul_(new Scalar(1 / Math.sqrt(correction2))).add_(new Scalar(EPSILON));
+                p.addcdiv_(m, denominator, new Scalar(-lr / correction1));           // p -= lr m_hat / (sqrt(v_hat) + eps)
+            });
+        }
+    }
+
+    void zeroGrad() {
+        parameters.values().forEach(p -> {
+            Tensor g = p.grad();
+            if (g.defined()) {
+                g.zero_();
+            }
+        });
+    }
+
+    long stepCount() {
+        return step;
+    }
+
+    void setStepCount(long value) {
+        step = value;
+    }
+
+    /** Optimizer state as named tensors ({@code m.NAME}, {@code v.NAME}). */
+    Map<String, Tensor> state() {
+        Map<String, Tensor> state = new LinkedHashMap<>();
+        firstMoments.forEach((name, t) -> state.put("m." + name, t));
+        secondMoments.forEach((name, t) -> state.put("v." + name, t));
+        return state;
+    }
+}

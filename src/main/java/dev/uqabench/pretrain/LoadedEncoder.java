@@ -1,0 +1,18 @@
+package dev.uqabench.pretrain;
+
+import dev.uqabench.encoder.TableSizes;
+import dev.uqabench.encoder.UserModel;
+import java.util.Map;
+
+/**
+ * A pre-trained encoder read back from its checkpoint, in eval mode.
+ *
+ * @param model      feature embedding + encoder + item head, weights loaded
+ * @param config     the pre-training config that made it (encoder, preset, features, max length)
+ * @param tableSizes table sizes it was built for; ids beyond them are rejected
+ * @param hiddenSize width of the user states
+ * @param metrics    evaluation metrics stored with the checkpoint (may be empty)
+ */
+public record LoadedEncoder(UserModel model, PretrainConfig config, TableSizes tableSizes, int hiddenSize,
+                            Map<String, Double> metrics) {
+}

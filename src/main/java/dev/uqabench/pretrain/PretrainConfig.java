@@ -1,0 +1,109 @@
+package dev.uqabench.pretrain;
+
+import dev.uqabench.encoder.EncoderRegistry;
+import dev.uqabench.encoder.FeatureSet;
+import dev.uqabench.run.UqaException;
+
+/**
+ * Everything that decides a pre-training run. Validated when built; every error names the key.
+ *
+ * @param encoder          registry name of the encoder ({@code sasrec}, ...)
+ * @param preset           encoder preset ({@code tiny}, {@code quickstart}, {@code paper}, ...)
+ * @param featureSet       input features (ablation); the reference uses {@link FeatureSet#TEXT}
+ * @param maxLength        events read per user, the last ones (512 in the reference)
+ * @param batchSize        users per step
+ * @param epochs           passes over the training users
+ * @param learningRate     peak AdamW learning rate
+ * @param weightDecay      AdamW decoupled weight decay, applied to matrices only
+ * @param warmupSteps      linear warm-up steps; then cosine decay to 10% of the peak
+ * @param clipNorm         global gradient-norm clip (0 disables it)
+ * @param loss             full or sampled softmax
+ * @param negatives        shared random negatives per step (sampled softmax only)
+ * @param checkpointEvery  steps between resumable checkpoints (0: only at epoch ends)
+ * @param evalUsers        held-out users evaluated each epoch (0: all)
+ * @param seed             seeds weights, data order, dropout and negatives
+ */
+public record PretrainConfig(String encoder, String preset, FeatureSet featureSet, int maxLength, int batchSize,
+                             int epochs, double learningRate, double weightDecay, int warmupSteps, double clipNorm,
+                             LossType loss, int negatives, int checkpointEvery, int evalUsers, long seed) {
+
+    public PretrainConfig {
+        require(encoder != null, "encoder", "is required");
+        require(preset != null, "preset", "is required");
+        EncoderRegistry.kind(encoder).preset(preset);
+        require(featureSet != null, "featureSet", "is required");
+        require(maxLength > 0, "maxLength", "must be positive, got " + maxLength);
+        require(batchSize > 0, "batchSize", "must be positive, got " + batchSize);
+        require(epochs > 0, "epochs", "must be positive, got " + epochs);
+        require(learningRate > 0 && Double.isFinite(learningRate), "learningRate", "must be positive, got " + learningRate);
+        require(weightDecay >= 0 && Double.isFinite(weightDecay), "weightDecay", "must be >= 0, got " + weightDecay);
+        require(warmupSteps >= 0, "warmupSteps", "must be >= 0, got " + warmupSteps);
+        require(clipNorm >= 0 && Double.isFinite(clipNorm), "clipNorm", "must be >= 0, got " + clipNorm);
+        require(loss != null, "loss", "is required");
+        require(negatives > 0, "negatives", "must be positive, got " + negatives);
+        require(checkpointEvery >= 0, "checkpointEvery", "must be >= 0, got " + checkpointEvery);
+        require(evalUsers >= 0, "evalUsers", "must be >= 0, got " + evalUsers);
+    }
+
+    /** Reference settings for an encoder preset: all features, 512 events, full softmax. */
+    public static PretrainConfig defaults(String encoder, String preset) {
+        return new PretrainConfig(encoder, preset, FeatureSet.TEXT, 512, 32, 3, 1e-3, 0.01, 100, 1.0,
+                LossType.FULL_SOFTMAX, 1024, 0, 0, 42);
+    }
+
+    public PretrainConfig withFeatureSet(FeatureSet value) {
+        return new PretrainConfig(encoder, preset, value, maxLength, batchSize, epochs, learningRate, weightDecay,
+                warmupSteps, clipNorm, loss, negatives, checkpointEvery, evalUsers, seed);
+    }
+
+    public PretrainConfig withMaxLength(int value) {
+        return new PretrainConfig(encoder, preset, featureSet, value, batchSize, epochs, learningRate, weightDecay,
+                warmupSteps, clipNorm, loss, negatives, checkpointEvery, evalUsers, seed);
+    }
+
+    public PretrainConfig withBatchSize(int value) {
+        return new PretrainConfig(encoder, preset, featureSet, maxLength, value, epochs, learningRate, weightDecay,
+                warmupSteps, clipNorm, loss, negatives, checkpointEvery, evalUsers, seed);
+    }
+
+    public PretrainConfig withEpochs(int value) {
+        return new PretrainConfig(encoder, preset, featureSet, maxLength, batchSize, value, learningRate, weightDecay,
+                warmupSteps, clipNorm, loss, negatives, checkpointEvery, evalUsers, seed);
+    }
+
+    public PretrainConfig withLearningRate(double value) {
+        return new PretrainConfig(encoder, preset, featureSet, maxLength, batchSize, epochs, value, weightDecay,
+                warmupSteps, clipNorm, loss, negatives, checkpointEvery, evalUsers, seed);
+    }
+
+    public PretrainConfig withWarmupSteps(int value) {
+        return new PretrainConfig(encoder, preset, featureSet, maxLength, batchSize, epochs, learningRate, weightDecay,
+                value, clipNorm, loss, negatives, checkpointEvery, evalUsers, seed);
+    }
+
+    public PretrainConfig withLoss(LossType value, int negativeCount) {
+        return new PretrainConfig(encoder, preset, featureSet, maxLength, batchSize, epochs, learningRate, weightDecay,
+                warmupSteps, clipNorm, value, negativeCount, checkpointEvery, evalUsers, seed);
+    }
+
+    public PretrainConfig withCheckpointEvery(int value) {
+        return new PretrainConfig(encoder, preset, featureSet, maxLength, batchSize, epochs, learningRate, weightDecay,
+                warmupSteps, clipNorm, loss, negatives, value, evalUsers, seed);
+    }
+
+    public PretrainConfig withEvalUsers(int value) {
+        return new PretrainConfig(encoder, preset, featureSet, maxLength, batchSize, epochs, learningRate, weightDecay,
+                warmupSteps, clipNorm, loss, negatives, checkpointEvery, value, seed);
+    }
+
+    public PretrainConfig withSeed(long value) {
+        return new PretrainConfig(encoder, preset, featureSet, maxLength, batchSize, epochs, learningRate, weightDecay,
+                warmupSteps, clipNorm, loss, negatives, checkpointEvery, evalUsers, value);
+    }
+
+    private static void require(boolean condition, String key, String message) {
+        if (!condition) {
+            throw new UqaException("pretrain config: '" + key + "' " + message);
+        }
+    }
+}

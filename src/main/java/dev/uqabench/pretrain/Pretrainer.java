@@ -1,0 +1,395 @@
+package dev.uqabench.pretrain;
+
+import dev.uqabench.data.SequenceSource;
+import dev.uqabench.data.UserSequence;
+import dev.uqabench.data.Table;
+import dev.uqabench.encoder.EventBatch;
+import dev.uqabench.encoder.GatheredRows;
+import dev.uqabench.encoder.Params;
+import dev.uqabench.encoder.TableSizes;
+import dev.uqabench.encoder.UserModel;
+import dev.uqabench.run.UqaException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.Set;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorVector;
+import org.bytedeco.pytorch.global.torch;
+
+/**
+ * Next-item pre-training of a user encoder, the protocol of the UQABench reference: every position
+ * predicts the item of the following event, scored against the item table; AdamW with linear
+ * warm-up then cosine decay, global gradient-norm clipping, dropout; after each epoch Recall@K and
+ * NDCG@K at the last position of held-out users, keeping the best epoch's weights.
+ *
+ * <p>Output directory: {@code best/} (kept model), {@code last/} (resumable: weights, optimizer
+ * state, {@code trainer.json}). Both are staged under a temporary name and renamed when complete.
+ * Data order, dropout and initial weights derive from the config's seed, so a resumed run ends
+ * with the same weights as an uninterrupted one (on CPU).
+ */
+public final class Pretrainer {
+
+    static final String BEST_DIR = "best";
+    static final String LAST_DIR = "last";
+    static final String OPTIMIZER_FILE = "optimizer.safetensors";
+    static final String TRAINER_FILE = "trainer.json";
+    /** Users are shuffled within windows of this many batches, so a file is never held whole. */
+    static final int SHUFFLE_WINDOW = 64;
+    private static final String SELECTION_METRIC = "ndcg@10";
+    private static final String TABLE_PREFIX = "embedding.bags.";
+    private static final String ITEM_COUNTS = "item_counts";
+
+    private final PretrainConfig config;
+    private final SequenceSource train;
+    private final SequenceSource eval;
+    private final Path outDir;
+    private final ProgressListener progress;
+    private final UserModel model;
+    private final Map<String, Tensor> parameters;
+    private final AdamW optimizer;
+    private final long items;
+    /** Targets seen so far per item (sampled softmax): the in-batch sampling distribution for log-Q. */
+    private final Tensor itemCounts;
+    private long countedTargets;
+    private final long stepsPerEpoch;
+    private final long totalSteps;
+
+    private Pretrainer(PretrainConfig config, TableSizes sizes, SequenceSource train, SequenceSource eval,
+                       Path outDir, ProgressListener progress) {
+        this.config = config;
+        this.train = train;
+        this.eval = eval;
+        this.outDir = outDir;
+        this.progress = progress;
+        this.model = EncoderCheckpoint.newModel(config, sizes);
+        this.parameters = EncoderCheckpoint.namedParameters(model);
+        this.optimizer = new AdamW(parameters, config.weightDecay(), name -> !name.startsWith(TABLE_PREFIX));
+        this.items = sizes.size(Table.ITEM);
+        this.itemCounts = config.loss() == LossType.SAMPLED_SOFTMAX ? torch.zeros(items) : null;
+        long rows = train.rows();
+        if (rows == 0) {
+            throw new UqaException("pretrain: the training set has no users");
+        }
+        long window = (long) SHUFFLE_WINDOW * config.batchSize();
+        this.stepsPerEpoch = rows / window * SHUFFLE_WINDOW + ceilDiv(rows % window, config.batchSize());
+        this.totalSteps = stepsPerEpoch * config.epochs();
+    }
+
+    /** Trains from scratch (or resumes when {@code resume} and {@code outDir/last} exist). */
+    public static PretrainResult run(PretrainConfig config, TableSizes sizes, SequenceSource train,
+                                     SequenceSource eval, Path outDir, ProgressListener progress, boolean resume) {
+        Pretrainer trainer = new Pretrainer(config, sizes, train, eval, outDir, progress);
+        try {
+            Files.createDirectories(outDir);
+            return trainer.train(resume ? trainer.restore() : null);
+        } catch (IOException e) {
+            throw new UqaException("pretrain: cannot write to " + outDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Trains from scratch. */
+    public static PretrainResult run(PretrainConfig config, TableSizes sizes, SequenceSource train,
+                                     SequenceSource eval, Path outDir, ProgressListener progress) {
+        return run(config, sizes, train, eval, outDir, progress, false);
+    }
+
+    private PretrainResult train(TrainerState resumed) throws IOException {
+        TrainerState state = resumed != null ? resumed : new TrainerState(config, 1, 0, 0, 0, 0, 0,
+                Double.NEGATIVE_INFINITY, new ArrayList<>(), new ArrayList<>(), 0, 0);
+        List<Map<String, Double>> epochMetrics = new ArrayList<>(state.epochMetrics());
+        List<Double> epochLosses = new ArrayList<>(state.epochLosses());
+        long step = state.step();
+        int bestEpoch = state.bestEpoch();
+        double bestScore = state.bestScore();
+        double secondsBefore = state.trainSeconds();
+        long runStart = System.nanoTime();
+        long eventsThisRun = 0;
+        long stepsThisRun = 0;
+        for (int epoch = state.epoch(); epoch <= config.epochs(); epoch++) {
+            boolean resumingThisEpoch = resumed != null && epoch == resumed.epoch();
+            long skip = resumingThisEpoch ? resumed.stepInEpoch() : 0;
+            double lossSum = resumingThisEpoch ? resumed.lossSum() : 0;
+            long lossCount = resumingThisEpoch ? resumed.lossCount() : 0;
+            long stepInEpoch = 0;
+            model.train(true);
+            for (Iterator<List<UserSequence>> batches = shuffledBatches(epoch); batches.hasNext(); ) {
+                List<UserSequence> users = batches.next();
+                stepInEpoch++;
+                if (stepInEpoch <= skip) {
+                    continue;
+                }
+                step++;
+                double lr = learningRate(step);
+                StepOutcome outcome = trainStep(users, step, lr);
+                if (outcome != null) {
+                    lossSum += outcome.loss;
+                    lossCount++;
+                    eventsThisRun += outcome.events;
+                }
+                stepsThisRun++;
+                double elapsed = (System.nanoTime() - runStart) / 1e9;
+                double eta = elapsed / stepsThisRun * (totalSteps - step);
+                progress.onStep(step, totalSteps, epoch, outcome == null ? Double.NaN : outcome.loss, lr,
+                        eventsThisRun / Math.max(elapsed, 1e-9), eta);
+                if (config.checkpointEvery() > 0 && step % config.checkpointEvery() == 0) {
+                    saveLast(new TrainerState(config, epoch, stepInEpoch, step, lossSum, lossCount, bestEpoch,
+                            bestScore, epochMetrics, epochLosses, secondsBefore + elapsed, optimizer.stepCount()));
+                }
+            }
+            double meanLoss = lossCount == 0 ? Double.NaN : lossSum / lossCount;
+            Map<String, Double> metrics = Evaluator.evaluate(model, eval, config);
+            epochMetrics.add(metrics);
+            epochLosses.add(meanLoss);
+            double score = metrics.get(SELECTION_METRIC);
+            boolean best = score > bestScore;
+            if (best) {
+                bestScore = score;
+                bestEpoch = epoch;
+                saveBest(epoch, step, metrics);
+            }
+            progress.onEpoch(epoch, meanLoss, metrics, best);
+            double elapsed = (System.nanoTime() - runStart) / 1e9;
+            saveLast(new TrainerState(config, epoch + 1, 0, step, 0, 0, bestEpoch, bestScore, epochMetrics,
+                    epochLosses, secondsBefore + elapsed, optimizer.stepCount()));
+            model.train(true);
+        }
+        double seconds = secondsBefore + (System.nanoTime() - runStart) / 1e9;
+        Path bestDir = outDir.resolve(BEST_DIR);
+        return new PretrainResult(bestDir, bestEpoch, bestEpoch == 0 ? Map.of() : epochMetrics.get(bestEpoch - 1),
+                List.copyOf(epochMetrics), List.copyOf(epochLosses), step, model.parameterCount(), seconds);
+    }
+
+    private record StepOutcome(double loss, long events) {
+    }
+
+    /** One optimisation step; null when the batch has nothing to predict (every user has one event). */
+    private StepOutcome trainStep(List<UserSequence> users, long step, double lr) {
+        EventBatch batch = EventBatch.lastEvents(users, config.maxLength(), config.featureSet());
+        long[] labels = batch.labelArray();
+        long[] positions = new long[labels.length];
+        long[] targets = new long[labels.length];
+        int n = 0;
+        for (int i = 0; i < labels.length; i++) {
+            if (labels[i] != EventBatch.IGNORE) {
+                positions[n] = i;
+                targets[n++] = labels[i];
+            }
+        }
+        if (n == 0) {
+            return null;
+        }
+        long events = 0;
+        for (int b = 0; b < batch.batchSize(); b++) {
+            events += batch.length(b);
+        }
+        boolean sampled = config.loss() == LossType.SAMPLED_SOFTMAX;
+        long[] stepTargets = java.util.Arrays.copyOf(targets, n);
+        long[] candidates = sampled ? candidates(stepTargets, step) : null;
+        try (PointerScope scope = new PointerScope()) {
+            // dropout draws from the global generator: reseed per step so a resumed run repeats it
+            torch.manual_seed(config.seed() * 1_000_003L + step);
+            // tables are read through gathered rows so that only touched rows get gradients and
+            // updates; the full item table stays dense under full softmax, which scores all of it
+            Set<Table> gatheredTables = EnumSet.copyOf(config.featureSet().tables());
+            if (!sampled) {
+                gatheredTables.remove(Table.ITEM);
+            }
+            GatheredRows gathered = GatheredRows.gather(model.embedding(), batch, gatheredTables, candidates);
+            Tensor states = model.states(batch, gathered);                                 // [B, T, H]
+            Tensor flat = states.reshape(-1, states.size(2));                               // [B*T, H]
+            Tensor selected = flat.index_select(0, Tensor.create(java.util.Arrays.copyOf(positions, n), n)); // [N, H]
+            Tensor queries = model.queries(selected);                                       // [N, itemWidth]
+            Tensor loss = sampled ? sampledLoss(queries, gathered, stepTargets, candidates)
+                    : torch.nll_loss(torch.log_softmax(model.scoreAll(queries), 1), Tensor.create(stepTargets, n));
+            double value = loss.item_float();
+            if (!Double.isFinite(value)) {
+                throw nonFinite(step, "loss", value, lr);
+            }
+            loss.backward();
+            if (config.clipNorm() > 0) {
+                TensorVector all = new TensorVector();
+                parameters.values().forEach(all::push_back);
+                gathered.tables().forEach(table -> all.push_back(gathered.rows(table)));
+                double norm = torch.clip_grad_norm_(all, config.clipNorm());
+                if (!Double.isFinite(norm)) {
+                    throw nonFinite(step, "gradient norm", norm, lr);
+                }
+            }
+            optimizer.beginStep(lr);
+            for (Table table : gathered.tables()) {
+                optimizer.stepRows(TABLE_PREFIX + table.key(), gathered.ids(table),
+                        Params.owned(gathered.rows(table).grad()), lr);
+            }
+            optimizer.zeroGrad();
+            if (sampled) {
+                try (NoGradGuard guard = new NoGradGuard()) {
+                    itemCounts.index_add_(0, Tensor.create(stepTargets, n), torch.ones(n));
+                }
+                countedTargets += n;
+            }
+            return new StepOutcome(value, events);
+        }
+    }
+
+    /** The step's candidates: its targets and shared uniform negatives, ascending and unique. */
+    private long[] candidates(long[] targets, long step) {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(config.seed() * 2_654_435_761L + step);
+        long[] all = java.util.Arrays.copyOf(targets, targets.length + config.negatives());
+        for (int i = targets.length; i < all.length; i++) {
+            all[i] = random.nextLong(items);
+        }
+        return java.util.Arrays.stream(all).sorted().distinct().toArray();
+    }
+
+    /**
+     * Sampled softmax over the candidates (in-batch targets plus shared uniform negatives), each
+     * logit corrected by minus the log of its expected count in the candidate draw (log-Q,
+     * Yi et al. 2019): {@code N p_j + K / V}, with {@code p_j} the smoothed frequency of item j
+     * among the targets seen so far.
+     */
+    private Tensor sampledLoss(Tensor queries, GatheredRows gathered, long[] targets, long[] candidates) {
+        int n = targets.length;
+        Tensor candidateRows = gathered.rows(Table.ITEM).index_select(0,
+                gathered.localIndex(Table.ITEM, candidates));                                // [C, width]
+        Tensor logits = torch.linear(queries, candidateRows);                                // [N, C]
+        Tensor counts = itemCounts.index_select(0, Tensor.create(candidates, candidates.length)); // [C]
+        Tensor expected = counts.add(new Scalar(1.0)).mul(new Scalar((double) n / (countedTargets + items)))
+                .add(new Scalar((double) config.negatives() / items));                       // [C]
+        Tensor corrected = logits.sub(expected.log());
+        long[] labels = new long[n];
+        for (int i = 0; i < n; i++) {
+            labels[i] = java.util.Arrays.binarySearch(candidates, targets[i]);
+        }
+        return torch.nll_loss(torch.log_softmax(corrected, 1), Tensor.create(labels, n));
+    }
+
+    private UqaException nonFinite(long step, String what, double value, double lr) {
+        return new UqaException("pretrain: " + what + " became " + value + " at step " + step
+                + " (learning rate " + lr + "); lower learningRate or set clipNorm. The last good checkpoint is "
+                + outDir.resolve(LAST_DIR) + " (resume from it with a smaller learning rate)");
+    }
+
+    /** Linear warm-up to the peak, then cosine decay to 10% of it at the last step. */
+    double learningRate(long step) {
+        double peak = config.learningRate();
+        if (step <= config.warmupSteps()) {
+            return peak * step / config.warmupSteps();
+        }
+        long decaySteps = Math.max(1, totalSteps - config.warmupSteps());
+        double progressFraction = Math.min(1.0, (double) (step - config.warmupSteps()) / decaySteps);
+        return peak * (0.1 + 0.9 * 0.5 * (1 + Math.cos(Math.PI * progressFraction)));
+    }
+
+    /** The epoch's batches: windows of users shuffled by a generator seeded from (seed, epoch, window). */
+    private Iterator<List<UserSequence>> shuffledBatches(int epoch) {
+        int batchSize = config.batchSize();
+        Iterator<List<UserSequence>> windows = train.batches(SHUFFLE_WINDOW * batchSize);
+        return new Iterator<>() {
+            private List<UserSequence> window = List.of();
+            private int position;
+            private long windowIndex;
+
+            @Override
+            public boolean hasNext() {
+                if (position < window.size()) {
+                    return true;
+                }
+                while (windows.hasNext()) {
+                    List<UserSequence> next = new ArrayList<>(windows.next());
+                    Collections.shuffle(next, new Random(config.seed() * 7_919L + epoch * 104_729L + windowIndex++));
+                    if (!next.isEmpty()) {
+                        window = next;
+                        position = 0;
+                        return true;
+                    }
+                }
+                return false;
+            }
+
+            @Override
+            public List<UserSequence> next() {
+                if (!hasNext()) {
+                    throw new java.util.NoSuchElementException();
+                }
+                List<UserSequence> batch = window.subList(position, Math.min(window.size(), position + batchSize));
+                position += batch.size();
+                return batch;
+            }
+        };
+    }
+
+    private void saveBest(int epoch, long step, Map<String, Double> metrics) throws IOException {
+        Path staged = stage(BEST_DIR);
+        EncoderCheckpoint.writeModel(staged, model, config, epoch, step, metrics);
+        CheckpointIO.replaceDirectory(staged, outDir.resolve(BEST_DIR));
+        progress.onCheckpoint(outDir.resolve(BEST_DIR));
+    }
+
+    private void saveLast(TrainerState state) throws IOException {
+        Path staged = stage(LAST_DIR);
+        EncoderCheckpoint.writeModel(staged, model, config, state.epoch(), state.step(), Map.of());
+        try (PointerScope scope = new PointerScope()) {
+            CheckpointIO.write(staged.resolve(OPTIMIZER_FILE), optimizerState(), Map.of());
+        }
+        EncoderCheckpoint.JSON.writeValue(staged.resolve(TRAINER_FILE).toFile(), state);
+        CheckpointIO.replaceDirectory(staged, outDir.resolve(LAST_DIR));
+        progress.onCheckpoint(outDir.resolve(LAST_DIR));
+    }
+
+    private Path stage(String name) throws IOException {
+        Path staged = outDir.resolve(name + ".tmp");
+        CheckpointIO.deleteRecursively(staged);
+        Files.createDirectories(staged);
+        return staged;
+    }
+
+    /** Loads {@code last/} into the model and optimizer; null when there is nothing to resume. */
+    private TrainerState restore() {
+        Path last = outDir.resolve(LAST_DIR);
+        if (!Files.exists(last.resolve(TRAINER_FILE))) {
+            return null;
+        }
+        TrainerState state;
+        try {
+            state = EncoderCheckpoint.JSON.readValue(last.resolve(TRAINER_FILE).toFile(), TrainerState.class);
+        } catch (IOException e) {
+            throw new UqaException(last.resolve(TRAINER_FILE) + " is not a valid trainer state: " + e.getMessage(), e);
+        }
+        if (!config.equals(state.config())) {
+            throw new UqaException("cannot resume from " + last + ": it was made with another config ("
+                    + state.config() + "); use a new output directory or the same config");
+        }
+        EncoderCheckpoint.readManifest(last);
+        CheckpointIO.readInto(last.resolve(EncoderCheckpoint.MODEL_FILE), parameters);
+        CheckpointIO.readInto(last.resolve(OPTIMIZER_FILE), optimizerState());
+        optimizer.setStepCount(state.optimizerSteps());
+        if (itemCounts != null) {
+            countedTargets = Math.round(itemCounts.to(torch.ScalarType.Double).sum().item_double());
+        }
+        return state;
+    }
+
+    /** Optimizer moments, plus the target counts of sampled softmax. */
+    private Map<String, Tensor> optimizerState() {
+        Map<String, Tensor> state = new java.util.LinkedHashMap<>(optimizer.state());
+        if (itemCounts != null) {
+            state.put(ITEM_COUNTS, itemCounts);
+        }
+        return state;
+    }
+
+    private static long ceilDiv(long a, long b) {
+        return (a + b - 1) / b;
+    }
+}

@@ -1,0 +1,29 @@
+package dev.uqabench.qa;
+
+import dev.uqabench.run.UqaException;
+
+/** Language of the question text: Chinese like the UQABench release, or English. */
+public enum Lang {
+    ZH("zh"),
+    EN("en");
+
+    private final String code;
+
+    Lang(String code) {
+        this.code = code;
+    }
+
+    /** "zh" or "en", as stored in question files. */
+    public String code() {
+        return code;
+    }
+
+    public static Lang fromCode(String code) {
+        for (Lang lang : values()) {
+            if (lang.code.equals(code)) {
+                return lang;
+            }
+        }
+        throw new UqaException("unknown language '" + code + "' (expected zh or en)");
+    }
+}

@@ -1,0 +1,86 @@
+package dev.uqabench.qa;
+
+import java.util.List;
+
+/**
+ * Question wording, zh and en. The zh stems carry the phrases the reference scorer
+ * ({@code calc_metrics_acc.py}) looks for, so {@link ReferenceRules} assigns each to its own
+ * sub-task; wording stays short because a tiny LLM reads it.
+ */
+final class Templates {
+
+    private Templates() {
+    }
+
+    static String directFeature(Lang lang, Attribute attribute, int position) {
+        return lang == Lang.ZH
+                ? "用户第" + position + "次（从1开始计数）浏览的商品的" + attribute.label(lang) + "是什么？"
+                : "What is the " + attribute.label(lang) + " of the item the user clicked at position " + position
+                        + " (counting from 1)?";
+    }
+
+    static String sequenceLength(Lang lang) {
+        return lang == Lang.ZH ? "用户浏览序列的长度是多少？" : "How many items has the user clicked in total?";
+    }
+
+    static String attributeCount(Lang lang, Attribute attribute, String value) {
+        return lang == Lang.ZH
+                ? "用户浏览过的" + attribute.label(lang) + "为“" + value + "”的商品有多少个？"
+                : "How many clicked items have the " + attribute.label(lang) + " \"" + value + "\"?";
+    }
+
+    static String nextTitle(Lang lang) {
+        return lang == Lang.ZH ? "用户下一个可能点击的商品的标题是什么？" : "What is the title of the item the user will click next?";
+    }
+
+    static String nextAttribute(Lang lang, Attribute attribute) {
+        return lang == Lang.ZH
+                ? "用户下一个可能点击的商品的" + attribute.label(lang) + "是什么？"
+                : "What is the " + attribute.label(lang) + " of the item the user will click next?";
+    }
+
+    static String longTermInterest(Lang lang, Attribute attribute) {
+        return lang == Lang.ZH
+                ? "用户最感兴趣的3个" + attribute.label(lang) + "是什么？"
+                : "Which 3 " + plural(attribute) + " interest the user most, most clicked first?";
+    }
+
+    static String shortTermInterest(Lang lang, Attribute attribute, int window) {
+        return lang == Lang.ZH
+                ? "用户近期最感兴趣的" + attribute.label(lang) + "是什么（最近" + window + "次点击）？"
+                : "Which " + attribute.label(lang) + " interests the user most recently (last " + window + " clicks)?";
+    }
+
+    static String trajectory(Lang lang, Attribute attribute, int window) {
+        return lang == Lang.ZH
+                ? "把最近" + 3 * window + "次点击按每" + window + "次分3段，用户" + attribute.label(lang) + "偏好的转移路径是什么？"
+                : "Splitting the last " + 3 * window + " clicks into 3 parts of " + window + ", how does the user's "
+                        + attribute.label(lang) + " preference move?";
+    }
+
+    /** Separator between the names of a long-term interest option. */
+    static String joinNames(Lang lang, List<String> names) {
+        return String.join(lang == Lang.ZH ? "、" : ", ", names);
+    }
+
+    static String joinPath(List<String> names) {
+        return String.join(" -> ", names);
+    }
+
+    /** The full question: the stem, then one line per option, "A. ..." to "D. ...". */
+    static String withOptions(String stem, List<String> options) {
+        StringBuilder text = new StringBuilder(stem);
+        for (int i = 0; i < options.size(); i++) {
+            text.append('\n').append(Question.LETTERS.get(i)).append(". ").append(options.get(i));
+        }
+        return text.toString();
+    }
+
+    private static String plural(Attribute attribute) {
+        return switch (attribute) {
+            case CATEGORY -> "categories";
+            case BRAND -> "brands";
+            case SHOP -> "shops";
+        };
+    }
+}

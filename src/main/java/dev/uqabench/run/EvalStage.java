@@ -1,0 +1,116 @@
+package dev.uqabench.run;
+
+import dev.uqabench.data.EventText;
+import dev.uqabench.data.arrow.ReleaseLayout;
+import dev.uqabench.data.arrow.ReleaseReader;
+import dev.uqabench.data.arrow.ReleaseRow;
+import dev.uqabench.eval.Answerer;
+import dev.uqabench.eval.Metrics;
+import dev.uqabench.eval.Prediction;
+import dev.uqabench.eval.PredictionsJsonl;
+import dev.uqabench.eval.Scorer;
+import dev.uqabench.eval.Variant;
+import dev.uqabench.llm.ChatPrompter;
+import dev.uqabench.llm.LoadedModel;
+import dev.uqabench.qa.BuiltQuestion;
+import dev.uqabench.qa.Question;
+import dev.uqabench.qa.QuestionsJsonl;
+import dev.uqabench.qa.ReferenceRules;
+import dev.uqabench.qa.TextContext;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * eval: answers the test questions with one variant (question only, text context, or soft
+ * tokens), writes {@code predictions.jsonl} and {@code metrics.json} scored as the reference does.
+ */
+public final class EvalStage {
+
+    public static final String PREDICTIONS = "predictions.jsonl";
+    public static final String METRICS = "metrics.json";
+
+    private EvalStage() {
+    }
+
+    /** What a variant needs besides the LLM and the questions. */
+    public record Context(EventText text, String lang, Answerer.SoftPrompt soft, int batchSize) {
+    }
+
+    public static StageRunner.Outcome run(StageRunner runner, Path folder, Variant variant, Path qaFolder,
+                                          Map<String, Path> upstream, java.util.function.Supplier<LoadedModel> llm,
+                                          java.util.function.Supplier<Context> context, long seed, Progress progress) {
+        Map<String, Path> inputs = new LinkedHashMap<>(upstream);
+        inputs.put("qa", qaFolder);
+        var config = Json.mapper().createObjectNode().put("variant", variant.name());
+        return runner.run("eval/" + variant.name(), folder, config, seed, inputs, work -> {
+            List<Question> questions = QuestionsJsonl.readBuilt(qaFolder.resolve(QaStage.QUESTIONS_EVAL)).stream()
+                    .map(BuiltQuestion::question).toList();
+            List<ReleaseRow> rows = ReleaseReader.open(qaFolder.resolve(ReleaseLayout.ALIGN_EVAL)).readAll();
+            if (rows.size() != questions.size()) {
+                throw new UqaException(qaFolder + ": " + rows.size() + " align rows but " + questions.size() + " questions");
+            }
+            LoadedModel model = llm.get();
+            Context ctx = context.get();
+            ChatPrompter prompter = ChatPrompter.of(model);
+            List<Answerer.Item> items = new ArrayList<>(rows.size());
+            for (int i = 0; i < rows.size(); i++) {
+                ReleaseRow row = rows.get(i);
+                int events = variant.kind() == Variant.Kind.TEXT ? variant.textEvents() : 0;
+                items.add(new Answerer.Item(TextContext.userTurn(row.sequence(), events, row.chat().question(), ctx.text(),
+                        ctx.lang()), row.sequence()));
+            }
+            Progress.Ticker ticker = progress.ticker("eval " + variant.name() + ": question", items.size(), "questions");
+            List<Answerer.Answer> answers = Answerer.answer(items, model.decoder(), prompter::prompt, prompter::decode,
+                    padId(model), variant.kind() == Variant.Kind.SOFT ? ctx.soft() : null, ctx.batchSize(),
+                    (done, total) -> ticker.update(done, done, ""));
+            List<Prediction> predictions = new ArrayList<>(answers.size());
+            double tokens = 0;
+            double seconds = 0;
+            for (int i = 0; i < answers.size(); i++) {
+                Answerer.Answer a = answers.get(i);
+                predictions.add(Prediction.of(questions.get(i), variant.name(), a.text(), a.promptTokens(), a.seconds()));
+                tokens += a.promptTokens();
+                seconds += a.seconds();
+            }
+            PredictionsJsonl.write(work.resolve(PREDICTIONS), predictions);
+            Metrics metrics = Scorer.score(predictions);
+            metrics.write(work.resolve(METRICS));
+            Map<String, Object> headline = new LinkedHashMap<>();
+            headline.put("accuracy_all", metrics.all().accuracy());
+            headline.put("questions", predictions.size());
+            headline.put("mean_prompt_tokens", tokens / Math.max(1, answers.size()));
+            headline.put("seconds_per_question", seconds / Math.max(1, answers.size()));
+            headline.put("reference_rules_agree", referenceRulesAgree(predictions, metrics));
+            return headline;
+        });
+    }
+
+    /**
+     * For zh questions: scoring by the reference's substring rules (ignoring our sub-task field)
+     * must give exactly the same numbers. Returns null when the questions are not zh.
+     */
+    static Boolean referenceRulesAgree(List<Prediction> predictions, Metrics ours) {
+        List<Prediction> bare = new ArrayList<>(predictions.size());
+        for (Prediction p : predictions) {
+            if (ReferenceRules.tryClassify(p.question()).isEmpty()) {
+                return null;
+            }
+            bare.add(new Prediction(p.id(), p.user(), null, p.variant(), p.question(), p.prediction(), p.answer(),
+                    p.promptTokens(), p.seconds()));
+        }
+        Metrics byRules = Scorer.score(bare);
+        if (!byRules.equals(ours)) {
+            throw new IllegalStateException("scoring by the reference's rules differs from scoring by sub-task field");
+        }
+        return true;
+    }
+
+    static long padId(LoadedModel model) {
+        return model.tokenizer().tokenId("<pad>").map(Long::valueOf)
+                .or(() -> model.tokenizer().tokenId("<|endoftext|>").map(Long::valueOf))
+                .orElse(model.stopIds().get(0));
+    }
+}

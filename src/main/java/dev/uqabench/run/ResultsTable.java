@@ -1,0 +1,40 @@
+package dev.uqabench.run;
+
+import dev.uqabench.eval.Metrics;
+import dev.uqabench.eval.Score;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+
+/** The results table: variant x All / groups / sub-tasks, with mean prompt tokens. */
+public final class ResultsTable {
+
+    private static final String[] KEYS = {"All tasks", "Sequence understanding", "Action prediction",
+        "Interest perception", "df", "mf", "ip", "ap", "li", "si", "it"};
+    private static final String[] HEADERS = {"All", "SeqU", "ActP", "IntP", "df", "mf", "ip", "ap", "li", "si", "it"};
+
+    private ResultsTable() {
+    }
+
+    /** Markdown table; {@code results} maps a variant name to its eval folder. */
+    public static String render(Map<String, Path> results) {
+        StringBuilder sb = new StringBuilder("| variant | n |");
+        for (String h : HEADERS) {
+            sb.append(' ').append(h).append(" |");
+        }
+        sb.append(" prompt tokens |\n|---|---:|");
+        sb.append("---:|".repeat(HEADERS.length)).append("---:|\n");
+        for (Map.Entry<String, Path> e : results.entrySet()) {
+            Metrics m = Metrics.read(e.getValue().resolve(EvalStage.METRICS));
+            Manifest manifest = Manifest.read(e.getValue());
+            sb.append("| ").append(e.getKey()).append(" | ").append(m.all().n()).append(" |");
+            for (String key : KEYS) {
+                Score s = m.get(key);
+                sb.append(String.format(Locale.ROOT, " %.1f |", s.accuracy()));
+            }
+            Object tokens = manifest.metrics().get("mean_prompt_tokens");
+            sb.append(String.format(Locale.ROOT, " %.1f |\n", ((Number) tokens).doubleValue()));
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,50 @@
+package dev.uqabench.run;
+
+import dev.uqabench.align.AlignConfig;
+import dev.uqabench.data.synthetic.SyntheticConfig;
+import dev.uqabench.encoder.FeatureSet;
+import dev.uqabench.llm.TinyLlmConfig;
+import dev.uqabench.pretrain.LossType;
+import dev.uqabench.pretrain.PretrainConfig;
+import dev.uqabench.qa.QuestionConfig;
+import java.util.List;
+
+/**
+ * Everything a quickstart run needs, one validated record per stage. A {@code --config} file
+ * overrides any subset of keys; unknown keys and invalid values fail before any work.
+ *
+ * @param textEvents the N of the text baseline ({@code textN})
+ */
+public record RunConfig(long seed, SyntheticConfig data, QuestionConfig qa, TinyLlmConfig llm, PretrainConfig pretrain,
+                        AlignConfig align,
+                        List<Integer> textEvents, int evalBatchSize) {
+
+    public RunConfig {
+        if (data == null || qa == null || llm == null || pretrain == null || align == null) {
+            throw new IllegalArgumentException("data, qa, llm, pretrain and align sections are required");
+        }
+        if (textEvents == null || textEvents.isEmpty() || textEvents.stream().anyMatch(n -> n <= 0)) {
+            throw new IllegalArgumentException("textEvents must be a non-empty list of positive event counts");
+        }
+        if (evalBatchSize <= 0) {
+            throw new IllegalArgumentException("evalBatchSize must be positive");
+        }
+        if (!data.lang().equals(qa.lang().code())) {
+            throw new IllegalArgumentException("data.lang (" + data.lang() + ") and qa.lang (" + qa.lang().code()
+                    + ") must agree: question names are decoded from the data's tokens");
+        }
+        textEvents = List.copyOf(textEvents);
+    }
+
+    /** The embedding variant's name: encoder, then adapter ({@code sasrec-meanpool}). */
+    public String softVariant() {
+        return pretrain.encoder() + "-" + align.adapter().name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    public static RunConfig quickstart() {
+        return new RunConfig(42, SyntheticConfig.quickstart(), QuestionConfig.defaults(), TinyLlmConfig.quickstart(),
+                new PretrainConfig("sasrec", "quickstart", FeatureSet.TEXT, 200, 32, 3, 1e-3, 0.01, 30, 1.0,
+                        LossType.FULL_SOFTMAX, 1024, 0, 0, 42),
+                AlignConfig.quickstart(), List.of(20), 32);
+    }
+}

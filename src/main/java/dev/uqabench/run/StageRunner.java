@@ -1,0 +1,105 @@
+package dev.uqabench.run;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+/**
+ * Runs a stage into its output folder, or reuses it. The body writes into a temporary sibling
+ * folder which is renamed into place only after the manifest is written, so a crash never
+ * leaves a half-written folder that looks finished.
+ */
+public final class StageRunner {
+
+    /** The work of one stage: fill {@code workDir}, return its headline metrics. */
+    @FunctionalInterface
+    public interface Body {
+        Map<String, Object> execute(Path workDir) throws Exception;
+    }
+
+    /** What happened: the manifest now in place and whether it was reused. */
+    public record Outcome(Manifest manifest, boolean reused, Path folder) {
+    }
+
+    private final boolean force;
+    private final Progress progress;
+
+    public StageRunner(boolean force, Progress progress) {
+        this.force = force;
+        this.progress = progress;
+    }
+
+    /**
+     * @param inputs named inputs: an upstream stage folder (its manifest is hashed) or a file
+     */
+    public Outcome run(String stage, Path folder, JsonNode config, long seed, Map<String, Path> inputs, Body body) {
+        Map<String, String> inputHashes = new TreeMap<>();
+        inputs.forEach((name, path) -> inputHashes.put(name, hashInput(path)));
+        String fingerprint = Hashing.sha256(stage + "\n" + Json.compact(config) + "\n" + seed + "\n" + inputHashes);
+
+        if (!force && Manifest.exists(folder)) {
+            Manifest old = Manifest.read(folder);
+            if (old.fingerprint().equals(fingerprint) && old.outputsIntact(folder)) {
+                progress.message(stage + ": reusing " + folder + " (finished " + old.finishedAt() + ")");
+                return new Outcome(old, true, folder);
+            }
+        }
+        Path work = folder.toAbsolutePath().resolveSibling("." + folder.getFileName() + ".partial");
+        AtomicFiles.deleteRecursively(work);
+        Instant start = Instant.now();
+        progress.message(stage + ": running");
+        try {
+            Files.createDirectories(work);
+            Map<String, Object> metrics = body.execute(work);
+            Instant end = Instant.now();
+            Manifest manifest = new Manifest(stage, fingerprint, config, seed, inputHashes, hashOutputs(work),
+                    Versions.current(), start.toString(), end.toString(),
+                    (end.toEpochMilli() - start.toEpochMilli()) / 1000.0, new LinkedHashMap<>(metrics));
+            AtomicFiles.writeJson(work.resolve(Manifest.FILE), manifest);
+            AtomicFiles.move(work, folder.toAbsolutePath());
+            progress.message(String.format("%s: done in %.1f s", stage, manifest.seconds()));
+            return new Outcome(manifest, false, folder);
+        } catch (UqaException e) {
+            AtomicFiles.deleteRecursively(work);
+            throw e;
+        } catch (Exception e) {
+            AtomicFiles.deleteRecursively(work);
+            throw new UqaException(stage + " failed: " + e, e);
+        }
+    }
+
+    private static String hashInput(Path path) {
+        if (Files.isDirectory(path)) {
+            if (!Manifest.exists(path)) {
+                throw new UqaException("input folder " + path + " has no " + Manifest.FILE);
+            }
+            return Hashing.sha256(path.resolve(Manifest.FILE));
+        }
+        if (!Files.isRegularFile(path)) {
+            throw new UqaException("input " + path + " does not exist");
+        }
+        return Hashing.sha256(path);
+    }
+
+    private static Map<String, String> hashOutputs(Path work) throws IOException {
+        Map<String, String> out = new TreeMap<>();
+        try (Stream<Path> files = Files.walk(work)) {
+            files.filter(Files::isRegularFile).forEach(f -> {
+                String rel = work.relativize(f).toString();
+                if (!rel.equals(Manifest.FILE)) {
+                    out.put(rel, Hashing.sha256(f));
+                }
+            });
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+        return out;
+    }
+}

@@ -1,0 +1,116 @@
+package dev.uqabench.run;
+
+import dev.uqabench.data.Catalog;
+import dev.uqabench.data.EventText;
+import dev.uqabench.data.arrow.ReleaseLayout;
+import dev.uqabench.data.arrow.ReleaseReader;
+import dev.uqabench.data.arrow.ReleaseRow;
+import dev.uqabench.data.text.CatalogTokens;
+import dev.uqabench.data.text.TokenizerEventText;
+import dev.uqabench.data.text.WordTokenizerBuilder;
+import dev.uqabench.llm.ChatPrompter;
+import dev.uqabench.llm.ChatTemplate;
+import dev.uqabench.llm.ComputeType;
+import dev.uqabench.llm.Decoder;
+import dev.uqabench.llm.DecoderConfig;
+import dev.uqabench.llm.HfFolder;
+import dev.uqabench.llm.LlmTokenizer;
+import dev.uqabench.llm.TinyLlmConfig;
+import dev.uqabench.llm.TinyLlmTrainer;
+import dev.uqabench.qa.CachedEventText;
+import dev.uqabench.qa.TextContext;
+import dev.uqabench.tensor.DType;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * llm (built-in): trains a tiny Qwen2-architecture LLM on the run's own alignment questions, each
+ * with a random number of the user's recent events written out as text, and saves it as a
+ * Hugging Face folder that later stages load like any real checkpoint.
+ */
+public final class TinyLlmStage {
+
+    private TinyLlmStage() {
+    }
+
+    public static StageRunner.Outcome run(StageRunner runner, Path folder, Path dataFolder, Path qaFolder,
+                                          TinyLlmConfig config, String lang, long seed, Progress progress) {
+        Map<String, Path> inputs = Map.of("data", dataFolder, "qa", qaFolder);
+        return runner.run("llm", folder, Json.mapper().valueToTree(config), seed, inputs, work -> {
+            List<ReleaseRow> train = ReleaseReader.open(qaFolder.resolve(ReleaseLayout.ALIGN_TRAIN)).readAll();
+            List<ReleaseRow> test = ReleaseReader.open(qaFolder.resolve(ReleaseLayout.ALIGN_EVAL)).readAll();
+            Random rng = new Random(seed);
+            List<String> userTurns = new ArrayList<>(train.size());
+            List<String> answers = new ArrayList<>(train.size());
+            List<String> corpus = new ArrayList<>();
+            try (TokenizerEventText decoder = TokenizerEventText.open(dataFolder.resolve(ReleaseLayout.TOKENIZER_JSON))) {
+                EventText text = new CachedEventText(decoder, 1 << 16);
+                for (ReleaseRow row : train) {
+                    int n = config.contextLengths().get(rng.nextInt(config.contextLengths().size()));
+                    userTurns.add(TextContext.userTurn(row.sequence(), n, row.chat().question(), text, lang));
+                    answers.add(row.chat().answer());
+                }
+                // the vocabulary covers every name and word the model can be shown, never any answer choice
+                corpus.addAll(CatalogTokens.corpus(Catalog.read(dataFolder.resolve(Catalog.FILE_NAME))));
+                corpus.addAll(userTurns);
+                for (ReleaseRow row : test) {
+                    corpus.add(row.chat().question());
+                }
+                corpus.add(TextContext.render(List.of(), 1, text, lang));
+                corpus.addAll(List.of("user", "assistant", "system", "0123456789", "A B C D", "\n"));
+            }
+            Path tokenizerFile = work.resolve("vocab-build").resolve(HfFolder.TOKENIZER);
+            java.nio.file.Files.createDirectories(tokenizerFile.getParent());
+            Map<String, Integer> vocabulary = WordTokenizerBuilder.write(corpus, tokenizerFile);
+            List<TinyLlmTrainer.Example> examples = new ArrayList<>(userTurns.size());
+            long padId;
+            long endOfTurn;
+            try (LlmTokenizer tokenizer = LlmTokenizer.load(tokenizerFile)) {
+                endOfTurn = tokenizer.tokenId("<|im_end|>").orElseThrow();
+                padId = tokenizer.tokenId(WordTokenizerBuilder.PAD).orElseThrow();
+                ChatTemplate template = new ChatTemplate("tiny LLM", ChatPrompter.CHATML_TEMPLATE, null, "<|im_end|>");
+                ChatPrompter prompter = new ChatPrompter(tokenizer, template, endOfTurn);
+                for (int i = 0; i < userTurns.size(); i++) {
+                    examples.add(new TinyLlmTrainer.Example(prompter.prompt(userTurns.get(i)), prompter.answer(answers.get(i))));
+                }
+            }
+            DecoderConfig shape = DecoderConfig.qwen2(vocabulary.size(), config.hiddenSize(), config.intermediateSize(),
+                    config.layers(), config.heads(), config.kvHeads(), Math.max(config.maxTokens() + 64, 1024), true);
+            Decoder model = Decoder.create(shape, seed);
+            Progress.Ticker ticker = progress.ticker("llm: training tiny LLM, step", config.steps(), "tokens");
+            long[] tokens = {0};
+            double[] lastLoss = {Double.NaN};
+            TinyLlmTrainer.train(model, config, examples, padId, seed, (step, total, loss, batchTokens) -> {
+                tokens[0] += batchTokens;
+                lastLoss[0] = loss;
+                ticker.update(step, tokens[0], String.format("loss %.3f", loss));
+            });
+            Path modelDir = work.resolve("model");
+            HfFolder.save(model, modelDir, tokenizerFile, ChatPrompter.CHATML_TEMPLATE, null, "<|im_end|>", DType.F32);
+            AtomicFiles.deleteRecursively(tokenizerFile.getParent());
+            Map<String, Object> metrics = new LinkedHashMap<>();
+            metrics.put("vocabulary", vocabulary.size());
+            metrics.put("parameters", model.parameterCount());
+            metrics.put("training_examples", examples.size());
+            metrics.put("training_tokens", tokens[0]);
+            metrics.put("final_loss", lastLoss[0]);
+            return metrics;
+        });
+    }
+
+    /** The saved model folder inside the stage folder. */
+    public static Path modelDir(Path stageFolder) {
+        return stageFolder.resolve("model");
+    }
+
+    /** Loads the saved model in float32 (frozen). */
+    public static dev.uqabench.llm.LoadedModel load(Path stageFolder) {
+        dev.uqabench.llm.LoadedModel model = HfFolder.load(modelDir(stageFolder), ComputeType.FP32);
+        model.decoder().freeze();
+        return model;
+    }
+}

@@ -1,0 +1,93 @@
+package dev.uqabench.cli;
+
+import dev.uqabench.llm.ChatTemplate;
+import dev.uqabench.llm.ComputeType;
+import dev.uqabench.llm.Decoder;
+import dev.uqabench.llm.DecoderConfig;
+import dev.uqabench.llm.Generation;
+import dev.uqabench.llm.HfFolder;
+import dev.uqabench.llm.LoadedModel;
+import dev.uqabench.tensor.DType;
+import org.bytedeco.javacpp.PointerScope;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.ByteArrayInputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ChatCommandTest {
+    private static final String TEMPLATE = "{% for message in messages %}{{'<|im_start|>' + message['role'] + '\\n' + "
+            + "message['content'] + '<|im_end|>' + '\\n'}}{% endfor %}{% if add_generation_prompt %}"
+            + "{{ '<|im_start|>assistant\\n' }}{% endif %}";
+
+    @TempDir
+    Path tmp;
+    private Path dir;
+
+    @BeforeEach
+    void saveTinyModel() {
+        dir = tmp.resolve("tiny");
+        try (PointerScope scope = new PointerScope()) {
+            DecoderConfig config = DecoderConfig.qwen2(20, 32, 48, 2, 4, 2, 128, true);
+            HfFolder.save(Decoder.create(config, 5), dir, Path.of("src", "test", "resources", "llm", "tiny-tokenizer.json"),
+                    TEMPLATE, null, "<|im_end|>", DType.F32);
+        }
+    }
+
+    /** The answer computed directly through the library, for comparison. */
+    private String expectedAnswer(String user) {
+        try (PointerScope scope = new PointerScope()) {
+            LoadedModel m = HfFolder.load(dir, ComputeType.FP32);
+            long[] ids = m.tokenizer().encode(m.chatTemplate().render(List.of(ChatTemplate.Message.user(user)), true));
+            long[] out = Generation.generate(m.decoder(), List.of(ids), Generation.Settings.greedy(5, m.stopIds())).get(0);
+            String text = m.tokenizer().decode(out, true);
+            m.tokenizer().close();
+            return text;
+        }
+    }
+
+    private int run(String input, StringWriter out, StringWriter err, String... args) {
+        CommandLine cli = new CommandLine(new ChatCommand().withInput(
+                new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8))));
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(err));
+        return cli.execute(args);
+    }
+
+    @Test
+    void oneShotPromptPrintsTheGreedyAnswer() {
+        StringWriter out = new StringWriter(), err = new StringWriter();
+        int code = run("", out, err, "--llm", dir.toString(), "--max-new-tokens", "5", "hello world");
+        assertEquals(0, code, err.toString());
+        assertEquals(expectedAnswer("hello world") + System.lineSeparator(), out.toString());
+    }
+
+    @Test
+    void interactiveModeAnswersEachTurnAndResetsHistory() {
+        StringWriter out = new StringWriter(), err = new StringWriter();
+        int code = run("hello\n/reset\nhello world\n/exit\n", out, err, "--llm", dir.toString(), "--max-new-tokens", "5");
+        assertEquals(0, code, err.toString());
+        String text = out.toString();
+        assertTrue(text.startsWith("Chatting with " + dir), text);
+        assertTrue(text.contains("> " + expectedAnswer("hello") + System.lineSeparator()), text);
+        assertTrue(text.contains("> " + expectedAnswer("hello world") + System.lineSeparator()), text);
+    }
+
+    @Test
+    void anUnknownDtypeIsAnErrorNamingIt() {
+        StringWriter out = new StringWriter(), err = new StringWriter();
+        int code = run("", out, err, "--llm", dir.toString(), "--dtype", "fp16", "hi");
+        assertNotEquals(0, code);
+        assertTrue(err.toString().contains("compute dtype 'fp16' is not supported"), err.toString());
+    }
+}

@@ -1,0 +1,181 @@
+package dev.uqabench.llm;
+
+import dev.uqabench.tensor.DType;
+import dev.uqabench.tensor.Tensors;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Tensor;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** What must not change: KV-cache decoding vs recomputation, padding, compute dtype within tolerance. */
+class DecoderInvarianceTest {
+    private static final long[][] PROMPTS = {{3, 7, 11, 2, 19}, {5, 1, 4, 9, 16, 8, 13, 12, 6}, {17, 10, 14}};
+
+    @TempDir
+    Path tmp;
+
+    private static Decoder model(long seed) {
+        // A larger init spread than HF's 0.02 so logits differ clearly between tokens (greedy ties are rare).
+        DecoderConfig base = TinyModels.qwen2(true);
+        DecoderConfig config = new DecoderConfig("qwen2", base.vocabSize(), base.hiddenSize(), base.intermediateSize(),
+                base.numberOfLayers(), base.numberOfHeads(), base.numberOfKeyValueHeads(), null, 128, 10000.0, null,
+                1e-6, true, null, null, null, "silu", 0.3, null, null);
+        Decoder d = Decoder.create(config, seed);
+        d.freeze();
+        return d;
+    }
+
+    @Test
+    void kvCacheDecodingEqualsFullRecomputation() {
+        try (PointerScope scope = new PointerScope()) {
+            Decoder decoder = model(11);
+            List<long[]> prompts = List.of(PROMPTS);
+            List<long[]> cached = Generation.generate(decoder, prompts, Generation.Settings.greedy(8, List.of()));
+            for (int b = 0; b < prompts.size(); b++) {
+                long[] recomputed = Generation.greedyByRecomputation(decoder, prompts.get(b), 8);
+                assertArrayEquals(recomputed, cached.get(b), "row " + b);
+            }
+        }
+    }
+
+    @Test
+    void kvCacheStepLogitsEqualFullForwardLogits() {
+        try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
+            Decoder decoder = model(12);
+            long[] ids = PROMPTS[1];
+            Tensor full = decoder.forward(decoder.embed(Tensors.fromLongs(new long[][] {ids})), null);   // [1, T, V]
+            try (KvCache cache = decoder.newCache(1)) {
+                int prefill = 4;
+                long[] head = java.util.Arrays.copyOf(ids, prefill);
+                Tensor h = decoder.hidden(decoder.embed(Tensors.fromLongs(new long[][] {head})), null, cache);
+                DecoderGoldenTest.assertClose(full.narrow(1, 0, prefill), decoder.logits(h), 1e-5, "prefill");
+                for (int t = prefill; t < ids.length; t++) {
+                    Tensor step = decoder.hidden(decoder.embed(Tensors.fromLongs(new long[][] {{ids[t]}})), null, cache);
+                    DecoderGoldenTest.assertClose(full.narrow(1, t, 1), decoder.logits(step), 1e-5, "step " + t);
+                }
+                assertEquals(ids.length, cache.length());
+            }
+        }
+    }
+
+    @Test
+    void paddedBatchEqualsEachRowAloneForLeftAndRightPadding() {
+        try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
+            Decoder decoder = model(13);
+            int longest = 9;
+            for (boolean left : new boolean[] {true, false}) {
+                long[][] ids = new long[PROMPTS.length][longest];
+                long[][] mask = new long[PROMPTS.length][longest];
+                for (int b = 0; b < PROMPTS.length; b++) {
+                    int offset = left ? longest - PROMPTS[b].length : 0;
+                    for (int t = 0; t < PROMPTS[b].length; t++) {
+                        ids[b][offset + t] = PROMPTS[b][t];
+                        mask[b][offset + t] = 1;
+                    }
+                    // Padding ids are arbitrary: they must not matter.
+                    for (int t = 0; t < longest; t++) if (mask[b][t] == 0) ids[b][t] = 19 - t;
+                }
+                Tensor batch = decoder.forward(decoder.embed(Tensors.fromLongs(ids)), Tensors.fromLongs(mask));
+                for (int b = 0; b < PROMPTS.length; b++) {
+                    Tensor alone = decoder.forward(decoder.embed(Tensors.fromLongs(new long[][] {PROMPTS[b]})), null);
+                    int offset = left ? longest - PROMPTS[b].length : 0;
+                    Tensor row = batch.narrow(0, b, 1).narrow(1, offset, PROMPTS[b].length);
+                    DecoderGoldenTest.assertClose(alone, row, 1e-5, (left ? "left" : "right") + " padding row " + b);
+                }
+            }
+        }
+    }
+
+    /**
+     * bf16 compute stays within 4% of the largest |logit| of fp32 on the same bf16-stored weights (bf16
+     * keeps 8 significant bits, about 0.4% per rounding, and errors add over layers; observed: 1.7%).
+     */
+    @Test
+    void bf16ComputeIsWithinStatedToleranceOfFp32() {
+        try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
+            Path dir = tmp.resolve("bf16");
+            HfFolder.save(model(14), dir, TinyModels.tokenizer(), null, null, "<|im_end|>", DType.BF16);
+            Decoder fp32 = HfFolder.loadDecoder(dir, ComputeType.FP32);
+            Decoder bf16 = HfFolder.loadDecoder(dir, ComputeType.BF16);
+            Tensor ids = Tensors.fromLongs(new long[][] {PROMPTS[1]});
+            float[] a = Tensors.toFloats(fp32.forward(fp32.embed(ids), null));
+            float[] b = Tensors.toFloats(bf16.forward(bf16.embed(ids), null));
+            double worst = 0, range = 0;
+            for (int i = 0; i < a.length; i++) {
+                worst = Math.max(worst, Math.abs(a[i] - b[i]));
+                range = Math.max(range, Math.abs(a[i]));
+            }
+            System.out.printf("bf16 vs fp32 compute: max |diff| %.4g, max |logit| %.4g%n", worst, range);
+            assertTrue(worst <= 0.04 * range, "max |diff| " + worst + " vs max |logit| " + range);
+            assertTrue(worst > 0, "bf16 compute must actually differ from fp32");
+        }
+    }
+
+    @Test
+    void softPromptGetsGradientsWhileEveryWeightStaysFrozen() {
+        try (PointerScope scope = new PointerScope()) {
+            Decoder decoder = model(15);
+            for (SoftPrompt.Placement placement : SoftPrompt.Placement.values()) {
+                Tensor soft = Tensors.fromFloats(new float[3 * 32], 3, 32).set_requires_grad(true);
+                long[] ids = {1, 4, 19, 17, 2, 1, 5};          // 19 is the placeholder for PLACEHOLDER
+                Tensor embeds = SoftPrompt.splice(decoder, ids, soft, placement, 19).unsqueeze(0);
+                long expectedLength = placement == SoftPrompt.Placement.START ? ids.length + 3 : ids.length + 2;
+                assertEquals(expectedLength, embeds.size(1));
+                Tensor logits = decoder.forward(embeds, null);
+                logits.select(1, logits.size(1) - 1).select(1, 6).sum().backward();
+                Tensor grad = soft.grad();
+                assertTrue(grad.defined(), placement + ": soft prompt has a gradient");
+                float[] g = Tensors.toFloats(grad);
+                double norm = 0;
+                for (float v : g) norm += v * v;
+                assertTrue(norm > 0, placement + ": gradient is non-zero");
+                for (Tensor w : decoder.stateDict().values()) {
+                    assertFalse(w.requires_grad(), "weights stay frozen");
+                    assertFalse(w.grad().defined(), "no gradient buffer on a frozen weight");
+                }
+            }
+        }
+    }
+
+    @Test
+    void sameSeedSameWeightsAndSamplingIsSeeded() {
+        try (PointerScope scope = new PointerScope()) {
+            assertArrayEquals(Tensors.toFloats(model(3).stateDict().get("model.layers.0.mlp.up_proj.weight")),
+                    Tensors.toFloats(model(3).stateDict().get("model.layers.0.mlp.up_proj.weight")));
+            Decoder decoder = model(16);
+            List<long[]> prompts = new ArrayList<>(List.of(PROMPTS));
+            Generation.Settings sampled = new Generation.Settings(6, 1.5, 0.9, 42, List.of());
+            List<long[]> first = Generation.generate(decoder, prompts, sampled);
+            List<long[]> second = Generation.generate(decoder, prompts, sampled);
+            for (int b = 0; b < prompts.size(); b++) assertArrayEquals(first.get(b), second.get(b));
+            List<long[]> other = Generation.generate(decoder, prompts, new Generation.Settings(6, 1.5, 0.9, 43, List.of()));
+            boolean anyDiffers = false;
+            for (int b = 0; b < prompts.size(); b++) anyDiffers |= !java.util.Arrays.equals(first.get(b), other.get(b));
+            assertTrue(anyDiffers, "a different seed gives a different sample");
+        }
+    }
+
+    @Test
+    void generationStopsAtAStopTokenAndExcludesIt() {
+        try (PointerScope scope = new PointerScope()) {
+            Decoder decoder = model(17);
+            long[] free = Generation.generate(decoder, List.of(PROMPTS[0]), Generation.Settings.greedy(6, List.of())).get(0);
+            assertEquals(6, free.length);
+            long stop = free[2];
+            int firstStop = 0;
+            while (free[firstStop] != stop) firstStop++;
+            long[] stopped = Generation.generate(decoder, List.of(PROMPTS[0]), Generation.Settings.greedy(6, List.of(stop))).get(0);
+            assertArrayEquals(java.util.Arrays.copyOf(free, firstStop), stopped);
+        }
+    }
+}

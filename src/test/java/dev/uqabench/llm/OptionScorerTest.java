@@ -1,0 +1,99 @@
+package dev.uqabench.llm;
+
+import dev.uqabench.run.UqaException;
+import dev.uqabench.tensor.Tensors;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorVector;
+import org.bytedeco.pytorch.global.torch;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Option scores agree with log-probabilities recomputed one sequence at a time. */
+class OptionScorerTest {
+    private static final long[] LETTERS = {6, 7, 8, 9};
+
+    private static Decoder model() {
+        Decoder d = Decoder.create(TinyModels.qwen2(true), 21);
+        d.freeze();
+        return d;
+    }
+
+    /** log_softmax of the last position's logits of one unpadded sequence, at token {@code id}. */
+    private static double logProbAlone(Decoder d, Tensor embeds, long id) {
+        try (NoGradGuard g = new NoGradGuard()) {
+            Tensor logits = d.forward(embeds.unsqueeze(0), null);
+            return Tensors.toFloats(logits.select(1, logits.size(1) - 1).log_softmax(-1))[(int) id];
+        }
+    }
+
+    @Test
+    void letterLogProbsOfAPaddedBatchEqualEachPromptAlone() {
+        try (PointerScope scope = new PointerScope()) {
+            Decoder d = model();
+            Tensor soft = Tensors.fromFloats(new float[2 * 32], 2, 32).add(new org.bytedeco.pytorch.Scalar(0.5));
+            List<Tensor> prompts = List.of(
+                    SoftPrompt.splice(d, new long[] {1, 4, 12, 13, 14, 15, 2, 1, 5}, soft, SoftPrompt.Placement.START, -1),
+                    SoftPrompt.splice(d, new long[] {1, 4, 17, 2, 1, 5}, soft, SoftPrompt.Placement.START, -1));
+            Tensor[] batch = SoftPrompt.leftPad(prompts);
+            float[][] scores = OptionScorer.answerLogProbs(d, batch[0], batch[1], LETTERS);
+            for (int b = 0; b < prompts.size(); b++) {
+                for (int l = 0; l < LETTERS.length; l++) {
+                    assertEquals(logProbAlone(d, prompts.get(b), LETTERS[l]), scores[b][l], 1e-5, "row " + b + " letter " + l);
+                }
+            }
+            long[] greedy = OptionScorer.greedyNextToken(d, batch[0], batch[1]);
+            long[] viaGeneration = Generation.generate(d, batch[0], batch[1], Generation.Settings.greedy(1, List.of()))
+                    .stream().mapToLong(row -> row[0]).toArray();
+            assertArrayEquals(viaGeneration, greedy);
+        }
+    }
+
+    @Test
+    void optionLogLikelihoodsEqualTokenByTokenRecomputation() {
+        try (PointerScope scope = new PointerScope()) {
+            Decoder d = model();
+            Tensor prompt = d.embed(Tensors.fromLongs(new long[] {1, 4, 14, 16, 15, 2, 1, 5}, 8));     // [T, H]
+            List<long[]> options = List.of(new long[] {6}, new long[] {10, 19, 12}, new long[] {17, 18});
+            OptionScorer.OptionScore[] scores = OptionScorer.optionLogLikelihoods(d, prompt, options);
+            for (int i = 0; i < options.size(); i++) {
+                double expected = 0;
+                Tensor sequence = prompt;
+                for (long token : options.get(i)) {
+                    expected += logProbAlone(d, sequence, token);
+                    sequence = torch.cat(new TensorVector(sequence, d.embed(Tensors.fromLongs(new long[] {token}, 1))), 0);
+                }
+                assertEquals(expected, scores[i].logLikelihood(), 1e-4, "option " + i);
+                assertEquals(options.get(i).length, scores[i].tokens());
+                assertTrue(scores[i].logLikelihood() < 0);
+            }
+        }
+    }
+
+    @Test
+    void letterIdsComeFromTheTokenizerAndMustBeSingleTokens() {
+        try (LlmTokenizer tokenizer = LlmTokenizer.load(TinyModels.tokenizer())) {
+            assertArrayEquals(LETTERS, OptionScorer.letterTokenIds(tokenizer, List.of("A", "B", "C", "D")));
+            UqaException e = assertThrows(UqaException.class,
+                    () -> OptionScorer.letterTokenIds(tokenizer, List.of("A B")));
+            assertTrue(e.getMessage().contains("'A B' is 2 tokens"), e.getMessage());
+        }
+    }
+
+    @Test
+    void rightPaddedPromptsAreRefusedForAnswerScoring() {
+        try (PointerScope scope = new PointerScope()) {
+            Decoder d = model();
+            Tensor embeds = d.embed(Tensors.fromLongs(new long[][] {{1, 4, 17}}));
+            Tensor mask = Tensors.fromLongs(new long[][] {{1, 1, 0}});
+            assertThrows(IllegalArgumentException.class, () -> OptionScorer.answerLogProbs(d, embeds, mask, LETTERS));
+        }
+    }
+}

@@ -1,0 +1,157 @@
+package dev.uqabench.pretrain;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.uqabench.data.SequenceSource;
+import dev.uqabench.data.UserSequence;
+import dev.uqabench.encoder.EventBatch;
+import dev.uqabench.encoder.TableSizes;
+import dev.uqabench.encoder.ToyData;
+import dev.uqabench.run.UqaException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Tensor;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class PretrainerTest {
+
+    private static final int ITEMS = 60;
+    private static final List<UserSequence> TRAIN = ToyData.strideUsers(160, ITEMS, 5, 20, 1);
+    private static final List<UserSequence> EVAL = ToyData.strideUsers(40, ITEMS, 5, 20, 2);
+
+    static PretrainConfig tiny(String encoder) {
+        return PretrainConfig.defaults(encoder, "tiny").withMaxLength(16).withBatchSize(16).withEpochs(3)
+                .withWarmupSteps(5).withLearningRate(1e-2).withSeed(3);
+    }
+
+    private static PretrainResult run(PretrainConfig config, Path dir, ProgressListener listener, boolean resume) {
+        return Pretrainer.run(config, TableSizes.uniform(ITEMS), ToyData.source(TRAIN), ToyData.source(EVAL), dir,
+                listener, resume);
+    }
+
+    @Test
+    void learnsTheStridePatternAndKeepsTheBestCheckpoint(@TempDir Path dir) {
+        List<Double> losses = new ArrayList<>();
+        PretrainResult result = run(tiny("sasrec"), dir, new ProgressListener() {
+            @Override
+            public void onStep(long step, long total, int epoch, double loss, double lr, double eps, double eta) {
+                losses.add(loss);
+            }
+        }, false);
+        double first = losses.subList(0, 3).stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+        double last = losses.subList(losses.size() - 3, losses.size()).stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+        assertTrue(last < first * 0.5, "loss did not fall: " + first + " -> " + last);
+        // chance is 1/60; two strides make the next item nearly determined after a few events
+        assertTrue(result.bestMetrics().get("recall@5") > 0.5, result.bestMetrics().toString());
+        assertEquals(3, result.epochMetrics().size());
+        assertTrue(Files.exists(dir.resolve("best/model.safetensors")));
+
+        LoadedEncoder loaded = EncoderCheckpoint.load(dir);
+        assertEquals(16, loaded.hiddenSize());
+        assertEquals(tiny("sasrec"), loaded.config());
+        assertEquals(result.bestMetrics(), loaded.metrics());
+        // the reloaded model ranks exactly as well as the kept epoch did
+        assertEquals(result.bestMetrics(), Evaluator.evaluate(loaded.model(), ToyData.source(EVAL), loaded.config()));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sasrec", "hstu", "trmplus", "gru4rec", "mamba"})
+    void everyEncoderLearnsTheStridePattern(String encoder, @TempDir Path dir) {
+        List<Double> losses = new ArrayList<>();
+        PretrainResult result = run(tiny(encoder), dir, new ProgressListener() {
+            @Override
+            public void onStep(long step, long total, int epoch, double loss, double lr, double eps, double eta) {
+                losses.add(loss);
+            }
+        }, false);
+        double first = losses.subList(0, 3).stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+        double last = losses.subList(losses.size() - 3, losses.size()).stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+        System.out.printf("%s: loss %.3f -> %.3f, %s%n", encoder, first, last, result.bestMetrics());
+        assertTrue(last < first * 0.6, encoder + ": loss did not fall enough: " + first + " -> " + last);
+        // chance is 10/60 for recall@10
+        assertTrue(result.bestMetrics().get("recall@10") > 0.4, encoder + ": " + result.bestMetrics());
+    }
+
+    @Test
+    void resumeAfterAKillEndsLikeAnUninterruptedRun(@TempDir Path dir) {
+        PretrainConfig config = tiny("sasrec").withEpochs(2).withCheckpointEvery(4);
+        PretrainResult uninterrupted = run(config, dir.resolve("a"), ProgressListener.NONE, false);
+
+        Path b = dir.resolve("b");
+        RuntimeException kill = new RuntimeException("killed");
+        assertThrows(RuntimeException.class, () -> run(config, b, new ProgressListener() {
+            @Override
+            public void onStep(long step, long total, int epoch, double loss, double lr, double eps, double eta) {
+                if (step == 14) {
+                    throw kill; // after the checkpoint of step 12, in the second epoch
+                }
+            }
+        }, false));
+        PretrainResult resumed = run(config, b, ProgressListener.NONE, true);
+
+        assertEquals(uninterrupted.epochMetrics(), resumed.epochMetrics());
+        assertEquals(uninterrupted.epochLosses(), resumed.epochLosses());
+        assertEquals(uninterrupted.steps(), resumed.steps());
+        assertArrayEquals(states(dir.resolve("a")), states(b), 0f);
+    }
+
+    @Test
+    void resumingWithAnotherConfigIsRefused(@TempDir Path dir) {
+        PretrainConfig config = tiny("sasrec").withEpochs(1);
+        run(config, dir, ProgressListener.NONE, false);
+        UqaException e = assertThrows(UqaException.class, () -> run(config.withLearningRate(5e-3), dir,
+                ProgressListener.NONE, true));
+        assertTrue(e.getMessage().contains("another config"), e.getMessage());
+    }
+
+    @Test
+    void aDivergingRunStopsWithTheStepAndAHint(@TempDir Path dir) {
+        PretrainConfig config = tiny("sasrec").withLearningRate(1e30).withWarmupSteps(0).withCheckpointEvery(1);
+        UqaException e = assertThrows(UqaException.class, () -> run(config, dir, ProgressListener.NONE, false));
+        assertTrue(e.getMessage().contains("at step") && e.getMessage().contains("learningRate"), e.getMessage());
+        assertTrue(Files.exists(dir.resolve("last/model.safetensors")), "the last good checkpoint is kept");
+    }
+
+    @Test
+    void aCorruptCheckpointIsAClearError(@TempDir Path dir) throws Exception {
+        run(tiny("sasrec").withEpochs(1), dir, ProgressListener.NONE, false);
+        Path model = dir.resolve("best/model.safetensors");
+        byte[] bytes = Files.readAllBytes(model);
+        Files.write(model, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+        UqaException e = assertThrows(UqaException.class, () -> EncoderCheckpoint.load(dir));
+        assertTrue(e.getMessage().contains("model.safetensors"), e.getMessage());
+    }
+
+    @Test
+    void configErrorsNameTheKey() {
+        UqaException e = assertThrows(UqaException.class, () -> tiny("sasrec").withBatchSize(0));
+        assertTrue(e.getMessage().contains("'batchSize'"), e.getMessage());
+        e = assertThrows(UqaException.class, () -> PretrainConfig.defaults("sasrex", "tiny"));
+        assertTrue(e.getMessage().contains("unknown encoder 'sasrex'"), e.getMessage());
+    }
+
+    /** Final-position states of the evaluation users under the checkpoint in {@code dir/best}. */
+    private static float[] states(Path dir) {
+        LoadedEncoder loaded = EncoderCheckpoint.load(dir);
+        try (PointerScope scope = new PointerScope(); NoGradGuard guard = new NoGradGuard()) {
+            Tensor states = loaded.model().states(EventBatch.lastEvents(EVAL.subList(0, 4), 16)).contiguous();
+            float[] out = new float[(int) states.numel()];
+            states.data_ptr_float().get(out);
+            return out;
+        }
+    }
+
+    static SequenceSource source(List<UserSequence> users) {
+        return ToyData.source(users);
+    }
+}

@@ -1,0 +1,85 @@
+package dev.uqabench.run;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class StageRunnerTest {
+
+    @TempDir
+    Path dir;
+
+    private final AtomicInteger runs = new AtomicInteger();
+
+    private StageRunner.Outcome runStage(boolean force, int size) {
+        ObjectNode config = JsonNodeFactory.instance.objectNode().put("size", size);
+        return new StageRunner(force, Progress.silent()).run("demo", dir.resolve("out"), config, 1, Map.of(), work -> {
+            runs.incrementAndGet();
+            Files.writeString(work.resolve("result.txt"), "size=" + size);
+            return Map.of("size", size);
+        });
+    }
+
+    @Test
+    void reusesAFinishedStageWithTheSameConfig() {
+        StageRunner.Outcome first = runStage(false, 3);
+        StageRunner.Outcome second = runStage(false, 3);
+        assertFalse(first.reused());
+        assertTrue(second.reused());
+        assertEquals(1, runs.get());
+        assertEquals(first.manifest().fingerprint(), second.manifest().fingerprint());
+    }
+
+    @Test
+    void rerunsWhenConfigChangesOrForced() throws Exception {
+        runStage(false, 3);
+        runStage(false, 4);
+        assertEquals(2, runs.get());
+        assertEquals("size=4", Files.readString(dir.resolve("out/result.txt")));
+        runStage(true, 4);
+        assertEquals(3, runs.get());
+    }
+
+    @Test
+    void rerunsWhenAnOutputWasTamperedWith() throws Exception {
+        runStage(false, 3);
+        Files.writeString(dir.resolve("out/result.txt"), "edited");
+        assertFalse(runStage(false, 3).reused());
+    }
+
+    @Test
+    void aFailingStageLeavesNoOutputFolder() {
+        ObjectNode config = JsonNodeFactory.instance.objectNode();
+        assertThrows(UqaException.class, () -> new StageRunner(false, Progress.silent())
+                .run("broken", dir.resolve("broken"), config, 1, Map.of(), work -> {
+                    Files.writeString(work.resolve("half.txt"), "half");
+                    throw new IllegalStateException("boom");
+                }));
+        assertFalse(Files.exists(dir.resolve("broken")));
+        assertFalse(Files.exists(dir.resolve(".broken.partial")));
+    }
+
+    @Test
+    void manifestRecordsConfigInputsAndMetrics() throws Exception {
+        Path input = Files.writeString(dir.resolve("in.txt"), "x");
+        ObjectNode config = JsonNodeFactory.instance.objectNode().put("k", 1);
+        StageRunner.Outcome o = new StageRunner(false, Progress.silent()).run("s", dir.resolve("s"), config, 9,
+                Map.of("source", input), work -> Map.of("acc", 0.5));
+        Manifest m = Manifest.read(dir.resolve("s"));
+        assertEquals("s", m.stage());
+        assertEquals(9, m.seed());
+        assertEquals(Hashing.sha256(input), m.inputs().get("source"));
+        assertEquals(0.5, ((Number) m.metrics().get("acc")).doubleValue());
+        assertEquals(o.manifest().fingerprint(), m.fingerprint());
+    }
+}
