@@ -116,6 +116,11 @@ public final class ReleaseWriter implements AutoCloseable {
         }
         int row = rowsInBatch;
         List<Event> events = sequence.events();
+        if (events.isEmpty()) {
+            // readers reject empty sequences; refuse to write one rather than produce an unreadable file
+            throw new IllegalArgumentException(target.getFileName() + ", row " + rowsWritten + ": user '" + sequence.user()
+                    + "' has no events");
+        }
         for (Feature feature : Feature.values()) {
             ListVector perEvent = features[feature.ordinal()];
             ListVector perValue = (ListVector) perEvent.getDataVector();
