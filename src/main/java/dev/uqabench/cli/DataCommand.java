@@ -211,9 +211,13 @@ public final class DataCommand implements Runnable {
                 }
                 separator = d.charAt(0);
             }
-            CsvImportOptions options = new CsvImportOptions(interactions, items, separator, userColumn, itemColumn,
-                    timeColumn, itemIdColumn, categoryColumn, brandColumn, shopColumn, sellerColumn, titleColumn,
-                    output.skipBadRows);
+            CsvImportOptions options;
+            try {
+                options = new CsvImportOptions(interactions, items, separator, userColumn, itemColumn, timeColumn,
+                        itemIdColumn, categoryColumn, brandColumn, shopColumn, sellerColumn, titleColumn, output.skipBadRows);
+            } catch (IllegalArgumentException e) {
+                throw new UqaException(e.getMessage(), e);
+            }
             DatasetInfo.Split how = split.split();
             InteractionLog[] log = new InteractionLog[1];
             DatasetInfo info = output.writeAtomically(dir -> {

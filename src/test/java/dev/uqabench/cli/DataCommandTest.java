@@ -161,6 +161,40 @@ class DataCommandTest {
     }
 
     @Test
+    void importRecBoleWithMappingFlagsAndFile() throws Exception {
+        Path atomic = dir.resolve("books");
+        Files.createDirectories(atomic);
+        StringBuilder inter = new StringBuilder("user_id:token\titem_id:token\ttimestamp:float\n");
+        for (int u = 0; u < 4; u++) {
+            for (int t = 0; t < 6; t++) {
+                inter.append('u').append(u).append("\tb").append((u * 2 + t) % 5).append('\t').append(100 - t).append('\n');
+            }
+        }
+        Files.writeString(atomic.resolve("books.inter"), inter);
+        Files.writeString(atomic.resolve("books.item"), "item_id:token\tbook_title:token_seq\tsubject:token_seq\tpublisher:token\n"
+                + "b0\tThe Hobbit\tFantasy Classic\tAllen\nb1\t三体\tSciFi\tChongqing\nb2\tDune\tSciFi\tChilton\n"
+                + "b3\tEmma\tRomance\tMurray\nb4\tUlysses\tModernist Classic\tShakespeare\n");
+        Path mapping = dir.resolve("mapping.yaml");
+        Files.writeString(mapping, "title: book_title\ncategory: subject\n");
+        Path out = dir.resolve("imported");
+        Result result = run("import", "recbole", atomic.toString(), "--mapping", mapping.toString(),
+                "--map", "brand=publisher", "--out", out.toString(), "--held-out-fraction", "0");
+        assertEquals(0, result.code(), result.err());
+        assertTrue(result.out().startsWith("wrote " + out + ": 4 users (4 train, 0 held out), 5 items, 24 events"), result.out());
+        assertTrue(result.out().contains("no rows skipped"), result.out());
+        var catalog = dev.uqabench.data.Catalog.read(out.resolve("catalog.jsonl"));
+        var hobbit = catalog.items().stream().filter(i -> i.title().equals("The Hobbit")).findFirst().orElseThrow();
+        assertEquals("Fantasy", hobbit.categoryName());
+        assertEquals("Allen", hobbit.brandName());
+
+        Result unknownFeature = run("import", "recbole", atomic.toString(), "--map", "genre=subject", "--out",
+                dir.resolve("other").toString());
+        assertEquals(2, unknownFeature.code());
+        assertEquals("error: --map: unknown feature 'genre' (expected one of [category, brand, shop, seller, title])\n",
+                unknownFeature.err());
+    }
+
+    @Test
     void invalidSplitOptionNamesTheFlag() throws Exception {
         Path clicks = dir.resolve("clicks.csv");
         Files.writeString(clicks, "user,item,timestamp\nu,a,1\n");

@@ -217,6 +217,11 @@ public final class ReleaseReader implements SequenceSource {
 
     static UqaException corrupt(Path file, String what, Throwable cause) {
         String reason = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+        if (reason.startsWith("Please add arrow-compression module") || reason.startsWith("Unsupported codec type")) {
+            // pyarrow can write LZ4/ZSTD-compressed IPC files; our Arrow build reads uncompressed ones only
+            return new UqaException(file + ": compressed Arrow record batches are not supported (" + reason + "); "
+                    + "re-save it uncompressed, e.g. pyarrow.ipc.new_file(path, schema) without compression", cause);
+        }
         return new UqaException(file + ": corrupt or truncated Arrow file (" + what + "): " + reason, cause);
     }
 

@@ -116,14 +116,26 @@ public final class ReleaseWriter implements AutoCloseable {
         }
         int row = rowsInBatch;
         List<Event> events = sequence.events();
+        if (events.isEmpty()) {
+            // readers reject empty sequences; refuse to write one rather than produce an unreadable file
+            throw new IllegalArgumentException(target.getFileName() + ", row " + rowsWritten + ": user '" + sequence.user()
+                    + "' has no events");
+        }
         for (Feature feature : Feature.values()) {
             ListVector perEvent = features[feature.ordinal()];
             ListVector perValue = (ListVector) perEvent.getDataVector();
             BigIntVector values = (BigIntVector) perValue.getDataVector();
             int eventOffset = perEvent.startNewValue(row);
+            boolean isId = feature.kind() == Feature.Kind.ID;
             for (int e = 0; e < events.size(); e++) {
-                long[] ids = events.get(e).values(feature);
                 int valueOffset = perValue.startNewValue(eventOffset + e);
+                if (isId) {
+                    // one id per event; read without the array values() would allocate
+                    values.setSafe(valueOffset, events.get(e).id(feature));
+                    perValue.endValue(eventOffset + e, 1);
+                    continue;
+                }
+                long[] ids = events.get(e).values(feature);
                 for (int k = 0; k < ids.length; k++) {
                     values.setSafe(valueOffset + k, ids[k]);
                 }

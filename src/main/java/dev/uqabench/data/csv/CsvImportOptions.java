@@ -18,11 +18,11 @@ public record CsvImportOptions(Path interactions, Path items, char delimiter,
 
     public CsvImportOptions {
         Objects.requireNonNull(interactions, "interactions file");
-        requireName(userColumn, "user column");
-        requireName(itemColumn, "item column");
-        requireName(timeColumn, "time column");
+        requireName(userColumn, "--user-col");
+        requireName(itemColumn, "--item-col");
+        requireName(timeColumn, "--time-col");
         if (items != null) {
-            requireName(itemIdColumn, "items-file item column");
+            requireName(itemIdColumn, "--item-id-col");
         }
     }
 
@@ -43,7 +43,7 @@ public record CsvImportOptions(Path interactions, Path items, char delimiter,
 
     private static void requireName(String name, String what) {
         if (name == null || name.isBlank()) {
-            throw new IllegalArgumentException(what + " must be named");
+            throw new IllegalArgumentException(what + ": a column name is required");
         }
     }
 }

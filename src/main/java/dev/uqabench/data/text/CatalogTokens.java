@@ -45,18 +45,20 @@ public final class CatalogTokens {
         return new ArrayList<>(texts);
     }
 
-    /** Encodes the catalog with an existing tokenizer; each distinct text is encoded once. */
+    /**
+     * Encodes the catalog with a word-level tokenizer made by {@link WordTokenizerBuilder}; each
+     * distinct text, and within it each distinct word, is encoded once.
+     */
     public static CatalogTokens encode(Catalog catalog, Path tokenizerFile) {
         Map<String, long[]> encoded = new HashMap<>();
         Map<Long, long[][]> byItem = new HashMap<>();
         try (HuggingFaceTokenizer tokenizer = HuggingFaceTokenizer.newInstance(tokenizerFile,
                 Map.of("truncation", "false", "padding", "false", "addSpecialTokens", "false"))) {
+            WordCache words = new WordCache(tokenizer);
             for (CatalogItem item : catalog.items()) {
                 long[][] tokens = new long[Event.TEXT_FEATURES.length][];
                 for (int t = 0; t < tokens.length; t++) {
-                    String text = item.text(Event.TEXT_FEATURES[t]);
-                    tokens[t] = encoded.computeIfAbsent(text, s -> s.isEmpty() ? new long[0]
-                            : tokenizer.encode(s, false, false).getIds());
+                    tokens[t] = encoded.computeIfAbsent(item.text(Event.TEXT_FEATURES[t]), words::ids);
                 }
                 byItem.put(item.item(), tokens);
             }

@@ -1,8 +1,6 @@
 package dev.uqabench.data.text;
 
-import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
-import ai.djl.huggingface.tokenizers.jni.CharSpan;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -29,7 +27,8 @@ import java.util.Map;
  * <p>Pieces: a run of Chinese characters, an English word, each digit, each whitespace character
  * and each other symbol. The {@code Fuse} decoder concatenates pieces, so decoding returns the
  * exact text. The vocabulary is collected from the spans the Rust pre-tokenizer itself produces
- * (not from a Java re-implementation of the regex), so every corpus piece is in the vocabulary.
+ * (not from a Java re-implementation of the regex), so every corpus piece is in the vocabulary;
+ * distinct words are split once ({@link WordCache}).
  */
 public final class WordTokenizerBuilder {
 
@@ -61,17 +60,13 @@ public final class WordTokenizerBuilder {
         }
         Map<String, Long> counts = new HashMap<>();
         try (HuggingFaceTokenizer splitter = load(toJson(specialsOnly))) {
+            WordCache words = new WordCache(splitter);
             for (String text : corpus) {
                 if (text == null || text.isEmpty()) {
                     continue;
                 }
-                Encoding encoding = splitter.encode(text, false, false);
-                // spans count Unicode code points (Rust chars), not UTF-16 units
-                boolean bmpOnly = text.length() == text.codePointCount(0, text.length());
-                for (CharSpan span : encoding.getCharTokenSpans()) {
-                    int start = bmpOnly ? span.getStart() : text.offsetByCodePoints(0, span.getStart());
-                    int end = bmpOnly ? span.getEnd() : text.offsetByCodePoints(0, span.getEnd());
-                    counts.merge(text.substring(start, end), 1L, Long::sum);
+                for (String piece : words.pieces(text)) {
+                    counts.merge(piece, 1L, Long::sum);
                 }
             }
         }

@@ -9,7 +9,12 @@ import org.apache.arrow.vector.IntVector;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.complex.ListVector;
+import org.apache.arrow.memory.ArrowBuf;
+import org.apache.arrow.vector.compression.AbstractCompressionCodec;
+import org.apache.arrow.vector.compression.CompressionCodec;
+import org.apache.arrow.vector.compression.CompressionUtil;
 import org.apache.arrow.vector.ipc.ArrowFileWriter;
+import org.apache.arrow.vector.ipc.message.IpcOption;
 import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.FieldType;
@@ -33,6 +38,8 @@ final class RawArrow {
     final Map<String, List<String>> strings = new LinkedHashMap<>();
     /** Columns written as list<list<int32>> instead of int64. */
     final List<String> int32Columns = new ArrayList<>();
+    /** Mark record batches LZ4-compressed, as pyarrow can write them (bodies are stored raw, which the format allows). */
+    boolean lz4;
 
     /** A valid file of {@code rows} rows, each with {@code events} events of id 1 and token ids {1, 2}. */
     static RawArrow valid(int rows, int events) {
@@ -72,7 +79,10 @@ final class RawArrow {
         try (BufferAllocator allocator = new RootAllocator();
              VectorSchemaRoot root = VectorSchemaRoot.create(new Schema(fields), allocator);
              FileOutputStream out = new FileOutputStream(file.toFile());
-             ArrowFileWriter writer = new ArrowFileWriter(root, null, out.getChannel())) {
+             ArrowFileWriter writer = lz4
+                     ? new ArrowFileWriter(root, null, out.getChannel(), null, IpcOption.DEFAULT,
+                             new StoredRawLz4Factory(), CompressionUtil.CodecType.LZ4_FRAME)
+                     : new ArrowFileWriter(root, null, out.getChannel())) {
             for (FieldVector vector : root.getFieldVectors()) {
                 vector.allocateNew();
             }
@@ -116,6 +126,42 @@ final class RawArrow {
             writer.start();
             writer.writeBatch();
             writer.end();
+        }
+    }
+
+    /**
+     * Claims LZ4 but never compresses: a "compressed" result larger than its input makes Arrow
+     * store the buffer raw with the uncompressed marker, a valid LZ4-flagged batch.
+     */
+    private static final class StoredRawLz4 extends AbstractCompressionCodec {
+        @Override
+        protected ArrowBuf doCompress(BufferAllocator allocator, ArrowBuf uncompressed) {
+            long size = uncompressed.writerIndex() + 64;
+            ArrowBuf larger = allocator.buffer(size);
+            larger.writerIndex(size);
+            return larger;
+        }
+
+        @Override
+        protected ArrowBuf doDecompress(BufferAllocator allocator, ArrowBuf compressed) {
+            throw new UnsupportedOperationException("test codec only writes");
+        }
+
+        @Override
+        public CompressionUtil.CodecType getCodecType() {
+            return CompressionUtil.CodecType.LZ4_FRAME;
+        }
+    }
+
+    private static final class StoredRawLz4Factory implements CompressionCodec.Factory {
+        @Override
+        public CompressionCodec createCodec(CompressionUtil.CodecType type) {
+            return new StoredRawLz4();
+        }
+
+        @Override
+        public CompressionCodec createCodec(CompressionUtil.CodecType type, int level) {
+            return new StoredRawLz4();
         }
     }
 }

@@ -147,6 +147,15 @@ class ReleaseReaderBadInputTest {
     }
 
     @Test
+    void compressedRecordBatchesGetAClearMessage() throws Exception {
+        RawArrow raw = RawArrow.valid(2, 2);
+        raw.lz4 = true;
+        Path file = write(raw);
+        String message = readError(file, ReadOptions.STRICT);
+        assertTrue(message.startsWith(file + ": compressed Arrow record batches are not supported"), message);
+    }
+
+    @Test
     void notAnArrowFileAtAll() throws Exception {
         Path file = dir.resolve("text.arrow");
         Files.writeString(file, "user,item,timestamp\n1,2,3\n");

@@ -100,6 +100,17 @@ class ReleaseRoundTripTest {
     }
 
     @Test
+    void emptySequencesAreRefusedWhenWritten() {
+        Path file = dir.resolve(ReleaseLayout.ALIGN_TRAIN);
+        try (ReleaseWriter out = ReleaseWriter.create(file, true, 8)) {
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> out.write(new UserSequence("u9", List.of()), new ChatText("Q", "A")));
+            assertEquals("align_data_train.arrow, row 0: user 'u9' has no events", e.getMessage());
+        }
+        assertFalse(Files.exists(file));
+    }
+
+    @Test
     void pretrainRowsHaveNoChat() {
         Path file = dir.resolve(ReleaseLayout.PRETRAIN_TRAIN);
         try (ReleaseWriter out = ReleaseWriter.create(file, false, 8)) {

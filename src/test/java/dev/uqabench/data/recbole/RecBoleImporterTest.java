@@ -119,6 +119,25 @@ class RecBoleImporterTest {
     }
 
     @Test
+    void duplicateFieldNames() throws Exception {
+        Path dir = dataset("user_id:token\titem_id:token\titem_id:float\n1\t2\t3\n", null);
+        UqaException e = assertThrows(UqaException.class, () -> new RecBoleImporter(RecBoleOptions.of(dir)).read());
+        assertEquals(dir.resolve("ml-tiny.inter") + ", line 1: duplicate field 'item_id'", e.getMessage());
+    }
+
+    @Test
+    void withoutATimestampFieldFileOrderIsTimeOrder() throws Exception {
+        Path dir = dataset("user_id:token\titem_id:token\n1\tc\n1\ta\n1\tb\n", null);
+        Path out = root.resolve("out");
+        new RecBoleImporter(RecBoleOptions.of(dir)).importTo(out, SPLIT);
+        Catalog catalog = Catalog.read(out.resolve(Catalog.FILE_NAME));
+        // dense ids in order of first appearance: c=1, a=2, b=3; history c, a and future b
+        assertEquals(List.of(1L, 2L), all(out.resolve(ReleaseLayout.PRETRAIN_TRAIN)).get(0).events().stream()
+                .map(e -> e.item()).toList());
+        assertEquals(3, catalog.size());
+    }
+
+    @Test
     void headerWithoutTypes() throws Exception {
         Path dir = dataset("user_id\titem_id\n1\t2\n", null);
         UqaException e = assertThrows(UqaException.class, () -> new RecBoleImporter(RecBoleOptions.of(dir)).read());

@@ -53,6 +53,30 @@ class WordTokenizerBuilderTest {
         }
     }
 
+    /** Differential: the per-word cache gives exactly the ids of encoding the whole text. */
+    @Test
+    void wordCacheAgreesWithWholeTextEncoding() throws Exception {
+        java.util.Random random = new java.util.Random(11);
+        String[] atoms = {"连衣裙", "新款", "Red", "dress", "9", "0", ",", "!", " ", "  ", "\n", "\t", "😀", "é", "<unk>", "x"};
+        List<String> texts = new java.util.ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            StringBuilder text = new StringBuilder();
+            for (int k = random.nextInt(8); k >= 0; k--) {
+                text.append(atoms[random.nextInt(atoms.length)]);
+            }
+            texts.add(text.toString());
+        }
+        Path file = dir.resolve("tokenizer.json");
+        WordTokenizerBuilder.write(texts.subList(0, 200), file);
+        try (HuggingFaceTokenizer tokenizer = HuggingFaceTokenizer.newInstance(file, Map.of("addSpecialTokens", "false"))) {
+            WordCache cache = new WordCache(tokenizer);
+            for (String text : texts) {
+                assertArrayEquals(tokenizer.encode(text).getIds(), cache.ids(text), "ids of '" + text + "'");
+                assertEquals(String.join("", cache.pieces(text)), text);
+            }
+        }
+    }
+
     @Test
     void specialTokensTakeTheFirstIds() {
         Map<String, Integer> vocabulary = WordTokenizerBuilder.vocabulary(CORPUS);
