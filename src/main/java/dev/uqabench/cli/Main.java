@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 @Command(name = "uqabench", mixinStandardHelpOptions = true, version = "uqabench 0.1.0",
         description = "Can a user embedding prompt a frozen LLM as well as the history written out as text? "
                 + "The UQABench protocol on a CPU.",
-        subcommands = {QuickstartCommand.class, DataCommand.class, EncodersCommand.class, ChatCommand.class,
+        subcommands = {QuickstartCommand.class, StudyCommand.class, DataCommand.class, EncodersCommand.class, ChatCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

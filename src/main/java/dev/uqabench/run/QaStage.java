@@ -90,7 +90,7 @@ public final class QaStage {
             for (BuiltQuestion bq : questions) {
                 UserSequence user = users.get(bq.question().user());
                 UserSequence prefix = new UserSequence(user.user(), user.events().subList(0, bq.contextLength()));
-                writer.write(prefix, new ChatText(bq.question().question(), bq.question().answer()));
+                writer.write(prefix, new ChatText(bq.question().question(), bq.question().answer()), bq.question().subtask().code());
             }
             writer.commit();
         }

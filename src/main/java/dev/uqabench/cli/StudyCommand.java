@@ -1,0 +1,36 @@
+package dev.uqabench.cli;
+
+import dev.uqabench.run.ConfigLoader;
+import dev.uqabench.run.Study;
+import dev.uqabench.run.StudyConfig;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code uqabench study}: a matrix of encoders, adapters, modes, feature sets, text baselines and sizes. */
+@Command(name = "study", mixinStandardHelpOptions = true,
+        description = "Run a study (encoders x adapters x alignment modes x features x text baselines x sizes) "
+                + "into one run folder, reusing finished stages; writes study.csv, study.json, report.md and report.html.")
+public final class StudyCommand implements Callable<Integer> {
+
+    @Option(names = "--config", required = true, description = "Study config (YAML or JSON), e.g. configs/quick.yaml.")
+    Path config;
+
+    @Option(names = "--run-dir", description = "Run folder (default: runs/<config file name>).")
+    Path runDir;
+
+    @Option(names = "--force", description = "Redo every stage.")
+    boolean force;
+
+    @Option(names = "--quiet", description = "Less progress output.")
+    boolean quiet;
+
+    @Override
+    public Integer call() {
+        StudyConfig study = ConfigLoader.load(StudyConfig.quick(), config, StudyConfig.class);
+        String name = config.getFileName().toString().replaceFirst("\\.(ya?ml|json)$", "");
+        Study.run(runDir != null ? runDir : Path.of("runs", name), study, force, quiet);
+        return 0;
+    }
+}
