@@ -1,5 +1,6 @@
 package dev.uqabench.cli;
 
+import dev.uqabench.run.Sources;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -22,8 +23,21 @@ public final class QuickstartCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "Only print the results table.")
     boolean quiet;
 
+    @Option(names = "--data", description = "A UQABench release-layout folder to use instead of the synthetic data.")
+    String data;
+
+    @Option(names = "--feature-tokenizer", description = "tokenizer.json (or its folder) that made the data's BPE ids.")
+    String featureTokenizer;
+
+    @Option(names = "--llm", description = "A Hugging Face Qwen2/Llama folder to use instead of training the tiny LLM.")
+    String llm;
+
+    @Option(names = "--llm-dtype", description = "Compute dtype of --llm: fp32 or bf16.")
+    String llmDtype;
+
     @Override
     public Integer call() {
-        return dev.uqabench.run.Quickstart.run(runDir, config, force, quiet) ? 0 : 1;
+        Sources overrides = new Sources(data, featureTokenizer, llm, llmDtype);
+        return dev.uqabench.run.Quickstart.run(runDir, config, force, quiet, overrides) ? 0 : 1;
     }
 }

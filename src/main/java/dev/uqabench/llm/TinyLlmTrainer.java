@@ -17,14 +17,56 @@ import org.bytedeco.pytorch.global.torch;
  */
 public final class TinyLlmTrainer {
 
-    /** One training sequence: the rendered prompt (up to the generation prompt) and the answer tokens. */
-    public record Example(long[] prompt, long[] answer) {
+    /**
+     * One training sequence: token ids and which of them are answer tokens (weighted up in the loss).
+     * A sequence may hold several question-answer turns about the same user.
+     */
+    public record Example(long[] ids, java.util.BitSet answerTokens) {
+
+        /** A single turn: the prompt up to the generation prompt, then the answer. */
+        public static Example of(long[] prompt, long[] answer) {
+            return new Builder().turn(prompt, answer).build();
+        }
+
+        /** Concatenates turns, marking each turn's answer tokens. */
+        public static final class Builder {
+            private final java.util.List<long[]> parts = new java.util.ArrayList<>();
+            private final java.util.BitSet answers = new java.util.BitSet();
+            private int length;
+
+            public Builder turn(long[] prompt, long[] answer) {
+                return append(prompt, false).append(answer, true);
+            }
+
+            public Builder append(long[] ids, boolean answer) {
+                parts.add(ids);
+                if (answer) {
+                    answers.set(length, length + ids.length);
+                }
+                length += ids.length;
+                return this;
+            }
+
+            public int length() {
+                return length;
+            }
+
+            public Example build() {
+                long[] ids = new long[length];
+                int at = 0;
+                for (long[] p : parts) {
+                    System.arraycopy(p, 0, ids, at, p.length);
+                    at += p.length;
+                }
+                return new Example(ids, (java.util.BitSet) answers.clone());
+            }
+        }
     }
 
     /** Called after each step. */
     @FunctionalInterface
     public interface Listener {
-        void onStep(int step, int totalSteps, double loss, long tokens);
+        void onStep(int step, int totalSteps, double loss, double answerLoss, long tokens);
     }
 
     private TinyLlmTrainer() {
@@ -53,11 +95,15 @@ public final class TinyLlmTrainer {
                 Batch b = Batch.of(batch, cfg.maxTokens(), cfg.answerWeight(), padId);
                 Tensor logits = model.forward(model.embed(b.inputs().ids()), b.inputs().mask());
                 Tensor loss = LanguageModelLoss.weighted(logits, b.targets(), b.weights());
+                double answerLoss;
+                try (org.bytedeco.pytorch.NoGradGuard noGrad = new org.bytedeco.pytorch.NoGradGuard()) {
+                    answerLoss = LanguageModelLoss.weighted(logits.detach(), b.targets(), b.answerMask()).item_double();
+                }
                 optimizer.zero_grad();
                 loss.backward();
                 torch.clip_grad_norm_(parameters, 1.0);
                 optimizer.step();
-                listener.onStep(step + 1, cfg.steps(), loss.item_double(), b.tokens());
+                listener.onStep(step + 1, cfg.steps(), loss.item_double(), answerLoss, b.tokens());
             }
         }
         model.train(false);
@@ -73,7 +119,7 @@ public final class TinyLlmTrainer {
     }
 
     /** Inputs are the sequence without its last token; targets are it shifted by one. */
-    private record Batch(PaddedPrompts inputs, Tensor targets, Tensor weights, long tokens) {
+    private record Batch(PaddedPrompts inputs, Tensor targets, Tensor weights, Tensor answerMask, long tokens) {
 
         static Batch of(List<Example> examples, int maxTokens, double answerWeight, long padId) {
             List<long[]> inputs = new ArrayList<>();
@@ -81,16 +127,15 @@ public final class TinyLlmTrainer {
             List<double[]> weights = new ArrayList<>();
             long tokens = 0;
             for (Example e : examples) {
-                long[] seq = concat(e.prompt(), e.answer());
-                int drop = Math.max(0, seq.length - maxTokens);           // keep the end: the answer matters
-                int n = seq.length - drop - 1;
+                long[] seq = e.ids();
+                int n = Math.min(seq.length, maxTokens) - 1;              // keep the start: later turns read it
                 long[] in = new long[n];
                 long[] tgt = new long[n];
                 double[] w = new double[n];
                 for (int t = 0; t < n; t++) {
-                    in[t] = seq[drop + t];
-                    tgt[t] = seq[drop + t + 1];
-                    w[t] = drop + t + 1 >= e.prompt().length ? answerWeight : 1.0;
+                    in[t] = seq[t];
+                    tgt[t] = seq[t + 1];
+                    w[t] = e.answerTokens().get(t + 1) ? answerWeight : 1.0;
                 }
                 inputs.add(in);
                 targets.add(tgt);
@@ -102,22 +147,19 @@ public final class TinyLlmTrainer {
             int time = padded.maxLength();
             long[] tgtFlat = new long[batch * time];
             float[] wFlat = new float[batch * time];
+            float[] answerFlat = new float[batch * time];
             for (int b = 0; b < batch; b++) {
                 long[] tgt = targets.get(b);
                 double[] w = weights.get(b);
                 for (int t = 0; t < tgt.length; t++) {
                     tgtFlat[b * time + t] = tgt[t];
                     wFlat[b * time + t] = (float) w[t];
+                    answerFlat[b * time + t] = w[t] != 1.0 ? 1f : 0f;
                 }
             }
-            return new Batch(padded, Tensor.create(tgtFlat, batch, time), Tensor.create(wFlat, batch, time), tokens);
+            return new Batch(padded, Tensor.create(tgtFlat, batch, time), Tensor.create(wFlat, batch, time),
+                    Tensor.create(answerFlat, batch, time), tokens);
         }
 
-        private static long[] concat(long[] a, long[] b) {
-            long[] out = new long[a.length + b.length];
-            System.arraycopy(a, 0, out, 0, a.length);
-            System.arraycopy(b, 0, out, a.length, b.length);
-            return out;
-        }
     }
 }

@@ -12,8 +12,7 @@ import dev.uqabench.eval.Scorer;
 import dev.uqabench.eval.Variant;
 import dev.uqabench.llm.ChatPrompter;
 import dev.uqabench.llm.LoadedModel;
-import dev.uqabench.qa.BuiltQuestion;
-import dev.uqabench.qa.Question;
+import dev.uqabench.qa.Subtask;
 import dev.uqabench.qa.QuestionsJsonl;
 import dev.uqabench.qa.ReferenceRules;
 import dev.uqabench.qa.TextContext;
@@ -47,12 +46,9 @@ public final class EvalStage {
         inputs.put("qa", qaFolder);
         var config = Json.mapper().createObjectNode().put("variant", variant.name());
         return runner.run("eval/" + variant.name(), folder, config, seed, inputs, work -> {
-            List<Question> questions = QuestionsJsonl.readBuilt(qaFolder.resolve(QaStage.QUESTIONS_EVAL)).stream()
-                    .map(BuiltQuestion::question).toList();
-            List<ReleaseRow> rows = ReleaseReader.open(qaFolder.resolve(ReleaseLayout.ALIGN_EVAL)).readAll();
-            if (rows.size() != questions.size()) {
-                throw new UqaException(qaFolder + ": " + rows.size() + " align rows but " + questions.size() + " questions");
-            }
+            Path alignEval = qaFolder.resolve(ReleaseLayout.ALIGN_EVAL);
+            List<ReleaseRow> rows = ReleaseReader.open(alignEval).readAll();
+            List<String> ids = questionIds(qaFolder, rows.size());
             LoadedModel model = llm.get();
             Context ctx = context.get();
             ChatPrompter prompter = ChatPrompter.of(model);
@@ -72,7 +68,11 @@ public final class EvalStage {
             double seconds = 0;
             for (int i = 0; i < answers.size(); i++) {
                 Answerer.Answer a = answers.get(i);
-                predictions.add(Prediction.of(questions.get(i), variant.name(), a.text(), a.promptTokens(), a.seconds()));
+                ReleaseRow row = rows.get(i);
+                Subtask subtask = row.subtask() != null ? Subtask.fromCode(row.subtask())
+                        : ReferenceRules.classify(row.chat().question(), alignEval + " row " + row.index());
+                predictions.add(new Prediction(ids.get(i), row.sequence().user(), subtask, variant.name(),
+                        row.chat().question(), a.text(), row.chat().answer(), a.promptTokens(), a.seconds()));
                 tokens += a.promptTokens();
                 seconds += a.seconds();
             }
@@ -107,6 +107,23 @@ public final class EvalStage {
             throw new IllegalStateException("scoring by the reference's rules differs from scoring by sub-task field");
         }
         return true;
+    }
+
+    /** Our question ids when the qa stage wrote them, else the release's row numbers. */
+    private static List<String> questionIds(Path qaFolder, int rows) {
+        Path jsonl = qaFolder.resolve(QaStage.QUESTIONS_EVAL);
+        if (java.nio.file.Files.isRegularFile(jsonl)) {
+            List<String> ids = QuestionsJsonl.readBuilt(jsonl).stream().map(q -> q.question().id()).toList();
+            if (ids.size() != rows) {
+                throw new UqaException(qaFolder + ": " + rows + " align rows but " + ids.size() + " questions in " + jsonl);
+            }
+            return ids;
+        }
+        List<String> ids = new ArrayList<>(rows);
+        for (int i = 0; i < rows; i++) {
+            ids.add("row-" + i);
+        }
+        return ids;
     }
 
     static long padId(LoadedModel model) {

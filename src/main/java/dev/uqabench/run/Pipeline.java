@@ -36,10 +36,11 @@ public final class Pipeline {
         this.config = config;
         this.progress = progress;
         this.runner = new StageRunner(force, progress);
-        this.model = new Lazy<>(() -> TinyLlmStage.load(llm));
+        config.sources().validate();
+        this.model = new Lazy<>(this::loadModel);
         this.context = new Lazy<>(() -> new EvalStage.Context(
-                new CachedEventText(TokenizerEventText.open(data.resolve(ReleaseLayout.TOKENIZER_JSON)), 1 << 16),
-                config.data().lang(), config.evalBatchSize()));
+                new CachedEventText(TokenizerEventText.open(config.sources().featureTokenizerFile(data)), 1 << 16),
+                lang(), config.evalBatchSize()));
     }
 
     public RunConfig config() {
@@ -50,12 +51,45 @@ public final class Pipeline {
         return runDir;
     }
 
-    /** data, qa and the tiny LLM: what every variant shares. */
+    /** data, qa and the LLM: what every variant shares. External folders are used as they are. */
     public void front() {
-        data = DataStage.run(runner, runDir.resolve("data"), config.data()).folder();
-        qa = QaStage.run(runner, runDir.resolve("qa"), data, config.qa(), config.seed()).folder();
-        llm = TinyLlmStage.run(runner, runDir.resolve("llm"), data, qa, config.llm(), config.data().lang(),
-                config.seed(), progress).folder();
+        Sources sources = config.sources();
+        if (sources.dataFolder() != null) {
+            data = Path.of(sources.dataFolder());
+            progress.message("data: using " + data);
+        } else {
+            data = DataStage.run(runner, runDir.resolve("data"), config.data()).folder();
+        }
+        if (java.nio.file.Files.isRegularFile(data.resolve(ReleaseLayout.ALIGN_TRAIN))
+                && java.nio.file.Files.isRegularFile(data.resolve(ReleaseLayout.ALIGN_EVAL))) {
+            qa = data;
+            progress.message("qa: using the questions in " + data);
+        } else {
+            qa = QaStage.run(runner, runDir.resolve("qa"), data, config.qa(), config.seed(),
+                    sources.featureTokenizerFile(data)).folder();
+        }
+        if (sources.llmFolder() != null) {
+            llm = Path.of(sources.llmFolder());
+            progress.message("llm: using " + llm);
+        } else {
+            llm = TinyLlmStage.run(runner, runDir.resolve("llm"), data, qa, config.llm(), lang(), config.seed(),
+                    progress).folder();
+        }
+    }
+
+    /** Question language: the data's for synthetic runs, the question config's for external data. */
+    private String lang() {
+        return config.sources().dataFolder() == null ? config.data().lang() : config.qa().lang().code();
+    }
+
+    private LoadedModel loadModel() {
+        if (config.sources().llmFolder() == null) {
+            return TinyLlmStage.load(llm);
+        }
+        String dtype = config.sources().llmDtype() == null ? "fp32" : config.sources().llmDtype();
+        LoadedModel loaded = dev.uqabench.llm.HfFolder.load(llm, dev.uqabench.llm.ComputeType.parse(dtype));
+        loaded.decoder().freeze();
+        return loaded;
     }
 
     public Path pretrain(String key, PretrainConfig pretrainConfig) {

@@ -23,7 +23,8 @@ public final class PretrainStage {
                                           Progress progress) {
         return runner.run("pretrain", folder, Json.mapper().valueToTree(config), config.seed(),
                 Map.of("data", dataFolder), work -> {
-                    TableSizes sizes = TableSizes.fromKeys(DatasetInfo.read(dataFolder).tableSizes());
+                    TableSizes sizes = TableSizes.fromKeys(dev.uqabench.data.arrow.ReleaseFolder.open(dataFolder, null, false)
+                            .info().tableSizes());
                     ReleaseReader train = ReleaseReader.open(dataFolder.resolve(ReleaseLayout.PRETRAIN_TRAIN));
                     ReleaseReader eval = ReleaseReader.open(dataFolder.resolve(ReleaseLayout.PRETRAIN_EVAL));
                     PretrainResult result = Pretrainer.run(config, sizes, train, eval, work, listener(progress));

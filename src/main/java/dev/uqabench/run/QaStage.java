@@ -39,15 +39,17 @@ public final class QaStage {
     }
 
     public static StageRunner.Outcome run(StageRunner runner, Path folder, Path dataFolder, QuestionConfig config,
-                                          long seed) {
+                                          long seed, Path featureTokenizer) {
         return runner.run("qa", folder, Json.mapper().valueToTree(config), seed, Map.of("data", dataFolder), work -> {
             List<UserSequence> train = readAll(dataFolder.resolve(ReleaseLayout.PRETRAIN_TRAIN));
             List<UserSequence> held = readAll(dataFolder.resolve(ReleaseLayout.PRETRAIN_EVAL));
             Map<String, List<Event>> futures = new HashMap<>();
-            for (UserSequence f : readAll(dataFolder.resolve(ReleaseLayout.FUTURE))) {
-                futures.put(f.user(), f.events());
+            if (java.nio.file.Files.isRegularFile(dataFolder.resolve(ReleaseLayout.FUTURE))) {
+                for (UserSequence f : readAll(dataFolder.resolve(ReleaseLayout.FUTURE))) {
+                    futures.put(f.user(), f.events());
+                }
             }
-            try (TokenizerEventText decoder = TokenizerEventText.open(dataFolder.resolve(ReleaseLayout.TOKENIZER_JSON))) {
+            try (TokenizerEventText decoder = TokenizerEventText.open(featureTokenizer)) {
                 EventText text = new CachedEventText(decoder, 1 << 16);
                 List<UserSequence> all = new ArrayList<>(train);
                 all.addAll(held);

@@ -11,8 +11,9 @@ public final class Quickstart {
     private Quickstart() {
     }
 
-    public static boolean run(Path runDir, Path configFile, boolean force, boolean quiet) {
-        RunConfig config = ConfigLoader.load(RunConfig.quickstart(), configFile, RunConfig.class);
+    public static boolean run(Path runDir, Path configFile, boolean force, boolean quiet, Sources overrides) {
+        RunConfig loaded = ConfigLoader.load(RunConfig.quickstart(), configFile, RunConfig.class);
+        RunConfig config = loaded.withSources(loaded.sources().overriddenBy(overrides));
         Progress progress = new Progress(System.err, quiet);
         long start = System.nanoTime();
         Pipeline pipeline = new Pipeline(runDir, config, force, progress);

@@ -15,11 +15,14 @@ import java.util.List;
  *
  * @param textEvents the N of the text baseline ({@code textN})
  */
-public record RunConfig(long seed, SyntheticConfig data, QuestionConfig qa, TinyLlmConfig llm, PretrainConfig pretrain,
+public record RunConfig(long seed, Sources sources, SyntheticConfig data, QuestionConfig qa, TinyLlmConfig llm, PretrainConfig pretrain,
                         AlignConfig align,
                         List<Integer> textEvents, int evalBatchSize) {
 
     public RunConfig {
+        if (sources == null) {
+            sources = Sources.builtIn();
+        }
         if (data == null || qa == null || llm == null || pretrain == null || align == null) {
             throw new IllegalArgumentException("data, qa, llm, pretrain and align sections are required");
         }
@@ -29,11 +32,15 @@ public record RunConfig(long seed, SyntheticConfig data, QuestionConfig qa, Tiny
         if (evalBatchSize <= 0) {
             throw new IllegalArgumentException("evalBatchSize must be positive");
         }
-        if (!data.lang().equals(qa.lang().code())) {
+        if (sources.dataFolder() == null && !data.lang().equals(qa.lang().code())) {
             throw new IllegalArgumentException("data.lang (" + data.lang() + ") and qa.lang (" + qa.lang().code()
                     + ") must agree: question names are decoded from the data's tokens");
         }
         textEvents = List.copyOf(textEvents);
+    }
+
+    public RunConfig withSources(Sources newSources) {
+        return new RunConfig(seed, newSources, data, qa, llm, pretrain, align, textEvents, evalBatchSize);
     }
 
     /** The embedding variant's name: encoder, then adapter ({@code sasrec-meanpool}). */
@@ -42,7 +49,7 @@ public record RunConfig(long seed, SyntheticConfig data, QuestionConfig qa, Tiny
     }
 
     public static RunConfig quickstart() {
-        return new RunConfig(42, SyntheticConfig.quickstart(), QuestionConfig.defaults(), TinyLlmConfig.quickstart(),
+        return new RunConfig(42, Sources.builtIn(), SyntheticConfig.quickstart(), QuestionConfig.defaults(), TinyLlmConfig.quickstart(),
                 new PretrainConfig("sasrec", "quickstart", FeatureSet.TEXT, 200, 32, 3, 1e-3, 0.01, 30, 1.0,
                         LossType.FULL_SOFTMAX, 1024, 0, 0, 42),
                 AlignConfig.quickstart(), List.of(20), 32);

@@ -77,15 +77,29 @@ public final class StageRunner {
 
     private static String hashInput(Path path) {
         if (Files.isDirectory(path)) {
-            if (!Manifest.exists(path)) {
-                throw new UqaException("input folder " + path + " has no " + Manifest.FILE);
-            }
-            return Hashing.sha256(path.resolve(Manifest.FILE));
+            return Manifest.exists(path) ? Hashing.sha256(path.resolve(Manifest.FILE)) : listingHash(path);
         }
         if (!Files.isRegularFile(path)) {
             throw new UqaException("input " + path + " does not exist");
         }
         return Hashing.sha256(path);
+    }
+
+    /**
+     * An external folder (a downloaded release or checkpoint) is identified by its files' names,
+     * sizes and modification times: hashing gigabytes on every run would cost more than it protects.
+     */
+    private static String listingHash(Path folder) {
+        StringBuilder sb = new StringBuilder(folder.toAbsolutePath().normalize().toString());
+        try (Stream<Path> files = Files.list(folder)) {
+            for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
+                sb.append('\n').append(f.getFileName()).append(' ').append(Files.size(f)).append(' ')
+                        .append(Files.getLastModifiedTime(f).toMillis());
+            }
+        } catch (IOException e) {
+            throw new UqaException("cannot list input folder " + folder + ": " + e.getMessage(), e);
+        }
+        return Hashing.sha256(sb.toString());
     }
 
     private static Map<String, String> hashOutputs(Path work) throws IOException {

@@ -43,20 +43,35 @@ public final class TinyLlmStage {
         return runner.run("llm", folder, Json.mapper().valueToTree(config), seed, inputs, work -> {
             List<ReleaseRow> train = ReleaseReader.open(qaFolder.resolve(ReleaseLayout.ALIGN_TRAIN)).readAll();
             List<ReleaseRow> test = ReleaseReader.open(qaFolder.resolve(ReleaseLayout.ALIGN_EVAL)).readAll();
+            // Questions about the same user and the same events form one conversation: the context is
+            // written once, before the first question, and every answer in it is a training signal.
+            Map<String, List<ReleaseRow>> conversations = new LinkedHashMap<>();
+            for (ReleaseRow row : train) {
+                conversations.computeIfAbsent(row.sequence().user() + "#" + row.sequence().length(), k -> new ArrayList<>())
+                        .add(row);
+            }
             Random rng = new Random(seed);
-            List<String> userTurns = new ArrayList<>(train.size());
-            List<String> answers = new ArrayList<>(train.size());
+            List<List<String[]>> dialogues = new ArrayList<>();
             List<String> corpus = new ArrayList<>();
             try (TokenizerEventText decoder = TokenizerEventText.open(dataFolder.resolve(ReleaseLayout.TOKENIZER_JSON))) {
                 EventText text = new CachedEventText(decoder, 1 << 16);
-                for (ReleaseRow row : train) {
-                    int n = config.contextLengths().get(rng.nextInt(config.contextLengths().size()));
-                    userTurns.add(TextContext.userTurn(row.sequence(), n, row.chat().question(), text, lang));
-                    answers.add(row.chat().answer());
+                for (List<ReleaseRow> rows : conversations.values()) {
+                    for (int n : config.contextLengths()) {
+                        List<ReleaseRow> order = new ArrayList<>(rows);
+                        java.util.Collections.shuffle(order, rng);
+                        List<String[]> turns = new ArrayList<>();
+                        for (int i = 0; i < order.size(); i++) {
+                            ReleaseRow row = order.get(i);
+                            String turn = i == 0 ? TextContext.userTurn(row.sequence(), n, row.chat().question(), text, lang)
+                                    : row.chat().question();
+                            turns.add(new String[] {turn, row.chat().answer()});
+                            corpus.add(turn);
+                        }
+                        dialogues.add(turns);
+                    }
                 }
                 // the vocabulary covers every name and word the model can be shown, never any answer choice
                 corpus.addAll(CatalogTokens.corpus(Catalog.read(dataFolder.resolve(Catalog.FILE_NAME))));
-                corpus.addAll(userTurns);
                 for (ReleaseRow row : test) {
                     corpus.add(row.chat().question());
                 }
@@ -66,16 +81,29 @@ public final class TinyLlmStage {
             Path tokenizerFile = work.resolve("vocab-build").resolve(HfFolder.TOKENIZER);
             java.nio.file.Files.createDirectories(tokenizerFile.getParent());
             Map<String, Integer> vocabulary = WordTokenizerBuilder.write(corpus, tokenizerFile);
-            List<TinyLlmTrainer.Example> examples = new ArrayList<>(userTurns.size());
+            List<TinyLlmTrainer.Example> examples = new ArrayList<>(dialogues.size());
             long padId;
             long endOfTurn;
             try (LlmTokenizer tokenizer = LlmTokenizer.load(tokenizerFile)) {
                 endOfTurn = tokenizer.tokenId("<|im_end|>").orElseThrow();
                 padId = tokenizer.tokenId(WordTokenizerBuilder.PAD).orElseThrow();
+                long[] newline = tokenizer.encode("\n", false);
                 ChatTemplate template = new ChatTemplate("tiny LLM", ChatPrompter.CHATML_TEMPLATE, null, "<|im_end|>");
                 ChatPrompter prompter = new ChatPrompter(tokenizer, template, endOfTurn);
-                for (int i = 0; i < userTurns.size(); i++) {
-                    examples.add(new TinyLlmTrainer.Example(prompter.prompt(userTurns.get(i)), prompter.answer(answers.get(i))));
+                for (List<String[]> turns : dialogues) {
+                    TinyLlmTrainer.Example.Builder b = new TinyLlmTrainer.Example.Builder();
+                    for (String[] turn : turns) {
+                        long[] prompt = prompter.prompt(turn[0]);
+                        long[] answer = prompter.answer(turn[1]);
+                        if (b.length() > 0 && b.length() + newline.length + prompt.length + answer.length > config.maxTokens()) {
+                            break;
+                        }
+                        if (b.length() > 0) {
+                            b.append(newline, false);                 // ChatML ends every turn with a newline
+                        }
+                        b.turn(prompt, answer);
+                    }
+                    examples.add(b.build());
                 }
             }
             DecoderConfig shape = DecoderConfig.qwen2(vocabulary.size(), config.hiddenSize(), config.intermediateSize(),
@@ -84,10 +112,13 @@ public final class TinyLlmStage {
             Progress.Ticker ticker = progress.ticker("llm: training tiny LLM, step", config.steps(), "tokens");
             long[] tokens = {0};
             double[] lastLoss = {Double.NaN};
-            TinyLlmTrainer.train(model, config, examples, padId, seed, (step, total, loss, batchTokens) -> {
+            double[] answerAverage = {Double.NaN};
+            TinyLlmTrainer.train(model, config, examples, padId, seed, (step, total, loss, answerLoss, batchTokens) -> {
                 tokens[0] += batchTokens;
                 lastLoss[0] = loss;
-                ticker.update(step, tokens[0], String.format("loss %.3f", loss));
+                answerAverage[0] = Double.isNaN(answerAverage[0]) ? answerLoss : 0.95 * answerAverage[0] + 0.05 * answerLoss;
+                ticker.update(step, tokens[0], String.format(java.util.Locale.ROOT, "loss %.3f, answer loss %.3f (avg %.3f)",
+                        loss, answerLoss, answerAverage[0]));
             });
             Path modelDir = work.resolve("model");
             HfFolder.save(model, modelDir, tokenizerFile, ChatPrompter.CHATML_TEMPLATE, null, "<|im_end|>", DType.F32);
@@ -95,9 +126,11 @@ public final class TinyLlmStage {
             Map<String, Object> metrics = new LinkedHashMap<>();
             metrics.put("vocabulary", vocabulary.size());
             metrics.put("parameters", model.parameterCount());
-            metrics.put("training_examples", examples.size());
+            metrics.put("training_conversations", examples.size());
+            metrics.put("training_questions", train.size());
             metrics.put("training_tokens", tokens[0]);
             metrics.put("final_loss", lastLoss[0]);
+            metrics.put("final_answer_loss_avg", answerAverage[0]);
             return metrics;
         });
     }
