@@ -44,8 +44,8 @@ public final class PretrainBenchmark {
         Path output = Path.of(args.length > 0 ? args[0] : "target/pretrain-benchmark.md");
         int steps = args.length > 1 ? Integer.parseInt(args[1]) : 5;
         List<String> lines = new ArrayList<>();
-        lines.add("| encoder | loss | items | parameters | events/s | s/step | peak RSS MiB |");
-        lines.add("|---|---|---|---|---|---|---|");
+        lines.add("| encoder | loss | items | encoder parameters | events/s | s/step | CPU s/step | peak RSS MiB |");
+        lines.add("|---|---|---|---|---|---|---|---|");
         for (EncoderKind<?> kind : EncoderRegistry.kinds()) {
             for (Object[] setting : new Object[][] {{LossType.FULL_SOFTMAX, 50_000L}, {LossType.SAMPLED_SOFTMAX, 1_000_000L}}) {
                 String line = child(kind.name(), (LossType) setting[0], (Long) setting[1], steps);
@@ -77,7 +77,7 @@ public final class PretrainBenchmark {
             }
         }
         int exit = process.waitFor();
-        return exit == 0 ? last : "| " + encoder + " | " + loss + " | " + items + " | failed: " + last + " | | | |";
+        return exit == 0 ? last : "| " + encoder + " | " + loss + " | " + items + " | failed: " + last + " | | | | |";
     }
 
     static String measure(String encoder, LossType loss, long items, int steps) throws Exception {
@@ -97,9 +97,12 @@ public final class PretrainBenchmark {
                 Files.createTempDirectory("bench"), ProgressListener.NONE);
         long events = 0;
         long start = 0;
+        long cpuStart = 0;
+        var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
         for (int step = 0; step < WARMUP_STEPS + steps; step++) {
             if (step == WARMUP_STEPS) {
                 start = System.nanoTime();
+                cpuStart = os.getProcessCpuTime();
             }
             Pretrainer.StepOutcome outcome = trainer.trainStep(users.subList(step * BATCH, (step + 1) * BATCH), step + 1, 1e-4);
             if (step >= WARMUP_STEPS) {
@@ -107,9 +110,11 @@ public final class PretrainBenchmark {
             }
         }
         double seconds = (System.nanoTime() - start) / 1e9;
+        // CPU time is less sensitive than wall time to other processes sharing the cores
+        double cpuSeconds = (os.getProcessCpuTime() - cpuStart) / 1e9;
         long parameters = EncoderRegistry.kind(encoder).preset("paper").parameterCount(LENGTH);
-        return String.format("| %s | %s | %,d | %,d | %.0f | %.2f | %d |", encoder, loss, items, parameters,
-                events / seconds, seconds / steps, peakRssMiB());
+        return String.format("| %s | %s | %,d | %,d | %.0f | %.2f | %.2f | %d |", encoder, loss, items, parameters,
+                events / seconds, seconds / steps, cpuSeconds / steps, peakRssMiB());
     }
 
     private static List<UserSequence> users(int count, TableSizes sizes, Random random) {
