@@ -2,6 +2,7 @@ package dev.uqabench.encoder;
 
 import static org.bytedeco.pytorch.global.torch.empty;
 
+import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Generator;
 import org.bytedeco.pytorch.GeneratorOptional;
 import org.bytedeco.pytorch.Scalar;
@@ -25,7 +26,7 @@ public final class Init {
 
     /** N(0, std^2) entries. */
     public static Tensor normal(Generator generator, double std, long... shape) {
-        return empty(shape).normal_(0.0, std, new GeneratorOptional(generator));
+        return scoped(() -> empty(shape).normal_(0.0, std, new GeneratorOptional(generator)));
     }
 
     /**
@@ -33,6 +34,10 @@ public final class Init {
      * tables; values outside are redrawn a few times, then clamped (the remainder is ~1e-6).
      */
     public static Tensor truncatedNormal(Generator generator, double std, long... shape) {
+        return scoped(() -> truncatedNormalUnscoped(generator, std, shape));
+    }
+
+    private static Tensor truncatedNormalUnscoped(Generator generator, double std, long... shape) {
         Tensor x = empty(shape).normal_(0.0, 1.0, new GeneratorOptional(generator));
         for (int round = 0; round < 4; round++) {
             Tensor outside = x.abs().gt(new Scalar(2.0));
@@ -45,7 +50,22 @@ public final class Init {
 
     /** U(-bound, bound) entries. */
     public static Tensor uniform(Generator generator, double bound, long... shape) {
-        return empty(shape).uniform_(-bound, bound, new GeneratorOptional(generator));
+        return scoped(() -> empty(shape).uniform_(-bound, bound, new GeneratorOptional(generator)));
+    }
+
+    /**
+     * Runs an initialiser in its own pointer scope, so its temporaries (several table-sized ones
+     * for the truncated normal) are freed at once rather than whenever the GC runs; the result is
+     * kept alive past the scope.
+     */
+    private static Tensor scoped(java.util.function.Supplier<Tensor> initialiser) {
+        try (PointerScope scope = new PointerScope()) {
+            // a new owning handle: in-place ops return references to temporaries of this scope
+            Tensor result = new Tensor(initialiser.get());
+            // survives the scope's release; the GC frees it once unreachable
+            result.retainReference();
+            return result;
+        }
     }
 
     /** Glorot/Xavier uniform for a {@code [out, in]} weight. */

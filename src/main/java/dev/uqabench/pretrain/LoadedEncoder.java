@@ -2,6 +2,9 @@ package dev.uqabench.pretrain;
 
 import dev.uqabench.encoder.TableSizes;
 import dev.uqabench.encoder.UserModel;
+import dev.uqabench.data.UserSequence;
+import dev.uqabench.encoder.EventBatch;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -15,4 +18,14 @@ import java.util.Map;
  */
 public record LoadedEncoder(UserModel model, PretrainConfig config, TableSizes tableSizes, int hiddenSize,
                             Map<String, Double> metrics) {
+
+    /** Each user's last events as this encoder reads them (its max length and feature set). */
+    public EventBatch batch(List<UserSequence> users) {
+        return EventBatch.lastEvents(users, config.maxLength(), config.featureSet());
+    }
+
+    /** The first {@code prefixLengths[b]} events of each user, as this encoder reads them. */
+    public EventBatch prefixBatch(List<UserSequence> users, int[] prefixLengths) {
+        return EventBatch.prefixes(users, prefixLengths, config.maxLength(), config.featureSet());
+    }
 }

@@ -1,6 +1,10 @@
 package dev.uqabench.pretrain;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.uqabench.encoder.EncoderRegistry;
+import java.util.Map;
 import dev.uqabench.encoder.FeatureSet;
 import dev.uqabench.run.UqaException;
 
@@ -49,6 +53,38 @@ public record PretrainConfig(String encoder, String preset, FeatureSet featureSe
     public static PretrainConfig defaults(String encoder, String preset) {
         return new PretrainConfig(encoder, preset, FeatureSet.TEXT, 512, 32, 3, 1e-3, 0.01, 100, 1.0,
                 LossType.FULL_SOFTMAX, 1024, 0, 0, 42);
+    }
+
+    /**
+     * A config from keys (as read from a YAML/JSON config file): {@code encoder} and {@code preset}
+     * are required, every other key overrides {@link #defaults}; an unknown key or a value of the
+     * wrong type is an error naming the key.
+     */
+    public static PretrainConfig fromMap(Map<String, ?> values) {
+        Object encoder = values.get("encoder");
+        Object preset = values.get("preset");
+        if (!(encoder instanceof String) || !(preset instanceof String)) {
+            throw new UqaException("pretrain config: 'encoder' and 'preset' are required strings");
+        }
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode node = json.valueToTree(defaults((String) encoder, (String) preset));
+        for (Map.Entry<String, ?> e : values.entrySet()) {
+            if (!node.has(e.getKey())) {
+                throw new UqaException("pretrain config: unknown key '" + e.getKey() + "' (known: "
+                        + String.join(", ", (Iterable<String>) node::fieldNames) + ")");
+            }
+            node.set(e.getKey(), json.valueToTree(e.getValue()));
+        }
+        try {
+            return json.treeToValue(node, PretrainConfig.class);
+        } catch (JsonProcessingException e) {
+            if (e.getCause() instanceof UqaException cause) {
+                throw cause;
+            }
+            String key = e instanceof com.fasterxml.jackson.databind.JsonMappingException mapping && !mapping.getPath().isEmpty()
+                    ? mapping.getPath().get(0).getFieldName() : "?";
+            throw new UqaException("pretrain config: bad value for '" + key + "': " + e.getOriginalMessage(), e);
+        }
     }
 
     public PretrainConfig withFeatureSet(FeatureSet value) {

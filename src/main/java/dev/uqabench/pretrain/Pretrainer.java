@@ -65,7 +65,7 @@ public final class Pretrainer {
     private final long stepsPerEpoch;
     private final long totalSteps;
 
-    private Pretrainer(PretrainConfig config, TableSizes sizes, SequenceSource train, SequenceSource eval,
+    Pretrainer(PretrainConfig config, TableSizes sizes, SequenceSource train, SequenceSource eval,
                        Path outDir, ProgressListener progress) {
         this.config = config;
         this.train = train;
@@ -170,11 +170,11 @@ public final class Pretrainer {
                 List.copyOf(epochMetrics), List.copyOf(epochLosses), step, model.parameterCount(), seconds);
     }
 
-    private record StepOutcome(double loss, long events) {
+    record StepOutcome(double loss, long events) {
     }
 
     /** One optimisation step; null when the batch has nothing to predict (every user has one event). */
-    private StepOutcome trainStep(List<UserSequence> users, long step, double lr) {
+    StepOutcome trainStep(List<UserSequence> users, long step, double lr) {
         EventBatch batch = EventBatch.lastEvents(users, config.maxLength(), config.featureSet());
         long[] labels = batch.labelArray();
         long[] positions = new long[labels.length];

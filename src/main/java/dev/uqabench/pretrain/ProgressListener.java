@@ -14,7 +14,7 @@ public interface ProgressListener {
      * @param epoch           current epoch (1-based)
      * @param loss            this step's training loss
      * @param learningRate    learning rate used by this step
-     * @param eventsPerSecond training events (predicted positions) per second, averaged over the run so far
+     * @param eventsPerSecond input events read per second (sum of the users' window lengths), averaged over this run so far
      * @param etaSeconds      estimated seconds to the end of training (evaluation excluded)
      */
     default void onStep(long step, long totalSteps, int epoch, double loss, double learningRate,

@@ -133,6 +133,34 @@ class PretrainerTest {
     }
 
     @Test
+    void weightsOfAnotherEncoderOrShapeAreRefused(@TempDir Path dir) throws Exception {
+        run(tiny("sasrec").withEpochs(1), dir.resolve("sasrec"), ProgressListener.NONE, false);
+        run(tiny("hstu").withEpochs(1), dir.resolve("hstu"), ProgressListener.NONE, false);
+        Files.copy(dir.resolve("hstu/best/model.safetensors"), dir.resolve("sasrec/best/model.safetensors"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        UqaException e = assertThrows(UqaException.class, () -> EncoderCheckpoint.load(dir.resolve("sasrec")));
+        assertTrue(e.getMessage().contains("does not belong to this model"), e.getMessage());
+
+        // same encoder, other table sizes: the item table's shape differs
+        Path other = dir.resolve("other");
+        Pretrainer.run(tiny("sasrec").withEpochs(1), TableSizes.uniform(ITEMS + 5), ToyData.source(TRAIN),
+                ToyData.source(EVAL), other, ProgressListener.NONE, false);
+        Files.copy(other.resolve("best/model.safetensors"), dir.resolve("sasrec/best/model.safetensors"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        e = assertThrows(UqaException.class, () -> EncoderCheckpoint.load(dir.resolve("sasrec")));
+        assertTrue(e.getMessage().contains("has shape [65, 64], the model expects [60, 64]"), e.getMessage());
+    }
+
+    @Test
+    void anUnknownKeyInEncoderJsonIsNamed(@TempDir Path dir) throws Exception {
+        run(tiny("sasrec").withEpochs(1), dir, ProgressListener.NONE, false);
+        Path json = dir.resolve("best/encoder.json");
+        Files.writeString(json, Files.readString(json).replaceFirst("\\{", "{\"hiddenSzie\": 3,"));
+        UqaException e = assertThrows(UqaException.class, () -> EncoderCheckpoint.load(dir));
+        assertTrue(e.getMessage().contains("hiddenSzie"), e.getMessage());
+    }
+
+    @Test
     void configErrorsNameTheKey() {
         UqaException e = assertThrows(UqaException.class, () -> tiny("sasrec").withBatchSize(0));
         assertTrue(e.getMessage().contains("'batchSize'"), e.getMessage());

@@ -1,0 +1,165 @@
+package dev.uqabench.pretrain;
+
+import dev.uqabench.data.Event;
+import dev.uqabench.data.SequenceSource;
+import dev.uqabench.data.Table;
+import dev.uqabench.data.UserSequence;
+import dev.uqabench.encoder.EncoderRegistry;
+import dev.uqabench.encoder.EncoderKind;
+import dev.uqabench.encoder.TableSizes;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * Training speed and memory of each encoder at the {@code paper} preset: batch 8, 200 events per
+ * user, every feature; full softmax over 50K items and sampled softmax (1024 negatives) over 1M.
+ * Each measurement runs in its own JVM so that peak memory (VmHWM) is its own.
+ *
+ * <p>Usage: {@code java ... dev.uqabench.pretrain.PretrainBenchmark [output.md] [steps]}; one
+ * measurement: {@code ... PretrainBenchmark --one ENCODER LOSS ITEMS STEPS}.
+ */
+public final class PretrainBenchmark {
+
+    private static final int BATCH = 8;
+    private static final int LENGTH = 200;
+    private static final int WARMUP_STEPS = 2;
+
+    private PretrainBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("--one")) {
+            System.out.println(measure(args[1], LossType.valueOf(args[2]), Long.parseLong(args[3]), Integer.parseInt(args[4])));
+            return;
+        }
+        Path output = Path.of(args.length > 0 ? args[0] : "target/pretrain-benchmark.md");
+        int steps = args.length > 1 ? Integer.parseInt(args[1]) : 5;
+        List<String> lines = new ArrayList<>();
+        lines.add("| encoder | loss | items | encoder parameters | events/s | s/step | CPU s/step | peak RSS MiB |");
+        lines.add("|---|---|---|---|---|---|---|---|");
+        for (EncoderKind<?> kind : EncoderRegistry.kinds()) {
+            for (Object[] setting : new Object[][] {{LossType.FULL_SOFTMAX, 50_000L}, {LossType.SAMPLED_SOFTMAX, 1_000_000L}}) {
+                String line = child(kind.name(), (LossType) setting[0], (Long) setting[1], steps);
+                System.out.println(line);
+                lines.add(line);
+            }
+        }
+        lines.add("");
+        lines.add("batch " + BATCH + ", " + LENGTH + " events per user, all features, paper presets, "
+                + Runtime.getRuntime().availableProcessors() + " cores, " + steps + " timed steps after " + WARMUP_STEPS
+                + " warm-up steps; load average at the end: " + Files.readString(Path.of("/proc/loadavg")).trim());
+        Files.createDirectories(output.toAbsolutePath().getParent());
+        Files.write(output, lines, StandardCharsets.UTF_8);
+        System.out.println("written to " + output);
+    }
+
+    private static String child(String encoder, LossType loss, long items, int steps) throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder builder = new ProcessBuilder(java, "--add-opens=java.base/java.nio=ALL-UNNAMED",
+                "-cp", System.getProperty("java.class.path"), PretrainBenchmark.class.getName(),
+                "--one", encoder, loss.name(), Long.toString(items), Integer.toString(steps));
+        builder.environment().put("OMP_WAIT_POLICY", "PASSIVE");
+        builder.redirectErrorStream(true);
+        Process process = builder.start();
+        String last = "";
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+                last = line;
+            }
+        }
+        int exit = process.waitFor();
+        return exit == 0 ? last : "| " + encoder + " | " + loss + " | " + items + " | failed: " + last + " | | | | |";
+    }
+
+    static String measure(String encoder, LossType loss, long items, int steps) throws Exception {
+        Map<Table, Long> sizes = new EnumMap<>(Table.class);
+        sizes.put(Table.ITEM, items);
+        // the reference's other vocabularies (config.py)
+        sizes.put(Table.CATEGORY, 9_330L);
+        sizes.put(Table.BRAND, 149_750L);
+        sizes.put(Table.SHOP, 268_446L);
+        sizes.put(Table.SELLER, 268_446L);
+        sizes.put(Table.TOKENS, 151_936L);
+        TableSizes tableSizes = new TableSizes(sizes);
+        PretrainConfig config = PretrainConfig.defaults(encoder, "paper").withMaxLength(LENGTH).withBatchSize(BATCH)
+                .withLoss(loss, 1024).withWarmupSteps(0);
+        List<UserSequence> users = users(BATCH * (WARMUP_STEPS + steps), tableSizes, new Random(1));
+        Pretrainer trainer = new Pretrainer(config, tableSizes, source(users), source(users.subList(0, BATCH)),
+                Files.createTempDirectory("bench"), ProgressListener.NONE);
+        long events = 0;
+        long start = 0;
+        long cpuStart = 0;
+        var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        for (int step = 0; step < WARMUP_STEPS + steps; step++) {
+            if (step == WARMUP_STEPS) {
+                start = System.nanoTime();
+                cpuStart = os.getProcessCpuTime();
+            }
+            Pretrainer.StepOutcome outcome = trainer.trainStep(users.subList(step * BATCH, (step + 1) * BATCH), step + 1, 1e-4);
+            if (step >= WARMUP_STEPS) {
+                events += outcome.events();
+            }
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        // CPU time is less sensitive than wall time to other processes sharing the cores
+        double cpuSeconds = (os.getProcessCpuTime() - cpuStart) / 1e9;
+        long parameters = EncoderRegistry.kind(encoder).preset("paper").parameterCount(LENGTH);
+        return String.format("| %s | %s | %,d | %,d | %.0f | %.2f | %.2f | %d |", encoder, loss, items, parameters,
+                events / seconds, seconds / steps, cpuSeconds / steps, peakRssMiB());
+    }
+
+    private static List<UserSequence> users(int count, TableSizes sizes, Random random) {
+        List<UserSequence> users = new ArrayList<>();
+        int[] tokenCounts = {16, 3, 4, 3, 4};
+        for (int u = 0; u < count; u++) {
+            List<Event> events = new ArrayList<>();
+            for (int t = 0; t < LENGTH; t++) {
+                long[][] tokens = new long[5][];
+                for (int f = 0; f < 5; f++) {
+                    tokens[f] = random.longs(tokenCounts[f], 0, sizes.size(Table.TOKENS)).toArray();
+                }
+                events.add(new Event(random.nextLong(sizes.size(Table.ITEM)), random.nextLong(sizes.size(Table.CATEGORY)),
+                        random.nextLong(sizes.size(Table.BRAND)), random.nextLong(sizes.size(Table.SHOP)),
+                        random.nextLong(sizes.size(Table.SELLER)), tokens));
+            }
+            users.add(new UserSequence("u" + u, events));
+        }
+        return users;
+    }
+
+    private static SequenceSource source(List<UserSequence> users) {
+        return new SequenceSource() {
+            @Override
+            public long rows() {
+                return users.size();
+            }
+
+            @Override
+            public Iterator<List<UserSequence>> batches(int batchSize) {
+                List<List<UserSequence>> batches = new ArrayList<>();
+                for (int i = 0; i < users.size(); i += batchSize) {
+                    batches.add(users.subList(i, Math.min(users.size(), i + batchSize)));
+                }
+                return batches.iterator();
+            }
+        };
+    }
+
+    private static long peakRssMiB() throws Exception {
+        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+            if (line.startsWith("VmHWM:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
+            }
+        }
+        return -1;
+    }
+}
