@@ -4,6 +4,7 @@ import dev.uqabench.align.Adapter;
 import dev.uqabench.align.StateEncoder;
 import dev.uqabench.data.UserSequence;
 import dev.uqabench.llm.Decoder;
+import dev.uqabench.llm.OptionScorer;
 import dev.uqabench.llm.PaddedPrompts;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,6 +38,46 @@ public final class Answerer {
     }
 
     private Answerer() {
+    }
+
+    /**
+     * Answers by option likelihood: the predicted letter is that of the option whose text (with the
+     * end-of-turn token) has the highest log-probability after the prompt.
+     *
+     * @param options per item, the token ids of its four options in order A-D
+     */
+    public static List<Answer> answerByLikelihood(List<Item> items, List<List<long[]>> options, Decoder llm,
+                                                  Function<String, long[]> promptIds, SoftPrompt soft, Listener listener) {
+        List<Answer> answers = new ArrayList<>(items.size());
+        for (int i = 0; i < items.size(); i++) {
+            Item item = items.get(i);
+            long t0 = System.nanoTime();
+            long[] prompt = promptIds.apply(item.userTurn());
+            int best = 0;
+            int softTokens = 0;
+            try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
+                Tensor embeds = llm.embed(Tensor.create(prompt, 1, prompt.length)).squeeze(0);          // [T, D]
+                if (soft != null) {
+                    StateEncoder.Encoded encoded = soft.encoder().encode(List.of(item.sequence()));
+                    Tensor tokens = soft.adapter().softTokens(encoded.states(), encoded.lengths()).squeeze(0);  // [k, D]
+                    softTokens = (int) tokens.size(0);
+                    embeds = org.bytedeco.pytorch.global.torch.cat(
+                            new org.bytedeco.pytorch.TensorVector(tokens.to(embeds.scalar_type()), embeds), 0);
+                }
+                OptionScorer.OptionScore[] scores = OptionScorer.optionLogLikelihoods(llm, embeds, options.get(i));
+                for (int o = 1; o < scores.length; o++) {
+                    if (scores[o].logLikelihood() > scores[best].logLikelihood()) {
+                        best = o;
+                    }
+                }
+            }
+            answers.add(new Answer(String.valueOf((char) ('A' + best)), -1, prompt.length + softTokens,
+                    (System.nanoTime() - t0) / 1e9));
+            if ((i + 1) % 32 == 0 || i + 1 == items.size()) {
+                listener.onBatch(i + 1, items.size());
+            }
+        }
+        return answers;
     }
 
     /**

@@ -9,10 +9,11 @@ import java.util.List;
  *
  * @param contextLengths events of history written into the prompt, one drawn per example (0 = question only)
  * @param answerWeight   loss weight of the answer tokens relative to the other tokens
+ * @param drills         category-recall warm-up questions added to the training text ({@link RecallDrills})
  */
 public record TinyLlmConfig(int hiddenSize, int layers, int heads, int kvHeads, int intermediateSize,
                             int steps, int batchSize, double learningRate, int warmupSteps,
-                            double answerWeight, List<Integer> contextLengths, int maxTokens) {
+                            double answerWeight, List<Integer> contextLengths, int maxTokens, int drills) {
 
     public TinyLlmConfig {
         require(hiddenSize > 0, "hiddenSize", "must be positive");
@@ -28,11 +29,12 @@ public record TinyLlmConfig(int hiddenSize, int layers, int heads, int kvHeads, 
         require(contextLengths != null && !contextLengths.isEmpty() && contextLengths.stream().allMatch(n -> n >= 0),
                 "contextLengths", "must be a non-empty list of non-negative event counts");
         require(maxTokens > 8, "maxTokens", "must be > 8");
+        require(drills >= 0, "drills", "must be >= 0");
         contextLengths = List.copyOf(contextLengths);
     }
 
     public static TinyLlmConfig quickstart() {
-        return new TinyLlmConfig(128, 3, 4, 2, 384, 500, 16, 2e-3, 40, 4.0, List.of(0, 1, 3, 10, 20), 512);
+        return new TinyLlmConfig(128, 2, 8, 4, 256, 2500, 8, 2e-3, 50, 10.0, List.of(0, 20, 20, 20), 512, 20000);
     }
 
     private static void require(boolean ok, String key, String what) {

@@ -30,10 +30,12 @@ public final class AlignStage {
     }
 
     public static StageRunner.Outcome run(StageRunner runner, Path folder, Path pretrainFolder, Path llmFolder,
-                                          Path qaFolder, AlignConfig config, Supplier<LoadedModel> llm, long seed,
-                                          Progress progress) {
+                                          Path qaFolder, AlignConfig config, AnswerMode answerMode,
+                                          Supplier<LoadedModel> llm, long seed, Progress progress) {
         Map<String, Path> inputs = Map.of("pretrain", pretrainFolder, "llm", llmFolder, "qa", qaFolder);
-        return runner.run("align", folder, Json.mapper().valueToTree(config), seed, inputs, work -> {
+        com.fasterxml.jackson.databind.node.ObjectNode stageConfig = Json.mapper().valueToTree(config);
+        stageConfig.put("answerMode", answerMode.name());
+        return runner.run("align", folder, stageConfig, seed, inputs, work -> {
             LoadedModel model = llm.get();
             ChatPrompter prompter = ChatPrompter.of(model);
             EncoderStates encoder = EncoderStates.load(pretrainFolder);
@@ -41,7 +43,7 @@ public final class AlignStage {
             List<AlignTrainer.Example> examples = new ArrayList<>(rows.size());
             for (ReleaseRow row : rows) {
                 examples.add(new AlignTrainer.Example(row.sequence(), prompter.prompt(row.chat().question()),
-                        prompter.answer(row.chat().answer())));
+                        prompter.answer(TinyLlmStage.answerText(row, answerMode, qaFolder))));
             }
             Adapter adapter = AdapterCheckpoint.create(config, encoder.hiddenSize(), model.config().hiddenSize(), seed);
             double[] runningLoss = {Double.NaN};

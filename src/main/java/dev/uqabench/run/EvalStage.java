@@ -41,10 +41,11 @@ public final class EvalStage {
     public static StageRunner.Outcome run(StageRunner runner, Path folder, Variant variant, Path qaFolder,
                                           Map<String, Path> upstream, java.util.function.Supplier<LoadedModel> llm,
                                           java.util.function.Supplier<Context> context,
-                                          java.util.function.Supplier<Answerer.SoftPrompt> soft, long seed, Progress progress) {
+                                          java.util.function.Supplier<Answerer.SoftPrompt> soft, AnswerMode answerMode,
+                                          long seed, Progress progress) {
         Map<String, Path> inputs = new LinkedHashMap<>(upstream);
         inputs.put("qa", qaFolder);
-        var config = Json.mapper().createObjectNode().put("variant", variant.name());
+        var config = Json.mapper().createObjectNode().put("variant", variant.name()).put("answerMode", answerMode.name());
         return runner.run("eval/" + variant.name(), folder, config, seed, inputs, work -> {
             Path alignEval = qaFolder.resolve(ReleaseLayout.ALIGN_EVAL);
             List<ReleaseRow> rows = ReleaseReader.open(alignEval).readAll();
@@ -60,9 +61,23 @@ public final class EvalStage {
                         ctx.lang()), row.sequence()));
             }
             Progress.Ticker ticker = progress.ticker("eval " + variant.name() + ": question", items.size(), "questions");
-            List<Answerer.Answer> answers = Answerer.answer(items, model.decoder(), prompter::prompt, prompter::decode,
-                    padId(model), variant.kind() == Variant.Kind.SOFT ? soft.get() : null, ctx.batchSize(),
-                    (done, total) -> ticker.update(done, done, ""));
+            Answerer.SoftPrompt softPrompt = variant.kind() == Variant.Kind.SOFT ? soft.get() : null;
+            List<Answerer.Answer> answers;
+            if (answerMode == AnswerMode.LETTER) {
+                answers = Answerer.answer(items, model.decoder(), prompter::prompt, prompter::decode, padId(model),
+                        softPrompt, ctx.batchSize(), (done, total) -> ticker.update(done, done, ""));
+            } else {
+                List<List<long[]>> options = new ArrayList<>(rows.size());
+                for (ReleaseRow row : rows) {
+                    List<long[]> optionIds = new ArrayList<>(4);
+                    for (String text : dev.uqabench.qa.OptionParser.parse(row.chat().question(), alignEval + " row " + row.index())) {
+                        optionIds.add(prompter.answer(text));
+                    }
+                    options.add(optionIds);
+                }
+                answers = Answerer.answerByLikelihood(items, options, model.decoder(), prompter::prompt, softPrompt,
+                        (done, total) -> ticker.update(done, done, ""));
+            }
             List<Prediction> predictions = new ArrayList<>(answers.size());
             double tokens = 0;
             double seconds = 0;

@@ -72,8 +72,9 @@ public final class Pipeline {
             llm = Path.of(sources.llmFolder());
             progress.message("llm: using " + llm);
         } else {
-            llm = TinyLlmStage.run(runner, runDir.resolve("llm"), data, qa, config.llm(), lang(), config.seed(),
-                    progress).folder();
+            llm = TinyLlmStage.run(runner, runDir.resolve("llm"), data, qa, sources.featureTokenizerFile(data), config.llm(),
+                    config.answerMode(), lang(),
+                    config.seed(), progress).folder();
         }
     }
 
@@ -99,13 +100,15 @@ public final class Pipeline {
 
     public Path align(String key, Path pretrainFolder, AlignConfig alignConfig) {
         Path folder = key == null ? runDir.resolve("align") : runDir.resolve("align").resolve(key);
-        return AlignStage.run(runner, folder, pretrainFolder, llm, qa, alignConfig, model, config.seed(), progress).folder();
+        return AlignStage.run(runner, folder, pretrainFolder, llm, qa, alignConfig, config.answerMode(), model,
+                config.seed(), progress).folder();
     }
 
     /** Evaluates a text or question-only variant. */
     public Path evaluate(Variant variant) {
         Path folder = runDir.resolve("eval").resolve(variant.name());
-        EvalStage.run(runner, folder, variant, qa, Map.of("llm", llm), model, context, () -> null, config.seed(), progress);
+        EvalStage.run(runner, folder, variant, qa, Map.of("llm", llm), model, context, () -> null, config.answerMode(),
+                config.seed(), progress);
         return folder;
     }
 
@@ -123,7 +126,8 @@ public final class Pipeline {
             return new Answerer.SoftPrompt(encoder, AlignStage.loadAdapter(alignFolder, alignConfig, encoder.hiddenSize(),
                     model.get().config().hiddenSize()));
         };
-        EvalStage.run(runner, folder, variant, qa, upstream, model, context, soft, config.seed(), progress);
+        EvalStage.run(runner, folder, variant, qa, upstream, model, context, soft, config.answerMode(), config.seed(),
+                progress);
         return folder;
     }
 

@@ -13,11 +13,12 @@ import java.util.List;
  * Everything a quickstart run needs, one validated record per stage. A {@code --config} file
  * overrides any subset of keys; unknown keys and invalid values fail before any work.
  *
+ * @param answerMode how the LLM answers and is scored ({@link AnswerMode})
  * @param textEvents the N of the text baseline ({@code textN})
  */
 public record RunConfig(long seed, Sources sources, SyntheticConfig data, QuestionConfig qa, TinyLlmConfig llm, PretrainConfig pretrain,
                         AlignConfig align,
-                        List<Integer> textEvents, int evalBatchSize) {
+                        AnswerMode answerMode, List<Integer> textEvents, int evalBatchSize) {
 
     public RunConfig {
         if (sources == null) {
@@ -25,6 +26,9 @@ public record RunConfig(long seed, Sources sources, SyntheticConfig data, Questi
         }
         if (data == null || qa == null || llm == null || pretrain == null || align == null) {
             throw new IllegalArgumentException("data, qa, llm, pretrain and align sections are required");
+        }
+        if (answerMode == null) {
+            throw new IllegalArgumentException("answerMode must be letter or option_text");
         }
         if (textEvents == null || textEvents.isEmpty() || textEvents.stream().anyMatch(n -> n <= 0)) {
             throw new IllegalArgumentException("textEvents must be a non-empty list of positive event counts");
@@ -40,7 +44,7 @@ public record RunConfig(long seed, Sources sources, SyntheticConfig data, Questi
     }
 
     public RunConfig withSources(Sources newSources) {
-        return new RunConfig(seed, newSources, data, qa, llm, pretrain, align, textEvents, evalBatchSize);
+        return new RunConfig(seed, newSources, data, qa, llm, pretrain, align, answerMode, textEvents, evalBatchSize);
     }
 
     /** The embedding variant's name: encoder, then adapter ({@code sasrec-meanpool}). */
@@ -52,6 +56,6 @@ public record RunConfig(long seed, Sources sources, SyntheticConfig data, Questi
         return new RunConfig(42, Sources.builtIn(), SyntheticConfig.quickstart(), QuestionConfig.defaults(), TinyLlmConfig.quickstart(),
                 new PretrainConfig("sasrec", "quickstart", FeatureSet.TEXT, 200, 32, 3, 1e-3, 0.01, 30, 1.0,
                         LossType.FULL_SOFTMAX, 1024, 0, 0, 42),
-                AlignConfig.quickstart(), List.of(20), 32);
+                AlignConfig.quickstart(), AnswerMode.OPTION_TEXT, List.of(20), 32);
     }
 }

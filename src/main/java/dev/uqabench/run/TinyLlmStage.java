@@ -15,6 +15,9 @@ import dev.uqabench.llm.Decoder;
 import dev.uqabench.llm.DecoderConfig;
 import dev.uqabench.llm.HfFolder;
 import dev.uqabench.llm.LlmTokenizer;
+import dev.uqabench.llm.RecallDrills;
+import dev.uqabench.data.Event;
+import dev.uqabench.data.UserSequence;
 import dev.uqabench.llm.TinyLlmConfig;
 import dev.uqabench.llm.TinyLlmTrainer;
 import dev.uqabench.qa.CachedEventText;
@@ -38,9 +41,12 @@ public final class TinyLlmStage {
     }
 
     public static StageRunner.Outcome run(StageRunner runner, Path folder, Path dataFolder, Path qaFolder,
-                                          TinyLlmConfig config, String lang, long seed, Progress progress) {
+                                          Path featureTokenizer, TinyLlmConfig config, AnswerMode answerMode,
+                                          String lang, long seed, Progress progress) {
         Map<String, Path> inputs = Map.of("data", dataFolder, "qa", qaFolder);
-        return runner.run("llm", folder, Json.mapper().valueToTree(config), seed, inputs, work -> {
+        com.fasterxml.jackson.databind.node.ObjectNode stageConfig = Json.mapper().valueToTree(config);
+        stageConfig.put("answerMode", answerMode.name());
+        return runner.run("llm", folder, stageConfig, seed, inputs, work -> {
             List<ReleaseRow> train = ReleaseReader.open(qaFolder.resolve(ReleaseLayout.ALIGN_TRAIN)).readAll();
             List<ReleaseRow> test = ReleaseReader.open(qaFolder.resolve(ReleaseLayout.ALIGN_EVAL)).readAll();
             // Questions about the same user and the same events form one conversation: the context is
@@ -53,7 +59,7 @@ public final class TinyLlmStage {
             Random rng = new Random(seed);
             List<List<String[]>> dialogues = new ArrayList<>();
             List<String> corpus = new ArrayList<>();
-            try (TokenizerEventText decoder = TokenizerEventText.open(dataFolder.resolve(ReleaseLayout.TOKENIZER_JSON))) {
+            try (TokenizerEventText decoder = TokenizerEventText.open(featureTokenizer)) {
                 EventText text = new CachedEventText(decoder, 1 << 16);
                 for (List<ReleaseRow> rows : conversations.values()) {
                     for (int n : config.contextLengths()) {
@@ -64,14 +70,36 @@ public final class TinyLlmStage {
                             ReleaseRow row = order.get(i);
                             String turn = i == 0 ? TextContext.userTurn(row.sequence(), n, row.chat().question(), text, lang)
                                     : row.chat().question();
-                            turns.add(new String[] {turn, row.chat().answer()});
+                            turns.add(new String[] {turn, answerText(row, answerMode, qaFolder)});
                             corpus.add(turn);
                         }
                         dialogues.add(turns);
                     }
                 }
+                if (config.drills() > 0) {
+                    List<UserSequence> users = new ArrayList<>();
+                    for (List<ReleaseRow> rows : conversations.values()) {
+                        users.add(rows.get(0).sequence());
+                    }
+                    List<String> categories = RecallDrills.categoryNames(users, text);
+                    for (int i = 0; i < config.drills(); i++) {
+                        UserSequence u = users.get(rng.nextInt(users.size()));
+                        int n = 1 + rng.nextInt(Math.min(5, u.length()));
+                        List<Event> context = u.last(n);
+                        RecallDrills.Drill d = RecallDrills.categoryRecall(context,
+                                TextContext.render(context, u.length() - n + 1, text, lang), text, categories, lang, rng);
+                        if (d != null) {
+                            String answer = answerMode == AnswerMode.LETTER ? d.answer()
+                                    : dev.uqabench.qa.OptionParser.goldText(d.userTurn(), d.answer(), "recall drill");
+                            dialogues.add(List.<String[]>of(new String[] {d.userTurn(), answer}));
+                            corpus.add(d.userTurn());
+                        }
+                    }
+                }
                 // the vocabulary covers every name and word the model can be shown, never any answer choice
-                corpus.addAll(CatalogTokens.corpus(Catalog.read(dataFolder.resolve(Catalog.FILE_NAME))));
+                if (java.nio.file.Files.isRegularFile(dataFolder.resolve(Catalog.FILE_NAME))) {
+                    corpus.addAll(CatalogTokens.corpus(Catalog.read(dataFolder.resolve(Catalog.FILE_NAME))));
+                }
                 for (ReleaseRow row : test) {
                     corpus.add(row.chat().question());
                 }
@@ -133,6 +161,13 @@ public final class TinyLlmStage {
             metrics.put("final_answer_loss_avg", answerAverage[0]);
             return metrics;
         });
+    }
+
+    /** What the model is trained to answer: the gold letter, or the gold option's text. */
+    static String answerText(ReleaseRow row, AnswerMode mode, Path folder) {
+        return mode == AnswerMode.LETTER ? row.chat().answer()
+                : dev.uqabench.qa.OptionParser.goldText(row.chat().question(), row.chat().answer(),
+                        folder.resolve(ReleaseLayout.ALIGN_TRAIN) + " row " + row.index());
     }
 
     /** The saved model folder inside the stage folder. */
