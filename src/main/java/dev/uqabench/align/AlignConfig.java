@@ -44,6 +44,6 @@ public record AlignConfig(AdapterKind adapter, int queryTokens, Mode mode, int e
     }
 
     public static AlignConfig quickstart() {
-        return new AlignConfig(AdapterKind.MEANPOOL, 16, Mode.ADAPTER_ONLY, 2, 32, 1e-3, 1e-5, 0.05, 1.0);
+        return new AlignConfig(AdapterKind.MEANPOOL, 16, Mode.ADAPTER_ONLY, 2, 32, 3e-3, 1e-5, 0.05, 1.0);
     }
 }

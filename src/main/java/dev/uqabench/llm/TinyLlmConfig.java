@@ -34,7 +34,7 @@ public record TinyLlmConfig(int hiddenSize, int layers, int heads, int kvHeads, 
     }
 
     public static TinyLlmConfig quickstart() {
-        return new TinyLlmConfig(128, 2, 8, 4, 256, 2500, 8, 2e-3, 50, 10.0, List.of(0, 20, 20, 20), 512, 20000);
+        return new TinyLlmConfig(128, 2, 8, 4, 256, 1200, 8, 2e-3, 50, 10.0, List.of(0, 20, 20, 20), 512, 20000);
     }
 
     private static void require(boolean ok, String key, String what) {

@@ -22,7 +22,7 @@ class QuickstartEndToEndTest {
             data: {users: 120, items: 150, categories: 12, brands: 30, shops: 30, sellers: 30,
                    min_sequence_length: 20, max_sequence_length: 50}
             llm: {hiddenSize: 32, layers: 1, heads: 2, kvHeads: 1, intermediateSize: 64, steps: 6, batchSize: 4,
-                  warmupSteps: 1, contextLengths: [0, 3]}
+                  warmupSteps: 1, contextLengths: [0, 3], drills: 20}
             pretrain: {epochs: 1, batchSize: 16, maxLength: 50, preset: tiny}
             align: {epochs: 1, batchSize: 16}
             textEvents: [5]
