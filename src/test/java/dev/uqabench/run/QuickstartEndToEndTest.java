@@ -54,6 +54,25 @@ class QuickstartEndToEndTest {
     }
 
     @Test
+    void anExternalReleaseFolderIsReadAsIs() throws Exception {
+        Path config = Files.writeString(dir.resolve("micro.yaml"), MICRO);
+        Path first = dir.resolve("first");
+        assertEquals(0, Main.execute("quickstart", "--run-dir", first.toString(), "--config", config.toString(), "--quiet"));
+        // the first run's data folder (release layout + dataset.json + tokenizer.json) as a user's own data
+        Path second = dir.resolve("second");
+        assertEquals(0, Main.execute("quickstart", "--run-dir", second.toString(), "--config", config.toString(),
+                "--data", first.resolve("data").toString(), "--quiet"));
+        assertFalse(Files.exists(second.resolve("data")), "an external data folder is not copied");
+        assertTrue(Manifest.exists(second.resolve("qa")));
+        assertEquals(Metrics.read(first.resolve("eval/none").resolve(EvalStage.METRICS)).all().n(),
+                Metrics.read(second.resolve("eval/none").resolve(EvalStage.METRICS)).all().n());
+
+        assertEquals(2, Main.execute("quickstart", "--run-dir", dir.resolve("third").toString(), "--config",
+                config.toString(), "--llm", dir.resolve("no-such-llm").toString(), "--quiet"));
+        assertFalse(Files.exists(dir.resolve("third")));
+    }
+
+    @Test
     void badConfigFailsBeforeAnyWorkAndWritesNothing() throws Exception {
         Path config = Files.writeString(dir.resolve("bad.yaml"), "pretrain:\n  batchSize: -4\n");
         Path run = dir.resolve("bad-run");
