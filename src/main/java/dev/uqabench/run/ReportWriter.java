@@ -9,20 +9,49 @@ public final class ReportWriter {
     private ReportWriter() {
     }
 
-    public static String quickstart(Path runDir, Map<String, Path> results, String table) {
+    public static String quickstart(Path runDir, Map<String, Path> results, String table, AnswerMode mode) {
         StringBuilder sb = new StringBuilder("# uqabench quickstart\n\n");
         sb.append("Accuracy (%) on the test questions, scored as the UQABench reference does "
-                + "(a prediction is right when it starts with the gold letter). Chance is 25 %.\n\n");
+                + "(a prediction is right when it starts with the gold letter). Chance is 25 %. Answer mode: `")
+                .append(mode.name().toLowerCase(java.util.Locale.ROOT)).append("` (")
+                .append(mode == AnswerMode.LETTER ? "one greedy token, as the reference"
+                        : "the letter of the most likely option text; see README")
+                .append(").\n\n");
         sb.append(table).append('\n');
         sb.append("- `none`: the question only (the floor).\n");
         sb.append("- `textN`: the user's last N events written out (title, category, brand, shop) before the question.\n");
         sb.append("- `<encoder>-<adapter>`: soft tokens from the pretrained encoder through the adapter, before the prompt.\n\n");
+        sb.append("## Stages\n\n| stage | seconds | reused from | headline |\n|---|---:|---|---|\n");
+        try (java.util.stream.Stream<Path> walk = java.nio.file.Files.walk(runDir, 2)) {
+            for (Path m : walk.filter(p -> p.getFileName().toString().equals(Manifest.FILE)).sorted().toList()) {
+                Manifest manifest = Manifest.read(m.getParent());
+                sb.append("| ").append(manifest.stage()).append(String.format(java.util.Locale.ROOT, " | %.1f | ",
+                        manifest.seconds())).append(manifest.finishedAt()).append(" | ")
+                        .append(headline(manifest.metrics())).append(" |\n");
+            }
+        } catch (java.io.IOException e) {
+            throw new UqaException("cannot list " + runDir + ": " + e.getMessage(), e);
+        }
+        sb.append('\n');
         sb.append("## Provenance\n\n");
         for (Map.Entry<String, Path> e : results.entrySet()) {
             Path rel = runDir.relativize(e.getValue());
             sb.append("- ").append(e.getKey()).append(": [").append(rel).append("/metrics.json](").append(rel)
                     .append("/metrics.json), manifest [").append(rel).append("/manifest.json](").append(rel)
                     .append("/manifest.json)\n");
+        }
+        return sb.toString();
+    }
+
+    private static String headline(Map<String, Object> metrics) {
+        StringBuilder sb = new StringBuilder();
+        for (String key : java.util.List.of("users", "events", "alignment_questions", "test_questions", "parameters",
+                "final_answer_loss_avg", "recall@10", "ndcg@10", "final_loss_avg", "accuracy_all", "mean_prompt_tokens")) {
+            Object v = metrics.get(key);
+            if (v != null) {
+                sb.append(sb.length() == 0 ? "" : ", ").append(key).append(' ')
+                        .append(v instanceof Double d ? String.format(java.util.Locale.ROOT, "%.4g", d) : v);
+            }
         }
         return sb.toString();
     }

@@ -18,16 +18,17 @@ public final class ResultsTable {
 
     /** Markdown table; {@code results} maps a variant name to its eval folder. */
     public static String render(Map<String, Path> results) {
-        StringBuilder sb = new StringBuilder("| variant | n |");
+        StringBuilder sb = new StringBuilder("| variant | n | All 95 % CI |");
         for (String h : HEADERS) {
             sb.append(' ').append(h).append(" |");
         }
-        sb.append(" prompt tokens |\n|---|---:|");
+        sb.append(" prompt tokens |\n|---|---:|---|");
         sb.append("---:|".repeat(HEADERS.length)).append("---:|\n");
         for (Map.Entry<String, Path> e : results.entrySet()) {
             Metrics m = Metrics.read(e.getValue().resolve(EvalStage.METRICS));
             Manifest manifest = Manifest.read(e.getValue());
-            sb.append("| ").append(e.getKey()).append(" | ").append(m.all().n()).append(" |");
+            sb.append("| ").append(e.getKey()).append(" | ").append(m.all().n()).append(String.format(Locale.ROOT,
+                    " | [%.1f, %.1f] |", m.all().lower(), m.all().upper()));
             for (String key : KEYS) {
                 Score s = m.get(key);
                 sb.append(String.format(Locale.ROOT, " %.1f |", s.accuracy()));
