@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.bytedeco.pytorch.Context;
 import org.bytedeco.pytorch.Generator;
 import org.bytedeco.pytorch.StringTensorDict;
 import org.bytedeco.pytorch.Tensor;
@@ -58,6 +59,9 @@ public final class EncoderCheckpoint {
 
     /** A freshly initialised model for a config (weights seeded by {@code config.seed()}). */
     public static UserModel newModel(PretrainConfig config, TableSizes tableSizes) {
+        // subnormal floats (tiny Adam moments, long SSM decays) are 5-10x slower on x86: flush them
+        // to zero on this thread, and so on the libtorch worker threads it starts later
+        Context.setFlushDenormal(true);
         EncoderKind<?> kind = EncoderRegistry.kind(config.encoder());
         EncoderConfig encoderConfig = kind.preset(config.preset());
         Generator generator = Init.generator(config.seed());

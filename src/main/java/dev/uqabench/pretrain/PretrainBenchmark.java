@@ -18,14 +18,17 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.bytedeco.pytorch.global.torch;
 
 /**
  * Training speed and memory of each encoder at the {@code paper} preset: batch 8, 200 events per
  * user, every feature; full softmax over 50K items and sampled softmax (1024 negatives) over 1M.
  * Each measurement runs in its own JVM so that peak memory (VmHWM) is its own.
  *
- * <p>Usage: {@code java ... dev.uqabench.pretrain.PretrainBenchmark [output.md] [steps]}; one
- * measurement: {@code ... PretrainBenchmark --one ENCODER LOSS ITEMS STEPS}.
+ * <p>Usage: {@code java ... dev.uqabench.pretrain.PretrainBenchmark [output.md] [steps] [threads]}; one
+ * measurement: {@code ... PretrainBenchmark --one ENCODER LOSS ITEMS STEPS THREADS}. On a machine
+ * shared with other busy processes one libtorch thread is much faster than two: every parallel
+ * region waits for its slowest thread, and a descheduled one stalls them all.
  */
 public final class PretrainBenchmark {
 
@@ -38,35 +41,37 @@ public final class PretrainBenchmark {
 
     public static void main(String[] args) throws Exception {
         if (args.length > 0 && args[0].equals("--one")) {
+            torch.set_num_threads(Integer.parseInt(args[5]));
             System.out.println(measure(args[1], LossType.valueOf(args[2]), Long.parseLong(args[3]), Integer.parseInt(args[4])));
             return;
         }
         Path output = Path.of(args.length > 0 ? args[0] : "target/pretrain-benchmark.md");
         int steps = args.length > 1 ? Integer.parseInt(args[1]) : 5;
+        int threads = args.length > 2 ? Integer.parseInt(args[2]) : 1;
         List<String> lines = new ArrayList<>();
         lines.add("| encoder | loss | items | encoder parameters | events/s | s/step | CPU s/step | peak RSS MiB |");
         lines.add("|---|---|---|---|---|---|---|---|");
         for (EncoderKind<?> kind : EncoderRegistry.kinds()) {
             for (Object[] setting : new Object[][] {{LossType.FULL_SOFTMAX, 50_000L}, {LossType.SAMPLED_SOFTMAX, 1_000_000L}}) {
-                String line = child(kind.name(), (LossType) setting[0], (Long) setting[1], steps);
+                String line = child(kind.name(), (LossType) setting[0], (Long) setting[1], steps, threads);
                 System.out.println(line);
                 lines.add(line);
             }
         }
         lines.add("");
         lines.add("batch " + BATCH + ", " + LENGTH + " events per user, all features, paper presets, "
-                + Runtime.getRuntime().availableProcessors() + " cores, " + steps + " timed steps after " + WARMUP_STEPS
+                + Runtime.getRuntime().availableProcessors() + " cores, " + threads + " libtorch thread(s), " + steps + " timed steps after " + WARMUP_STEPS
                 + " warm-up steps; load average at the end: " + Files.readString(Path.of("/proc/loadavg")).trim());
         Files.createDirectories(output.toAbsolutePath().getParent());
         Files.write(output, lines, StandardCharsets.UTF_8);
         System.out.println("written to " + output);
     }
 
-    private static String child(String encoder, LossType loss, long items, int steps) throws Exception {
+    private static String child(String encoder, LossType loss, long items, int steps, int threads) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder builder = new ProcessBuilder(java, "--add-opens=java.base/java.nio=ALL-UNNAMED",
                 "-cp", System.getProperty("java.class.path"), PretrainBenchmark.class.getName(),
-                "--one", encoder, loss.name(), Long.toString(items), Integer.toString(steps));
+                "--one", encoder, loss.name(), Long.toString(items), Integer.toString(steps), Integer.toString(threads));
         builder.environment().put("OMP_WAIT_POLICY", "PASSIVE");
         builder.redirectErrorStream(true);
         Process process = builder.start();

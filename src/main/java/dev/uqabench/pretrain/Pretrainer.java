@@ -105,8 +105,9 @@ public final class Pretrainer {
     }
 
     private PretrainResult train(TrainerState resumed) throws IOException {
+        // best score starts below any metric (they are >= 0) and stays finite for trainer.json
         TrainerState state = resumed != null ? resumed : new TrainerState(config, 1, 0, 0, 0, 0, 0,
-                Double.NEGATIVE_INFINITY, new ArrayList<>(), new ArrayList<>(), 0, 0);
+                -1, new ArrayList<>(), new ArrayList<>(), 0, 0);
         List<Map<String, Double>> epochMetrics = new ArrayList<>(state.epochMetrics());
         List<Double> epochLosses = new ArrayList<>(state.epochLosses());
         long step = state.step();

@@ -13,7 +13,7 @@ import java.util.Map;
  * @param lossSum       sum of this epoch's step losses so far
  * @param lossCount     steps summed in {@code lossSum}
  * @param bestEpoch     best epoch so far (0: none yet)
- * @param bestScore     its NDCG@10
+ * @param bestScore     its NDCG@10 (-1 before the first evaluation)
  * @param epochMetrics  metrics of finished epochs
  * @param epochLosses   mean losses of finished epochs
  * @param trainSeconds  training time spent so far

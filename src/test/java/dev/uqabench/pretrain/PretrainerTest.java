@@ -21,6 +21,7 @@ import org.bytedeco.pytorch.Tensor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class PretrainerTest {
@@ -82,9 +83,10 @@ class PretrainerTest {
         assertTrue(result.bestMetrics().get("recall@10") > 0.4, encoder + ": " + result.bestMetrics());
     }
 
-    @Test
-    void resumeAfterAKillEndsLikeAnUninterruptedRun(@TempDir Path dir) {
-        PretrainConfig config = tiny("sasrec").withEpochs(2).withCheckpointEvery(4);
+    @ParameterizedTest
+    @CsvSource({"4, 14", "3, 5"}) // killed in the second epoch; killed in the first, before any evaluation
+    void resumeAfterAKillEndsLikeAnUninterruptedRun(int checkpointEvery, int killStep, @TempDir Path dir) {
+        PretrainConfig config = tiny("sasrec").withEpochs(2).withCheckpointEvery(checkpointEvery);
         PretrainResult uninterrupted = run(config, dir.resolve("a"), ProgressListener.NONE, false);
 
         Path b = dir.resolve("b");
@@ -92,8 +94,8 @@ class PretrainerTest {
         assertThrows(RuntimeException.class, () -> run(config, b, new ProgressListener() {
             @Override
             public void onStep(long step, long total, int epoch, double loss, double lr, double eps, double eta) {
-                if (step == 14) {
-                    throw kill; // after the checkpoint of step 12, in the second epoch
+                if (step == killStep) {
+                    throw kill;
                 }
             }
         }, false));
