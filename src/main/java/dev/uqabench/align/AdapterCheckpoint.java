@@ -32,14 +32,6 @@ public final class AdapterCheckpoint {
         };
     }
 
-    public static void save(Adapter adapter, Path file) {
-        save(adapter.module(), file);
-    }
-
-    public static void load(Adapter adapter, Path file) {
-        load(adapter.module(), file);
-    }
-
     /** Every parameter of a module, by name (used for adapters and for encoders tuned during alignment). */
     public static void save(Module module, Path file) {
         Map<String, Tensor> weights = new LinkedHashMap<>();
@@ -75,7 +67,8 @@ public final class AdapterCheckpoint {
         StringTensorDict dict = module.named_parameters(true);
         Map<String, Tensor> out = new LinkedHashMap<>();
         for (long i = 0; i < dict.size(); i++) {
-            out.put(dict.get(i).key().getString(), dict.get(i).value());
+            // owning copies: the dict's elements die with the dict
+            out.put(dict.get(i).key().getString(), dev.uqabench.encoder.Params.owned(dict.get(i).value()));
         }
         return out;
     }

@@ -1,9 +1,7 @@
 package dev.uqabench.align;
 
-import org.bytedeco.pytorch.LayerNormImpl;
-import org.bytedeco.pytorch.LayerNormOptions;
+import dev.uqabench.encoder.LayerNorm;
 import org.bytedeco.pytorch.LinearImpl;
-import org.bytedeco.pytorch.LongVector;
 import org.bytedeco.pytorch.Module;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
@@ -27,8 +25,8 @@ public final class QFormerAdapter extends Module implements Adapter {
     private final LinearImpl[] o;
     private final LinearImpl[] up;
     private final LinearImpl[] down;
-    private final LayerNormImpl[] attentionNorm;
-    private final LayerNormImpl[] ffnNorm;
+    private final LayerNorm[] attentionNorm;
+    private final LayerNorm[] ffnNorm;
     private final LinearImpl output;
 
     public QFormerAdapter(int encoderHidden, int llmHidden, int queryTokens, int layers, int heads, long seed) {
@@ -39,26 +37,26 @@ public final class QFormerAdapter extends Module implements Adapter {
         this.heads = heads;
         this.width = encoderHidden;
         torch.manual_seed(seed);
-        this.queries = register_parameter("queries", torch.randn(queryTokens, encoderHidden).mul(new Scalar(0.02)));
+        // keep the tensor we pass in: the reference register_parameter returns moves with later registrations
+        this.queries = dev.uqabench.encoder.Params.register(this, "queries",
+                torch.randn(queryTokens, encoderHidden).mul(new Scalar(0.02)));
         q = new LinearImpl[layers];
         k = new LinearImpl[layers];
         v = new LinearImpl[layers];
         o = new LinearImpl[layers];
         up = new LinearImpl[layers];
         down = new LinearImpl[layers];
-        attentionNorm = new LayerNormImpl[layers];
-        ffnNorm = new LayerNormImpl[layers];
+        attentionNorm = new LayerNorm[layers];
+        ffnNorm = new LayerNorm[layers];
         for (int l = 0; l < layers; l++) {
-            q[l] = register_module("layers." + l + ".q", new LinearImpl(width, width));
-            k[l] = register_module("layers." + l + ".k", new LinearImpl(width, width));
-            v[l] = register_module("layers." + l + ".v", new LinearImpl(width, width));
-            o[l] = register_module("layers." + l + ".o", new LinearImpl(width, width));
-            up[l] = register_module("layers." + l + ".up", new LinearImpl(width, 4L * width));
-            down[l] = register_module("layers." + l + ".down", new LinearImpl(4L * width, width));
-            attentionNorm[l] = register_module("layers." + l + ".attention_norm",
-                    new LayerNormImpl(new LayerNormOptions(new LongVector(width))));
-            ffnNorm[l] = register_module("layers." + l + ".ffn_norm",
-                    new LayerNormImpl(new LayerNormOptions(new LongVector(width))));
+            q[l] = register_module("layers_" + l + "_q", new LinearImpl(width, width));
+            k[l] = register_module("layers_" + l + "_k", new LinearImpl(width, width));
+            v[l] = register_module("layers_" + l + "_v", new LinearImpl(width, width));
+            o[l] = register_module("layers_" + l + "_o", new LinearImpl(width, width));
+            up[l] = register_module("layers_" + l + "_up", new LinearImpl(width, 4L * width));
+            down[l] = register_module("layers_" + l + "_down", new LinearImpl(4L * width, width));
+            attentionNorm[l] = register_module("layers_" + l + "_attention_norm", new LayerNorm(width));
+            ffnNorm[l] = register_module("layers_" + l + "_ffn_norm", new LayerNorm(width));
         }
         this.output = register_module("output", new LinearImpl(width, llmHidden));
     }

@@ -56,7 +56,7 @@ public final class AlignStage {
                         runningLoss[0] = Double.isNaN(runningLoss[0]) ? loss : 0.95 * runningLoss[0] + 0.05 * loss;
                         t[0].update(step, step, String.format(Locale.ROOT, "loss %.3f (avg %.3f)", loss, runningLoss[0]));
                     });
-            AdapterCheckpoint.save(adapter, work.resolve(AdapterCheckpoint.WEIGHTS));
+            AdapterCheckpoint.save(adapter.module(), work.resolve(AdapterCheckpoint.WEIGHTS));
             if (config.mode() == AlignConfig.Mode.ADAPTER_AND_ENCODER) {
                 AdapterCheckpoint.save(encoder.module(), work.resolve(TUNED_ENCODER));
             }
@@ -82,7 +82,7 @@ public final class AlignStage {
     /** The trained adapter of an align folder, ready for evaluation. */
     public static Adapter loadAdapter(Path alignFolder, AlignConfig config, int encoderHidden, int llmHidden) {
         Adapter adapter = AdapterCheckpoint.create(config, encoderHidden, llmHidden, 0);
-        AdapterCheckpoint.load(adapter, alignFolder.resolve(AdapterCheckpoint.WEIGHTS));
+        AdapterCheckpoint.load(adapter.module(), alignFolder.resolve(AdapterCheckpoint.WEIGHTS));
         adapter.module().eval();
         return adapter;
     }

@@ -1,0 +1,75 @@
+package dev.uqabench.align;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.uqabench.run.UqaException;
+import dev.uqabench.tensor.Tensors;
+import java.nio.file.Path;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AdapterTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void meanPoolIsTheProjectedMeanOverValidPositions() {
+        torch.manual_seed(3);
+        MeanPoolAdapter adapter = new MeanPoolAdapter(4, 6);
+        Tensor states = torch.randn(2, 5, 4);
+        Tensor lengths = Tensors.fromLongs(new long[] {5, 2}, 2);
+        float[] got = Tensors.toFloats(adapter.softTokens(states, lengths));                   // [2, 1, 6]
+        // row 1: only the first two positions count
+        Tensor row = states.select(0, 1).narrow(0, 0, 2).mean(0);                              // [4]
+        Tensor lin = adapter.named_parameters().get("up_proj.weight");
+        Tensor bias = adapter.named_parameters().get("up_proj.bias");
+        float[] want = Tensors.toFloats(lin.matmul(row).add(bias));
+        for (int i = 0; i < 6; i++) {
+            assertEquals(want[i], got[6 + i], 1e-5);
+        }
+        assertEquals(1, adapter.tokens());
+    }
+
+    @Test
+    void qFormerGivesKTokensIgnoresPaddingAndTrains() {
+        QFormerAdapter adapter = new QFormerAdapter(8, 12, 3, 2, 2, 5);
+        Tensor states = torch.randn(2, 6, 8);
+        Tensor lengths = Tensors.fromLongs(new long[] {6, 3}, 2);
+        Tensor out = adapter.softTokens(states, lengths);
+        assertArrayEquals(new long[] {2, 3, 12}, Tensors.shape(out));
+        // changing row 1 beyond its length leaves its soft tokens unchanged
+        Tensor changed = states.clone();
+        changed.select(0, 1).narrow(0, 3, 3).copy_(torch.randn(3, 8));
+        float[] a = Tensors.toFloats(out.select(0, 1));
+        float[] b = Tensors.toFloats(adapter.softTokens(changed, lengths).select(0, 1));
+        assertArrayEquals(a, b, 1e-6f);
+        // a gradient reaches every parameter
+        adapter.softTokens(states, lengths).pow(new org.bytedeco.pytorch.Scalar(2)).sum().backward();
+        var params = adapter.named_parameters();
+        for (long i = 0; i < params.size(); i++) {
+            Tensor g = params.get(i).value().grad();
+            assertTrue(g.defined() && g.abs().sum().item_double() > 0, "no gradient for " + params.get(i).key().getString());
+        }
+    }
+
+    @Test
+    void checkpointRoundTripAndShapeMismatchIsNamed() {
+        QFormerAdapter a = new QFormerAdapter(8, 12, 3, 1, 2, 1);
+        QFormerAdapter b = new QFormerAdapter(8, 12, 3, 1, 2, 2);
+        Path file = dir.resolve(AdapterCheckpoint.WEIGHTS);
+        AdapterCheckpoint.save(a, file);
+        AdapterCheckpoint.load(b, file);
+        Tensor states = torch.randn(1, 4, 8);
+        Tensor lengths = Tensors.fromLongs(new long[] {4}, 1);
+        assertArrayEquals(Tensors.toFloats(a.softTokens(states, lengths)), Tensors.toFloats(b.softTokens(states, lengths)), 1e-6f);
+        QFormerAdapter wider = new QFormerAdapter(8, 16, 3, 1, 2, 1);
+        UqaException e = assertThrows(UqaException.class, () -> AdapterCheckpoint.load(wider, file));
+        assertTrue(e.getMessage().contains("output.weight") && e.getMessage().contains("shape"), e.getMessage());
+    }
+}
