@@ -10,10 +10,8 @@ import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Iterator;
@@ -113,27 +111,15 @@ public final class JsonlFiles {
         void writeTo(BufferedWriter out) throws IOException;
     }
 
-    /** Writes to {@code name.tmp} in the same folder, then renames over {@code file}. */
+    /** Writes into a temporary file beside {@code file}, then renames it over {@code file}. */
     public static void writeAtomically(Path file, Content content) {
-        Path target = file.toAbsolutePath();
-        Path temp = target.resolveSibling(target.getFileName() + ".tmp");
-        try {
-            Files.createDirectories(target.getParent());
-            try (BufferedWriter out = Files.newBufferedWriter(temp, StandardCharsets.UTF_8)) {
-                content.writeTo(out);
-            }
-            try {
-                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
+        Path temp = dev.uqabench.data.AtomicFiles.temporaryFor(file);
+        try (BufferedWriter out = Files.newBufferedWriter(temp, StandardCharsets.UTF_8)) {
+            content.writeTo(out);
         } catch (IOException e) {
-            try {
-                Files.deleteIfExists(temp);
-            } catch (IOException ignored) {
-                // the original error is the one to report
-            }
+            dev.uqabench.data.AtomicFiles.deleteQuietly(temp);
             throw new UqaException(file + ": cannot write: " + e.getMessage(), e);
         }
+        dev.uqabench.data.AtomicFiles.commit(temp, file.toAbsolutePath());
     }
 }

@@ -10,7 +10,10 @@ import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
-/** Writes that either complete or leave nothing: write beside the target, then rename. */
+/**
+ * Writes that either complete or leave nothing. Files go through {@link dev.uqabench.data.AtomicFiles};
+ * this class adds JSON and whole-folder replacement for stage outputs.
+ */
 public final class AtomicFiles {
 
     private AtomicFiles() {
@@ -28,22 +31,16 @@ public final class AtomicFiles {
         }
     }
 
+    /** File writes share the data layer's temp-then-rename ({@link dev.uqabench.data.AtomicFiles}). */
     public static void write(Path target, byte[] bytes) {
-        Path tmp = tempSibling(target);
+        Path tmp = dev.uqabench.data.AtomicFiles.temporaryFor(target);
         try {
-            Files.createDirectories(target.toAbsolutePath().getParent());
             Files.write(tmp, bytes);
-            move(tmp, target);
         } catch (IOException e) {
             deleteQuietly(tmp);
             throw new UncheckedIOException("cannot write " + target, e);
         }
-    }
-
-    /** A temporary name next to {@code target}, in the same directory so the rename is atomic. */
-    public static Path tempSibling(Path target) {
-        Path abs = target.toAbsolutePath();
-        return abs.resolveSibling("." + abs.getFileName() + ".tmp-" + ProcessHandle.current().pid());
+        dev.uqabench.data.AtomicFiles.commit(tmp, target.toAbsolutePath());
     }
 
     /** Renames {@code from} onto {@code to}, replacing a previous file or directory. */
