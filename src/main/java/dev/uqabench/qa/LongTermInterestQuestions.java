@@ -13,12 +13,14 @@ import java.util.Set;
 /**
  * li (long-term interest): the user's three most clicked categories or brands over the whole
  * history, most clicked first. Dropped when counts tie among the first four (order or membership
- * would be ambiguous). Distractors are other triples (as sets) that keep some of the true names and
- * swap in others from the user's history or popular ones.
+ * would be ambiguous). Distractors are other triples (as sets) drawn from the same pool as the answer:
+ * the user's six most clicked names and five popular ones.
  */
 final class LongTermInterestQuestions implements SubtaskBuilder {
 
     private static final int TRIES = 100;
+    private static final int OWN_NAMES = 6;
+    private static final int POPULAR_NAMES = 5;
 
     private final QuestionConfig config;
     private final EventText text;
@@ -43,22 +45,21 @@ final class LongTermInterestQuestions implements SubtaskBuilder {
             return Optional.empty();
         }
         List<String> top = Picks.names(ranked.subList(0, 3));
-        List<String> others = new ArrayList<>(Picks.union(Picks.names(ranked.subList(3, ranked.size())),
-                Picks.head(pool.popular(attribute), config.distractorPool())));
-        others.removeAll(top);
-        if (others.isEmpty()) {
+        // Every option, the answer included, is three names out of one pool, and distractors draw from
+        // the whole pool (the true names too): no name is more frequent across the options because it
+        // is a true one, so the options alone do not give the answer away (tested by a consensus guesser).
+        List<String> names = Picks.union(Picks.head(Picks.names(ranked), OWN_NAMES),
+                Picks.head(pool.popular(attribute), POPULAR_NAMES));
+        if (names.size() < 4) {
             return Optional.empty();
         }
         Set<Set<String>> used = new HashSet<>();
         used.add(Set.copyOf(top));
         List<String> distractors = new ArrayList<>();
         for (int t = 0; t < TRIES && distractors.size() < 3; t++) {
-            int swapped = 1 + rng.nextInt(Math.min(3, others.size()));
-            List<String> triple = new ArrayList<>(Picks.shuffled(top, rng).subList(0, 3 - swapped));
-            triple.addAll(Picks.shuffled(others, rng).subList(0, swapped));
-            List<String> order = Picks.shuffled(triple, rng);
-            if (used.add(Set.copyOf(order))) {
-                distractors.add(Templates.joinNames(config.lang(), order));
+            List<String> triple = Picks.shuffled(names, rng).subList(0, 3);
+            if (used.add(Set.copyOf(triple))) {
+                distractors.add(Templates.joinNames(config.lang(), triple));
             }
         }
         if (distractors.size() < 3) {

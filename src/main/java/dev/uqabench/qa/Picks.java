@@ -70,20 +70,21 @@ final class Picks {
     }
 
     /**
-     * Three distinct non-negative numbers near the answer: steps of about a tenth of it (at least 1),
-     * up to four steps either way, so the answer is not always the middle one.
+     * Three distinct non-negative numbers that make, with the answer, four evenly spaced values
+     * (steps of about a tenth of the answer, at least 1). The answer's rank among the four is drawn
+     * uniformly from the ranks that keep every value non-negative, so the options' order of size
+     * tells nothing about which one is right (except that a small answer cannot be the largest).
      */
     static List<String> numeric(int answer, Random rng) {
         int step = Math.max(1, Math.round(answer / 10f));
-        List<Integer> candidates = new ArrayList<>();
-        for (int k = -4; k <= 4; k++) {
-            int value = answer + k * step;
-            if (k != 0 && value >= 0) {
-                candidates.add(value);
+        int rank = rng.nextInt(Math.min(3, answer / step) + 1);
+        List<String> out = new ArrayList<>(3);
+        for (int i = 0; i < 4; i++) {
+            if (i != rank) {
+                out.add(String.valueOf(answer + (i - rank) * step));
             }
         }
-        Collections.shuffle(candidates, rng);
-        return candidates.subList(0, 3).stream().map(String::valueOf).toList();
+        return out;
     }
 
     static List<String> shuffled(Collection<String> names, Random rng) {
