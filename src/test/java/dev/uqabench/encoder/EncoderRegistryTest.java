@@ -8,6 +8,7 @@ import dev.uqabench.encoder.hstu.HstuConfig;
 import dev.uqabench.encoder.sasrec.SasRecConfig;
 import dev.uqabench.encoder.trmplus.TrmPlusConfig;
 import dev.uqabench.run.UqaException;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -22,7 +23,7 @@ class EncoderRegistryTest {
     @MethodSource("encoders")
     void countedParametersMatchBuiltModels(String name) {
         EncoderKind<?> kind = EncoderRegistry.kind(name);
-        for (String preset : new String[] {"tiny", "quickstart", "paper"}) {
+        for (String preset : new String[] {"tiny", "quickstart", "small", "paper"}) {
             EncoderConfig config = kind.preset(preset);
             UserEncoder encoder = kind.build(config, 64, Init.generator(1));
             assertEquals(UserModel.parameterCount(encoder.module()), config.parameterCount(64), name + "/" + preset);
@@ -43,6 +44,18 @@ class EncoderRegistryTest {
         long smallest = kind.preset(EncoderRegistry.LADDER.get(0)).parameterCount(512);
         assertTrue(smallest > 1_000_000, name + ": smallest rung should have a few million parameters");
         assertTrue(previous >= 30 * smallest, name + ": ladder spans only " + (double) previous / smallest + "x");
+    }
+
+    @ParameterizedTest
+    @MethodSource("encoders")
+    void laptopPresetsAscendBelowTheLadder(String name) {
+        EncoderKind<?> kind = EncoderRegistry.kind(name);
+        long previous = 0;
+        for (String preset : List.of("tiny", "quickstart", "small", EncoderRegistry.LADDER.get(0))) {
+            long count = kind.preset(preset).parameterCount(200);
+            assertTrue(count > previous, name + ": " + preset + " is not larger than the preset below it");
+            previous = count;
+        }
     }
 
     @Test

@@ -50,6 +50,7 @@ public final class Hstu extends Module implements UserEncoder {
         Map<String, HstuConfig> presets = new LinkedHashMap<>();
         presets.put("tiny", new HstuConfig(16, 1, 2, 8, 8, 0.0, true));
         presets.put("quickstart", new HstuConfig(64, 2, 2, 32, 32, 0.1, false));
+        presets.put("small", new HstuConfig(128, 2, 4, 64, 64, 0.1, false));
         presets.put("ladder-xs", new HstuConfig(256, 3, 4, 128, 128, 0.1, false));
         presets.put("ladder-s", new HstuConfig(384, 3, 6, 192, 192, 0.1, false));
         presets.put("paper", new HstuConfig(512, 4, 8, 256, 256, 0.1, false));

@@ -49,6 +49,7 @@ public final class SasRec extends Module implements UserEncoder {
         Map<String, SasRecConfig> presets = new LinkedHashMap<>();
         presets.put("tiny", new SasRecConfig(16, 1, 2, 32, 0.0));
         presets.put("quickstart", new SasRecConfig(64, 2, 2, 128, 0.1));
+        presets.put("small", new SasRecConfig(128, 2, 4, 384, 0.1));
         presets.put("ladder-xs", new SasRecConfig(256, 4, 4, 768, 0.1));
         presets.put("ladder-s", new SasRecConfig(384, 4, 6, 1152, 0.1));
         presets.put("paper", new SasRecConfig(512, 6, 8, 1536, 0.1));

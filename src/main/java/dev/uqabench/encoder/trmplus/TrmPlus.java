@@ -37,6 +37,7 @@ public final class TrmPlus extends Module implements UserEncoder {
         Map<String, TrmPlusConfig> presets = new LinkedHashMap<>();
         presets.put("tiny", new TrmPlusConfig(16, 1, 2, 32, 0.0, 10000));
         presets.put("quickstart", new TrmPlusConfig(64, 2, 2, 256, 0.1, 10000));
+        presets.put("small", new TrmPlusConfig(128, 2, 2, TrmPlusConfig.referenceFfnSize(128), 0.1, 10000));
         presets.put("ladder-xs", new TrmPlusConfig(256, 3, 2, TrmPlusConfig.referenceFfnSize(256), 0.1, 10000));
         presets.put("ladder-s", new TrmPlusConfig(384, 3, 3, TrmPlusConfig.referenceFfnSize(384), 0.1, 10000));
         presets.put("paper", new TrmPlusConfig(512, 4, 4, TrmPlusConfig.referenceFfnSize(512), 0.1, 10000));
