@@ -9,8 +9,18 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * log-likelihood scoring of lm-evaluation-harness). A tiny LLM trained from random weights in
  * minutes does not learn to bind option letters to their contents (an ability that appears only
  * in large models), so the built-in quickstart uses {@link #OPTION_TEXT}; real checkpoints use {@link #LETTER}.
+ * {@link #AUTO} (the default) picks between the two by where the LLM comes from.
  */
 public enum AnswerMode {
     @JsonProperty("letter") LETTER,
-    @JsonProperty("option_text") OPTION_TEXT
+    @JsonProperty("option_text") OPTION_TEXT,
+    @JsonProperty("auto") AUTO;
+
+    /** {@link #AUTO} becomes {@link #LETTER} for an LLM folder given by the user, {@link #OPTION_TEXT} for the built-in one. */
+    public AnswerMode resolve(boolean externalLlm) {
+        if (this != AUTO) {
+            return this;
+        }
+        return externalLlm ? LETTER : OPTION_TEXT;
+    }
 }

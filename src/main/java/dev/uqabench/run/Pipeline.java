@@ -33,7 +33,7 @@ public final class Pipeline {
 
     public Pipeline(Path runDir, RunConfig config, boolean force, Progress progress) {
         this.runDir = runDir;
-        this.config = config;
+        this.config = config.withResolvedAnswerMode();
         this.progress = progress;
         this.runner = new StageRunner(force, progress);
         config.sources().validate();

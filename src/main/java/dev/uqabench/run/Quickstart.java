@@ -33,7 +33,7 @@ public final class Quickstart {
 
         String table = ResultsTable.render(results);
         System.out.println(table);
-        AtomicFiles.writeString(runDir.resolve("report.md"), ReportWriter.quickstart(runDir, results, table, config.answerMode()));
+        AtomicFiles.writeString(runDir.resolve("report.md"), ReportWriter.quickstart(runDir, results, table, pipeline.config().answerMode()));
         progress.message(String.format("quickstart finished in %.1f s; report: %s", (System.nanoTime() - start) / 1e9,
                 runDir.resolve("report.md")));
         return true;

@@ -28,7 +28,7 @@ public record RunConfig(long seed, Sources sources, SyntheticConfig data, Questi
             throw new IllegalArgumentException("data, qa, llm, pretrain and align sections are required");
         }
         if (answerMode == null) {
-            throw new IllegalArgumentException("answerMode must be letter or option_text");
+            throw new IllegalArgumentException("answerMode must be letter, option_text or auto");
         }
         if (textEvents == null || textEvents.isEmpty() || textEvents.stream().anyMatch(n -> n <= 0)) {
             throw new IllegalArgumentException("textEvents must be a non-empty list of positive event counts");
@@ -47,6 +47,12 @@ public record RunConfig(long seed, Sources sources, SyntheticConfig data, Questi
         return new RunConfig(seed, newSources, data, qa, llm, pretrain, align, answerMode, textEvents, evalBatchSize);
     }
 
+    /** The same run with {@code answerMode: auto} resolved by where the LLM comes from. */
+    public RunConfig withResolvedAnswerMode() {
+        return new RunConfig(seed, sources, data, qa, llm, pretrain, align, answerMode.resolve(sources.llmFolder() != null),
+                textEvents, evalBatchSize);
+    }
+
     /** The embedding variant's name: encoder, then adapter ({@code sasrec-meanpool}). */
     public String softVariant() {
         return pretrain.encoder() + "-" + align.adapter().name().toLowerCase(java.util.Locale.ROOT);
@@ -56,6 +62,6 @@ public record RunConfig(long seed, Sources sources, SyntheticConfig data, Questi
         return new RunConfig(42, Sources.builtIn(), SyntheticConfig.quickstart(), QuestionConfig.defaults(), TinyLlmConfig.quickstart(),
                 new PretrainConfig("sasrec", "quickstart", FeatureSet.TEXT, 200, 32, 3, 1e-3, 0.01, 30, 1.0,
                         LossType.FULL_SOFTMAX, 1024, 0, 0, 42),
-                AlignConfig.quickstart(), AnswerMode.OPTION_TEXT, List.of(20), 32);
+                AlignConfig.quickstart(), AnswerMode.AUTO, List.of(20), 32);
     }
 }
