@@ -66,8 +66,10 @@ public final class OptionScorer {
     }
 
     /**
-     * log p(option tokens | prompt) for each option, scored in one right-padded batch. {@code promptEmbeds}
-     * is one prompt [T, hidden] (soft prompts included), each option a non-empty list of token ids.
+     * log p(option tokens | prompt) for each option. {@code promptEmbeds} is one prompt [T, hidden]
+     * (soft prompts included), each option a non-empty list of token ids. The prompt runs once into a
+     * key/value cache; the options then run as one right-padded batch over copies of that cache, so
+     * a long prompt costs one pass instead of one per option.
      */
     public static OptionScore[] optionLogLikelihoods(Decoder decoder, Tensor promptEmbeds, List<long[]> options) {
         int n = options.size();
@@ -77,26 +79,36 @@ public final class OptionScorer {
             longest = Math.max(longest, options.get(i).length);
         }
         long promptLength = promptEmbeds.size(0);
-        try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
+        try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard();
+             KvCache prompt = decoder.newCache(1)) {
+            Tensor promptHidden = decoder.hidden(promptEmbeds.to(decoder.computeType()).unsqueeze(0), null, prompt);
+            float[] first = Tensors.toFloats(decoder.logits(promptHidden.select(1, promptLength - 1))
+                    .log_softmax(-1).squeeze(0));                                                  // [V]: option token 0
             long[][] ids = new long[n][longest];
-            long[][] mask = new long[n][(int) promptLength + longest];
+            long[][] mask = new long[n][longest];
             for (int i = 0; i < n; i++) {
                 System.arraycopy(options.get(i), 0, ids[i], 0, options.get(i).length);
-                Arrays.fill(mask[i], 0, (int) promptLength + options.get(i).length, 1L);
+                Arrays.fill(mask[i], 0, options.get(i).length, 1L);
             }
-            Tensor prompt = promptEmbeds.to(decoder.computeType()).unsqueeze(0).expand(n, promptLength, promptEmbeds.size(1));
-            Tensor embeds = torch.cat(new TensorVector(prompt, decoder.embed(Tensors.fromLongs(ids))), 1);  // [N, T+L, H]
-            Tensor hidden = decoder.hidden(embeds, Tensors.fromLongs(mask));
-            // Position T-1+j predicts option token j.
-            Tensor predicting = hidden.narrow(1, promptLength - 1, longest);                      // [N, L, H]
-            Tensor logProbs = decoder.logits(predicting).log_softmax(-1);                          // [N, L, V]
-            Tensor targets = Tensors.fromLongs(ids).unsqueeze(-1);                                 // [N, L, 1]
-            float[] picked = Tensors.toFloats(torch.gather(logProbs, 2, targets));                 // [N, L]
+            float[] picked = new float[n * longest];                                               // [N, L]
+            if (longest > 1) {
+                try (KvCache shared = prompt.repeatRows(n)) {
+                    Tensor hidden = decoder.hidden(decoder.embed(Tensors.fromLongs(ids)), Tensors.fromLongs(mask), shared);
+                    // Option position j-1 predicts option token j.
+                    Tensor logProbs = decoder.logits(hidden.narrow(1, 0, longest - 1)).log_softmax(-1);  // [N, L-1, V]
+                    Tensor targets = Tensors.fromLongs(ids).narrow(1, 1, longest - 1).unsqueeze(-1);     // [N, L-1, 1]
+                    float[] rest = Tensors.toFloats(torch.gather(logProbs, 2, targets));                  // [N, L-1]
+                    for (int i = 0; i < n; i++) {
+                        System.arraycopy(rest, i * (longest - 1), picked, i * longest + 1, longest - 1);
+                    }
+                }
+            }
             OptionScore[] scores = new OptionScore[n];
             for (int i = 0; i < n; i++) {
-                double sum = 0;
-                for (int j = 0; j < options.get(i).length; j++) sum += picked[i * longest + j];
-                scores[i] = new OptionScore(sum, options.get(i).length);
+                long[] option = options.get(i);
+                double sum = first[(int) option[0]];
+                for (int j = 1; j < option.length; j++) sum += picked[i * longest + j];
+                scores[i] = new OptionScore(sum, option.length);
             }
             return scores;
         }

@@ -61,7 +61,8 @@ class OptionScorerTest {
         try (PointerScope scope = new PointerScope()) {
             Decoder d = model();
             Tensor prompt = d.embed(Tensors.fromLongs(new long[] {1, 4, 14, 16, 15, 2, 1, 5}, 8));     // [T, H]
-            List<long[]> options = List.of(new long[] {6}, new long[] {10, 19, 12}, new long[] {17, 18});
+            for (List<long[]> options : List.of(List.of(new long[] {6}, new long[] {10, 19, 12}, new long[] {17, 18}),
+                    List.of(new long[] {6}, new long[] {7}, new long[] {9}, new long[] {11}))) {
             OptionScorer.OptionScore[] scores = OptionScorer.optionLogLikelihoods(d, prompt, options);
             for (int i = 0; i < options.size(); i++) {
                 double expected = 0;
@@ -73,6 +74,7 @@ class OptionScorerTest {
                 assertEquals(expected, scores[i].logLikelihood(), 1e-4, "option " + i);
                 assertEquals(options.get(i).length, scores[i].tokens());
                 assertTrue(scores[i].logLikelihood() < 0);
+            }
             }
         }
     }
