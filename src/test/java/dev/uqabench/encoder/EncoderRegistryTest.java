@@ -23,7 +23,7 @@ class EncoderRegistryTest {
     @MethodSource("encoders")
     void countedParametersMatchBuiltModels(String name) {
         EncoderKind<?> kind = EncoderRegistry.kind(name);
-        for (String preset : new String[] {"tiny", "quickstart", "small", "paper"}) {
+        for (String preset : new String[] {"tiny", "mini", "quickstart", "small", "paper"}) {
             EncoderConfig config = kind.preset(preset);
             UserEncoder encoder = kind.build(config, 64, Init.generator(1));
             assertEquals(UserModel.parameterCount(encoder.module()), config.parameterCount(64), name + "/" + preset);
@@ -51,7 +51,7 @@ class EncoderRegistryTest {
     void laptopPresetsAscendBelowTheLadder(String name) {
         EncoderKind<?> kind = EncoderRegistry.kind(name);
         long previous = 0;
-        for (String preset : List.of("tiny", "quickstart", "small", EncoderRegistry.LADDER.get(0))) {
+        for (String preset : List.of("tiny", "mini", "quickstart", "small", EncoderRegistry.LADDER.get(0))) {
             long count = kind.preset(preset).parameterCount(200);
             assertTrue(count > previous, name + ": " + preset + " is not larger than the preset below it");
             previous = count;

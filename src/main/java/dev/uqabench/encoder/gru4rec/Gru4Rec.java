@@ -53,6 +53,7 @@ public final class Gru4Rec extends Module implements UserEncoder {
     private static Map<String, Gru4RecConfig> presets() {
         Map<String, Gru4RecConfig> presets = new LinkedHashMap<>();
         presets.put("tiny", new Gru4RecConfig(16, 2, 32, 0.0));
+        presets.put("mini", new Gru4RecConfig(32, 2, 64, 0.1));
         presets.put("quickstart", new Gru4RecConfig(64, 2, 128, 0.1));
         presets.put("small", new Gru4RecConfig(128, 2, 256, 0.1));
         presets.put("ladder-xs", new Gru4RecConfig(192, 2, 384, 0.1));

@@ -49,6 +49,7 @@ public final class Hstu extends Module implements UserEncoder {
     private static Map<String, HstuConfig> presets() {
         Map<String, HstuConfig> presets = new LinkedHashMap<>();
         presets.put("tiny", new HstuConfig(16, 1, 2, 8, 8, 0.0, true));
+        presets.put("mini", new HstuConfig(32, 2, 2, 16, 16, 0.1, false));
         presets.put("quickstart", new HstuConfig(64, 2, 2, 32, 32, 0.1, false));
         presets.put("small", new HstuConfig(128, 2, 4, 64, 64, 0.1, false));
         presets.put("ladder-xs", new HstuConfig(256, 3, 4, 128, 128, 0.1, false));

@@ -37,6 +37,7 @@ public final class Mamba4Rec extends Module implements UserEncoder {
     private static Map<String, Mamba2Config> presets() {
         Map<String, Mamba2Config> presets = new LinkedHashMap<>();
         presets.put("tiny", new Mamba2Config(16, 1, 8, 2, 8, 4, 4));
+        presets.put("mini", new Mamba2Config(32, 2, 16, 2, 16, 4, 16));
         presets.put("quickstart", new Mamba2Config(64, 2, 32, 2, 32, 4, 32));
         presets.put("small", new Mamba2Config(128, 2, 32, 2, 32, 4, 32));
         presets.put("ladder-xs", new Mamba2Config(256, 3, 64, 2, 64, 4, 64));

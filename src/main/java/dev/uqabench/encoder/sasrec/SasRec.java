@@ -48,6 +48,7 @@ public final class SasRec extends Module implements UserEncoder {
     private static Map<String, SasRecConfig> presets() {
         Map<String, SasRecConfig> presets = new LinkedHashMap<>();
         presets.put("tiny", new SasRecConfig(16, 1, 2, 32, 0.0));
+        presets.put("mini", new SasRecConfig(32, 2, 2, 64, 0.1));
         presets.put("quickstart", new SasRecConfig(64, 2, 2, 128, 0.1));
         presets.put("small", new SasRecConfig(128, 2, 4, 384, 0.1));
         presets.put("ladder-xs", new SasRecConfig(256, 4, 4, 768, 0.1));

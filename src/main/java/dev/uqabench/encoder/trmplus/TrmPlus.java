@@ -36,6 +36,7 @@ public final class TrmPlus extends Module implements UserEncoder {
     private static Map<String, TrmPlusConfig> presets() {
         Map<String, TrmPlusConfig> presets = new LinkedHashMap<>();
         presets.put("tiny", new TrmPlusConfig(16, 1, 2, 32, 0.0, 10000));
+        presets.put("mini", new TrmPlusConfig(32, 2, 2, TrmPlusConfig.referenceFfnSize(32), 0.1, 10000));
         presets.put("quickstart", new TrmPlusConfig(64, 2, 2, 256, 0.1, 10000));
         presets.put("small", new TrmPlusConfig(128, 2, 2, TrmPlusConfig.referenceFfnSize(128), 0.1, 10000));
         presets.put("ladder-xs", new TrmPlusConfig(256, 3, 2, TrmPlusConfig.referenceFfnSize(256), 0.1, 10000));
