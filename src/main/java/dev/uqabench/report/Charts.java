@@ -21,6 +21,8 @@ public final class Charts {
 
     private static final int WIDTH = 900;
     private static final int HEIGHT = 480;
+    private static final int PLOT_WIDTH = WIDTH * 3 / 4;   // what the legend and axis leave
+    private static final int PIXELS_PER_CHAR = 7;
 
     private Charts() {
     }
@@ -29,12 +31,17 @@ public final class Charts {
     public record Bars(String name, List<Double> values, List<Double> errors) {
     }
 
-    /** One named series of points. */
-    public record Points(String name, List<Double> x, List<Double> y, List<Double> errors) {
+    /**
+     * One named series of points; {@code connected} draws a line through them (for a series that is
+     * one quantity varied, such as N of textN), otherwise markers only.
+     */
+    public record Points(String name, List<Double> x, List<Double> y, List<Double> errors, boolean connected) {
     }
 
     public static byte[] bars(String title, String xTitle, String yTitle, List<String> categories, List<Bars> series) {
-        CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle(xTitle)
+        int longest = categories.stream().mapToInt(String::length).max().orElse(0);
+        boolean slanted = longest * PIXELS_PER_CHAR > PLOT_WIDTH / categories.size();
+        CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(slanted ? HEIGHT + 6 * longest : HEIGHT).title(title).xAxisTitle(xTitle)
                 .yAxisTitle(yTitle).build();
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
         chart.getStyler().setYAxisMin(0.0);
@@ -42,6 +49,11 @@ public final class Charts {
         chart.getStyler().setErrorBarsColor(java.awt.Color.DARK_GRAY);
         chart.getStyler().setPlotGridVerticalLinesVisible(false);
         chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
+        // Long category names (variant names) would overwrite each other side by side: slant them.
+        if (slanted) {
+            chart.getStyler().setXAxisLabelRotation(30);
+        }
+        chart.getStyler().setLegendVisible(series.size() > 1);
         for (Bars s : series) {
             chart.addSeries(s.name(), categories, s.values(), s.errors());
         }
@@ -53,6 +65,10 @@ public final class Charts {
                 .yAxisTitle(yTitle).build();
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
         chart.getStyler().setXAxisLogarithmic(logX);
+        // Over a short range label 20, 50, 200 ... too; over many decades those labels would collide.
+        double low = series.stream().flatMap(p -> p.x().stream()).mapToDouble(Double::doubleValue).min().orElse(1);
+        double high = series.stream().flatMap(p -> p.x().stream()).mapToDouble(Double::doubleValue).max().orElse(1);
+        chart.getStyler().setXAxisLogarithmicDecadeOnly(high > 30 * low);
         chart.getStyler().setYAxisMin(0.0);
         chart.getStyler().setYAxisMax(100.0);
         chart.getStyler().setErrorBarsColor(java.awt.Color.DARK_GRAY);
@@ -61,7 +77,7 @@ public final class Charts {
         for (Points p : series) {
             XYSeries s = chart.addSeries(p.name(), p.x(), p.y(), p.errors());
             s.setMarker(SeriesMarkers.CIRCLE);
-            if (p.x().size() == 1) {
+            if (p.x().size() == 1 || !p.connected()) {
                 s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
             }
         }

@@ -174,7 +174,7 @@ public final class StudyReport {
             if (!of.isEmpty()) {
                 efficiency.add(new Charts.Points(kind, of.stream().map(StudyRow::meanPromptTokens).toList(),
                         of.stream().map(r -> r.accuracy().get(Metrics.ALL)).toList(),
-                        of.stream().map(r -> halfWidth(r, Metrics.ALL)).toList()));
+                        of.stream().map(r -> halfWidth(r, Metrics.ALL)).toList(), kind.equals("text")));
             }
         }
         charts.put("efficiency", Charts.points("Accuracy vs prompt tokens (All tasks)", "mean prompt tokens per question (log)",
@@ -188,7 +188,7 @@ public final class StudyReport {
                         List.of(new Charts.Points(study.ladder().encoder(),
                                 rungs.stream().map(r -> (double) r.backboneParameters()).toList(),
                                 rungs.stream().map(r -> r.accuracy().get(Metrics.ALL)).toList(),
-                                rungs.stream().map(r -> halfWidth(r, Metrics.ALL)).toList()))));
+                                rungs.stream().map(r -> halfWidth(r, Metrics.ALL)).toList(), true))));
             }
         }
         List<StudyRow> ablations = rows.stream().filter(r -> r.kind().equals("embedding") && r.preset().equals(study.preset())).toList();
