@@ -42,33 +42,34 @@ public final class StudyReport {
     }
 
     /** The comparisons the study answers, each with a paired significance test. */
-    record Findings(StudyRow none, StudyRow bestText, StudyRow bestEmbedding, List<String> lines) {
+    record Findings(String metric, StudyRow none, StudyRow bestText, StudyRow bestEmbedding, List<String> lines) {
 
         static Findings of(Path runDir, StudyConfig study, List<StudyRow> rows) {
             StudyRow none = rows.stream().filter(r -> r.kind().equals("none")).findFirst().orElseThrow();
-            StudyRow bestText = best(rows, r -> r.kind().equals("text")).orElse(null);
-            StudyRow bestEmb = best(rows, r -> r.kind().equals("embedding")).orElse(null);
+            String metric = study.metric();
+            StudyRow bestText = best(rows, metric, r -> r.kind().equals("text")).orElse(null);
+            StudyRow bestEmb = best(rows, metric, r -> r.kind().equals("embedding")).orElse(null);
             List<String> lines = new ArrayList<>();
             String defaultName = study.defaults().name(study.defaults());
             StudyRow def = rows.stream().filter(r -> r.variant().equals(defaultName)).findFirst().orElse(bestEmb);
-            compare(runDir, lines, "Best embedding vs question only", bestEmb, none);
-            compare(runDir, lines, "Best text baseline vs question only", bestText, none);
-            compare(runDir, lines, "Best embedding vs best text baseline", bestEmb, bestText);
+            compare(runDir, metric, lines, "Best embedding vs question only", bestEmb, none);
+            compare(runDir, metric, lines, "Best text baseline vs question only", bestText, none);
+            compare(runDir, metric, lines, "Best embedding vs best text baseline", bestEmb, bestText);
             if (bestEmb != null && bestText != null) {
                 lines.add(String.format(Locale.ROOT, "Token ratio: %s uses %.1f prompt tokens per question, %s %.1f: %.2fx fewer.",
                         bestEmb.variant(), bestEmb.meanPromptTokens(), bestText.variant(), bestText.meanPromptTokens(),
                         bestText.meanPromptTokens() / bestEmb.meanPromptTokens()));
             }
-            compare(runDir, lines, "Q-Former vs mean pooling", find(rows, def, r -> "qformer".equals(r.adapter())),
+            compare(runDir, metric, lines, "Q-Former vs mean pooling", find(rows, def, r -> "qformer".equals(r.adapter())),
                     find(rows, def, r -> "meanpool".equals(r.adapter())));
-            compare(runDir, lines, "Best Transformer-style vs best recurrent encoder",
-                    bestAtDefault(rows, def, r -> TRANSFORMERS.contains(r.encoder())),
-                    bestAtDefault(rows, def, r -> RECURRENT.contains(r.encoder())));
-            compare(runDir, lines, "With side information (ids + side) vs ids only",
+            compare(runDir, metric, lines, "Best Transformer-style vs best recurrent encoder",
+                    bestAtDefault(rows, metric, def, r -> TRANSFORMERS.contains(r.encoder())),
+                    bestAtDefault(rows, metric, def, r -> RECURRENT.contains(r.encoder())));
+            compare(runDir, metric, lines, "With side information (ids + side) vs ids only",
                     find(rows, def, r -> "side_info".equals(r.features())), find(rows, def, r -> "id_only".equals(r.features())));
-            compare(runDir, lines, "With text tokens vs ids + side information",
+            compare(runDir, metric, lines, "With text tokens vs ids + side information",
                     find(rows, def, r -> "text".equals(r.features())), find(rows, def, r -> "side_info".equals(r.features())));
-            compare(runDir, lines, "Adapter + encoder tuning vs adapter only",
+            compare(runDir, metric, lines, "Adapter + encoder tuning vs adapter only",
                     find(rows, def, r -> "adapter_and_encoder".equals(r.mode())), find(rows, def, r -> "adapter_only".equals(r.mode())));
             if (study.ladder() != null) {
                 List<StudyRow> rungs = ladder(rows, study);
@@ -78,14 +79,14 @@ public final class StudyReport {
                     lines.add(String.format(Locale.ROOT, "Scaling: %s from %,d to %,d encoder parameters (%.0fx).",
                             study.ladder().encoder(), small.backboneParameters(), large.backboneParameters(),
                             large.backboneParameters() / (double) Math.max(1, small.backboneParameters())));
-                    compare(runDir, lines, "Largest vs smallest ladder rung", large, small);
+                    compare(runDir, metric, lines, "Largest vs smallest ladder rung", large, small);
                 }
             }
-            return new Findings(none, bestText, bestEmb, lines);
+            return new Findings(metric, none, bestText, bestEmb, lines);
         }
 
-        private static Optional<StudyRow> best(List<StudyRow> rows, Predicate<StudyRow> filter) {
-            return rows.stream().filter(filter).max(Comparator.comparingDouble(r -> r.accuracy().get(Metrics.ALL)));
+        private static Optional<StudyRow> best(List<StudyRow> rows, String metric, Predicate<StudyRow> filter) {
+            return rows.stream().filter(filter).max(Comparator.comparingDouble(r -> r.accuracy().get(metric)));
         }
 
         /** The row that matches {@code filter} and otherwise equals the default cell's axes where possible. */
@@ -97,14 +98,14 @@ public final class StudyReport {
                     .min(Comparator.comparingInt(r -> distance(r, def))).orElse(null);
         }
 
-        private static StudyRow bestAtDefault(List<StudyRow> rows, StudyRow def, Predicate<StudyRow> filter) {
+        private static StudyRow bestAtDefault(List<StudyRow> rows, String metric, StudyRow def, Predicate<StudyRow> filter) {
             if (def == null) {
                 return null;
             }
             return rows.stream().filter(r -> r.kind().equals("embedding")).filter(filter)
                     .filter(r -> r.preset().equals(def.preset()) && r.features().equals(def.features())
                             && r.adapter().equals(def.adapter()) && r.mode().equals(def.mode()))
-                    .max(Comparator.comparingDouble(r -> r.accuracy().get(Metrics.ALL))).orElse(null);
+                    .max(Comparator.comparingDouble(r -> r.accuracy().get(metric))).orElse(null);
         }
 
         private static int distance(StudyRow r, StudyRow def) {
@@ -117,16 +118,16 @@ public final class StudyReport {
             return d;
         }
 
-        private static void compare(Path runDir, List<String> lines, String what, StudyRow a, StudyRow b) {
+        private static void compare(Path runDir, String metric, List<String> lines, String what, StudyRow a, StudyRow b) {
             if (a == null || b == null || a.variant().equals(b.variant())) {
                 return;
             }
-            List<Prediction> pa = PredictionsJsonl.read(runDir.resolve(a.source()).resolve("predictions.jsonl"));
-            List<Prediction> pb = PredictionsJsonl.read(runDir.resolve(b.source()).resolve("predictions.jsonl"));
+            List<Prediction> pa = counted(metric, PredictionsJsonl.read(runDir.resolve(a.source()).resolve("predictions.jsonl")));
+            List<Prediction> pb = counted(metric, PredictionsJsonl.read(runDir.resolve(b.source()).resolve("predictions.jsonl")));
             Significance.Paired t = Significance.mcnemar(pa, pb);
-            double diff = a.accuracy().get(Metrics.ALL) - b.accuracy().get(Metrics.ALL);
+            double diff = a.accuracy().get(metric) - b.accuracy().get(metric);
             lines.add(String.format(Locale.ROOT, "%s: %s %s vs %s %s: %+.1f points (McNemar p = %.3g, %d vs %d discordant) — %s.",
-                    what, a.variant(), ci(a), b.variant(), ci(b), diff, t.pValue(), t.onlyA(), t.onlyB(),
+                    what, a.variant(), ci(a, metric), b.variant(), ci(b, metric), diff, t.pValue(), t.onlyA(), t.onlyB(),
                     t.withinNoise() ? "**within noise**" : "significant at 5 %"));
         }
     }
@@ -145,9 +146,18 @@ public final class StudyReport {
         return rungs;
     }
 
-    static String ci(StudyRow r) {
-        return String.format(Locale.ROOT, "%.1f [%.1f, %.1f]", r.accuracy().get(Metrics.ALL), r.lower().get(Metrics.ALL),
-                r.upper().get(Metrics.ALL));
+    static String ci(StudyRow r, String metric) {
+        return String.format(Locale.ROOT, "%.1f [%.1f, %.1f]", r.accuracy().get(metric), r.lower().get(metric),
+                r.upper().get(metric));
+    }
+
+    /** The predictions {@code metric} counts: all of them, one task group's, or one sub-task's. */
+    static List<Prediction> counted(String metric, List<Prediction> predictions) {
+        if (metric.equals(Metrics.ALL)) {
+            return predictions;
+        }
+        return predictions.stream().filter(p -> p.subtask().code().equals(metric)
+                || p.subtask().group().label().equals(metric)).toList();
     }
 
     private static Map<String, byte[]> charts(StudyConfig study, List<StudyRow> rows, Findings f) {
@@ -167,37 +177,38 @@ public final class StudyReport {
         }
         charts.put("subtasks", Charts.bars("Accuracy per sub-task (95 % CI)", "sub-task", "accuracy (%)", SUBTASK_KEYS, bars));
 
+        String metric = study.metric();
         List<Charts.Points> efficiency = new ArrayList<>();
         for (String kind : List.of("none", "text", "embedding")) {
             List<StudyRow> of = rows.stream().filter(r -> r.kind().equals(kind))
                     .sorted(Comparator.comparingDouble(StudyRow::meanPromptTokens)).toList();
             if (!of.isEmpty()) {
                 efficiency.add(new Charts.Points(kind, of.stream().map(StudyRow::meanPromptTokens).toList(),
-                        of.stream().map(r -> r.accuracy().get(Metrics.ALL)).toList(),
-                        of.stream().map(r -> halfWidth(r, Metrics.ALL)).toList(), kind.equals("text")));
+                        of.stream().map(r -> r.accuracy().get(metric)).toList(),
+                        of.stream().map(r -> halfWidth(r, metric)).toList(), kind.equals("text")));
             }
         }
-        charts.put("efficiency", Charts.points("Accuracy vs prompt tokens (All tasks)", "mean prompt tokens per question (log)",
+        charts.put("efficiency", Charts.points("Accuracy vs prompt tokens (" + metric + ")", "mean prompt tokens per question (log)",
                 "accuracy (%)", true, efficiency));
 
         if (study.ladder() != null) {
             List<StudyRow> rungs = ladder(rows, study);
             if (!rungs.isEmpty()) {
-                charts.put("scaling", Charts.points("Scaling: " + study.ladder().encoder() + " size ladder (All tasks)",
+                charts.put("scaling", Charts.points("Scaling: " + study.ladder().encoder() + " size ladder (" + metric + ")",
                         "encoder parameters, embedding tables excluded (log)", "accuracy (%)", true,
                         List.of(new Charts.Points(study.ladder().encoder(),
                                 rungs.stream().map(r -> (double) r.backboneParameters()).toList(),
-                                rungs.stream().map(r -> r.accuracy().get(Metrics.ALL)).toList(),
-                                rungs.stream().map(r -> halfWidth(r, Metrics.ALL)).toList(), true))));
+                                rungs.stream().map(r -> r.accuracy().get(metric)).toList(),
+                                rungs.stream().map(r -> halfWidth(r, metric)).toList(), true))));
             }
         }
         List<StudyRow> ablations = rows.stream().filter(r -> r.kind().equals("embedding") && r.preset().equals(study.preset())).toList();
         if (!ablations.isEmpty()) {
             List<String> names = ablations.stream().map(StudyRow::variant).toList();
-            charts.put("ablations", Charts.bars("Embedding variants: encoders, adapters, modes, features (All tasks, 95 % CI)",
-                    "variant", "accuracy (%)", names, List.of(new Charts.Bars("All tasks",
-                            ablations.stream().map(r -> r.accuracy().get(Metrics.ALL)).toList(),
-                            ablations.stream().map(r -> halfWidth(r, Metrics.ALL)).toList()))));
+            charts.put("ablations", Charts.bars("Embedding variants: encoders, adapters, modes, features (" + metric + ", 95 % CI)",
+                    "variant", "accuracy (%)", names, List.of(new Charts.Bars(metric,
+                            ablations.stream().map(r -> r.accuracy().get(metric)).toList(),
+                            ablations.stream().map(r -> halfWidth(r, metric)).toList()))));
         }
         return charts;
     }
@@ -210,14 +221,15 @@ public final class StudyReport {
                                    Map<String, byte[]> charts) {
         StringBuilder sb = new StringBuilder("# uqabench study\n\n");
         sb.append("Accuracy (%) on the test questions with 95 % Wilson intervals; differences are tested with McNemar's "
-                + "exact test on the same questions. Chance is 25 %.\n\n## Findings\n\n");
+                + "exact test on the same questions. Chance is 25 %. Findings and summary charts use: **" + f.metric()
+                + "**.\n\n## Findings\n\n");
         for (String line : f.lines()) {
             sb.append("- ").append(line).append('\n');
         }
         sb.append("\n## Results\n\n| variant | All [95 % CI] | SeqU | ActP | IntP | df | mf | ip | ap | li | si | it | tokens | s/question | params | source |\n");
         sb.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
         for (StudyRow r : rows) {
-            sb.append("| ").append(r.variant()).append(" | ").append(ci(r));
+            sb.append("| ").append(r.variant()).append(" | ").append(ci(r, Metrics.ALL));
             for (String k : List.of("Sequence understanding", "Action prediction", "Interest perception", "df", "mf", "ip",
                     "ap", "li", "si", "it")) {
                 sb.append(String.format(Locale.ROOT, " | %.1f", r.accuracy().get(k)));

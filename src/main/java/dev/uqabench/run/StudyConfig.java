@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.uqabench.align.AlignConfig;
 import dev.uqabench.encoder.EncoderRegistry;
 import dev.uqabench.encoder.FeatureSet;
+import dev.uqabench.eval.Metrics;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -13,10 +14,14 @@ import java.util.Locale;
  * to vary. {@link Design#ONE_AT_A_TIME} varies one axis at a time around the first value of each
  * list (the paper's tables); {@link Design#FULL} takes the full product. A ladder adds a scaling
  * curve: one encoder at several presets.
+ *
+ * @param metric the accuracy the findings, best-variant picks and summary charts use: "All tasks",
+ *               a task group ("Interest perception", ...) or a sub-task code ("li", ...); every
+ *               accuracy is still reported in the tables and in study.csv
  */
 public record StudyConfig(RunConfig base, Design design, List<String> encoders, String preset,
                           List<String> adapters, List<String> modes, List<String> features,
-                          List<Integer> textBaselines, Ladder ladder) {
+                          List<Integer> textBaselines, Ladder ladder, String metric) {
 
     public enum Design {
         @JsonProperty("one_at_a_time") ONE_AT_A_TIME,
@@ -77,6 +82,9 @@ public record StudyConfig(RunConfig base, Design design, List<String> encoders, 
         require(features, "features");
         if (textBaselines == null || textBaselines.stream().anyMatch(n -> n == null || n <= 0)) {
             throw new IllegalArgumentException("textBaselines must be a list of positive event counts");
+        }
+        if (!Metrics.KEYS.contains(metric)) {
+            throw new IllegalArgumentException("unknown metric '" + metric + "' (known: " + String.join(", ", Metrics.KEYS) + ")");
         }
         encoders.forEach(e -> EncoderRegistry.kind(e).preset(preset));
         adapters.forEach(StudyConfig::adapter);
@@ -162,6 +170,6 @@ public record StudyConfig(RunConfig base, Design design, List<String> encoders, 
         RunConfig base = RunConfig.quickstart();
         return new StudyConfig(base, Design.ONE_AT_A_TIME, List.of("sasrec", "gru4rec", "hstu", "trmplus", "mamba"),
                 "quickstart", List.of("meanpool", "qformer"), List.of("adapter_only"), List.of("text", "side", "ids"),
-                List.of(5, 10, 20, 50), new Ladder("sasrec", List.of("tiny", "quickstart", "ladder-xs")));
+                List.of(5, 10, 20, 50), new Ladder("sasrec", List.of("tiny", "quickstart", "ladder-xs")), Metrics.ALL);
     }
 }

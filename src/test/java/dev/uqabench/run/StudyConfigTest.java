@@ -54,12 +54,19 @@ class StudyConfigTest {
     void unknownNamesFailNamingTheKey() throws Exception {
         for (String bad : List.of("encoders: [sasrec, bert4rec]\n", "adapters: [perceiver]\n", "features: [pixels]\n",
                 "modes: [lora]\n", "ladder: {encoder: sasrec, presets: [tiny]}\n", "textBaselines: [0]\n",
-                "base: {sources: {llmDtype: fp8}}\n")) {
+                "base: {sources: {llmDtype: fp8}}\n", "metric: recall@10\n")) {
             UqaException e = assertThrows(UqaException.class, () -> load(bad), bad);
             assertTrue(e.getMessage().contains("invalid value"), e.getMessage());
         }
         UqaException typo = assertThrows(UqaException.class, () -> load("encoder: [sasrec]\n"));
         assertTrue(typo.getMessage().contains("unknown key 'encoder'"), typo.getMessage());
+    }
+
+    @Test
+    void theHeadlineMetricIsAnyReportedAccuracy() throws Exception {
+        assertEquals("All tasks", load("design: full\n").metric());
+        assertEquals("Interest perception", load("metric: Interest perception\n").metric());
+        assertEquals("li", load("metric: li\n").metric());
     }
 
     @Test
