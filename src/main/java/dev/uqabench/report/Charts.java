@@ -74,6 +74,7 @@ public final class Charts {
         chart.getStyler().setErrorBarsColor(java.awt.Color.DARK_GRAY);
         chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
         chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
+        chart.getStyler().setLegendVisible(series.size() > 1);
         for (Points p : series) {
             XYSeries s = chart.addSeries(p.name(), p.x(), p.y(), p.errors());
             s.setMarker(SeriesMarkers.CIRCLE);
