@@ -59,6 +59,11 @@ public record Metrics(Map<String, Score> scores) {
         return score;
     }
 
+    /** The keys a question of {@code subtask} counts toward: All tasks, its group, its sub-task. */
+    public static List<String> keysOf(Subtask subtask) {
+        return List.of(ALL, subtask.group().label(), subtask.code());
+    }
+
     public Score all() {
         return get(ALL);
     }

@@ -26,7 +26,7 @@ public final class Scorer {
             Subtask subtask = p.subtask() != null ? p.subtask()
                     : ReferenceRules.classify(p.question(), "prediction " + (i + 1) + (p.id() == null ? "" : " (id " + p.id() + ")"));
             int right = p.correct() ? 1 : 0;
-            for (String key : List.of(Metrics.ALL, subtask.group().label(), subtask.code())) {
+            for (String key : Metrics.keysOf(subtask)) {
                 tally.get(key)[0] += right;
                 tally.get(key)[1]++;
             }

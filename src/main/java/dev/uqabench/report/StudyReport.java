@@ -156,8 +156,7 @@ public final class StudyReport {
         if (metric.equals(Metrics.ALL)) {
             return predictions;
         }
-        return predictions.stream().filter(p -> p.subtask().code().equals(metric)
-                || p.subtask().group().label().equals(metric)).toList();
+        return predictions.stream().filter(p -> p.subtask() != null && Metrics.keysOf(p.subtask()).contains(metric)).toList();
     }
 
     private static Map<String, byte[]> charts(StudyConfig study, List<StudyRow> rows, Findings f) {
