@@ -20,37 +20,49 @@ import java.util.NoSuchElementException;
 import java.util.Set;
 
 /**
- * The most clicked titles, categories, brands and shops over all users: where distractors come
- * from when a user's own history offers too few (popular names make plausible wrong options).
+ * Clicks per title, category, brand and shop name over a set of users (the training users: test
+ * users never shape the options): the weights distractors of df, ip and ap questions are drawn by.
  *
  * <p>Built in two passes so that nothing is decoded but the kept names: the first counts clicks
- * per id, the second decodes the text of the {@code keep} most clicked ids of each kind.
+ * per id, the second decodes the text of the {@code keep} most clicked ids of each kind. Ids that
+ * share a name add up.
  */
 public final class AttributePool {
 
-    public static final int DEFAULT_KEEP = 1000;
+    /** Names kept per kind: enough for the long tail of a real catalogue's next clicks. */
+    public static final int DEFAULT_KEEP = 50_000;
 
-    private final Map<Attribute, List<String>> popular;
-    private final List<String> popularTitles;
+    private final Map<Attribute, Map<String, Long>> counts;
+    private final Map<String, Long> titleCounts;
 
-    /** @param popular names per attribute, most clicked first; {@code popularTitles} likewise */
-    public AttributePool(Map<Attribute, List<String>> popular, List<String> popularTitles) {
-        Map<Attribute, List<String>> copy = new EnumMap<>(Attribute.class);
+    /** @param counts clicks per name and attribute; {@code titleCounts} likewise for titles */
+    public AttributePool(Map<Attribute, Map<String, Long>> counts, Map<String, Long> titleCounts) {
+        Map<Attribute, Map<String, Long>> copy = new EnumMap<>(Attribute.class);
         for (Attribute attribute : Attribute.values()) {
-            copy.put(attribute, distinctNonBlank(popular.getOrDefault(attribute, List.of())));
+            copy.put(attribute, nonBlank(counts.getOrDefault(attribute, Map.of())));
         }
-        this.popular = Collections.unmodifiableMap(copy);
-        this.popularTitles = distinctNonBlank(popularTitles);
+        this.counts = Collections.unmodifiableMap(copy);
+        this.titleCounts = nonBlank(titleCounts);
     }
 
-    /** Names of an attribute, most clicked first. */
+    /** Names of an attribute, most clicked first (ties by name). */
     public List<String> popular(Attribute attribute) {
-        return popular.get(attribute);
+        return ranked(counts.get(attribute));
     }
 
-    /** Item titles, most clicked first. */
+    /** Item titles, most clicked first (ties by name). */
     public List<String> popularTitles() {
-        return popularTitles;
+        return ranked(titleCounts);
+    }
+
+    /** Clicks per name for each {@code click:} slot of {@link OptionSampler}. */
+    Map<String, Map<String, Long>> clickSlots() {
+        Map<String, Map<String, Long>> slots = new HashMap<>();
+        for (Attribute attribute : Attribute.values()) {
+            slots.put(OptionSlots.clicks(attribute), counts.get(attribute));
+        }
+        slots.put(OptionSlots.TITLES, titleCounts);
+        return slots;
     }
 
     /** Two passes over a source, {@code keep} names per kind. */
@@ -90,11 +102,12 @@ public final class AttributePool {
                 }
             }
         }
-        Map<Attribute, List<String>> popular = new EnumMap<>(Attribute.class);
+        Map<Attribute, Map<String, Long>> byName = new EnumMap<>(Attribute.class);
         for (Attribute attribute : Attribute.values()) {
-            popular.put(attribute, inOrder(topIds.get(attribute.idFeature()), names.get(attribute.idFeature())));
+            Feature kind = attribute.idFeature();
+            byName.put(attribute, byName(topIds.get(kind), names.get(kind), counts.get(kind)));
         }
-        return new AttributePool(popular, inOrder(topIds.get(Feature.ITEM), names.get(Feature.ITEM)));
+        return new AttributePool(byName, byName(topIds.get(Feature.ITEM), names.get(Feature.ITEM), counts.get(Feature.ITEM)));
     }
 
     private static String textOf(Feature kind, Event event, EventText text) {
@@ -117,25 +130,31 @@ public final class AttributePool {
                 .toList();
     }
 
-    private static List<String> inOrder(List<Long> ids, Map<Long, String> names) {
-        List<String> out = new ArrayList<>();
+    private static Map<String, Long> byName(List<Long> ids, Map<Long, String> names, Map<Long, long[]> clicks) {
+        Map<String, Long> out = new HashMap<>();
         for (Long id : ids) {
             String name = names.get(id);
             if (name != null) {
-                out.add(name);
+                out.merge(name, clicks.get(id)[0], Long::sum);
             }
         }
         return out;
     }
 
-    private static List<String> distinctNonBlank(List<String> names) {
-        Set<String> kept = new LinkedHashSet<>();
-        for (String name : names) {
-            if (name != null && !name.isBlank()) {
-                kept.add(name.strip());
+    private static Map<String, Long> nonBlank(Map<String, Long> counts) {
+        Map<String, Long> kept = new HashMap<>();
+        counts.forEach((name, count) -> {
+            if (name != null && !name.isBlank() && count != null && count > 0) {
+                kept.merge(name.strip(), count, Long::sum);
             }
-        }
-        return List.copyOf(kept);
+        });
+        return Collections.unmodifiableMap(kept);
+    }
+
+    private static List<String> ranked(Map<String, Long> counts) {
+        List<String> names = new ArrayList<>(counts.keySet());
+        names.sort(Comparator.<String>comparingLong(counts::get).reversed().thenComparing(Comparator.naturalOrder()));
+        return List.copyOf(names);
     }
 
     private static Iterator<UserSequence> flatten(Iterator<List<UserSequence>> batches) {

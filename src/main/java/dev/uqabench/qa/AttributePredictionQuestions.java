@@ -7,21 +7,15 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 
-/**
- * ap (attribute prediction): the category, brand or shop of the next click; distractors are drawn
- * from the user's own names mixed with popular ones, so both "what the user likes" and "what is
- * popular" appear among the wrong options.
- */
+/** ap (attribute prediction): the category, brand or shop of the next click; distractors are names clicked about as often. */
 final class AttributePredictionQuestions implements SubtaskBuilder {
 
     private final QuestionConfig config;
     private final EventText text;
-    private final AttributePool pool;
 
-    AttributePredictionQuestions(QuestionConfig config, EventText text, AttributePool pool) {
+    AttributePredictionQuestions(QuestionConfig config, EventText text) {
         this.config = config;
         this.text = text;
-        this.pool = pool;
     }
 
     @Override
@@ -35,7 +29,7 @@ final class AttributePredictionQuestions implements SubtaskBuilder {
     }
 
     @Override
-    public Optional<Draft> draft(List<Event> context, Event next, Random rng) {
+    public Optional<Ask> ask(List<Event> context, Event next, Random rng) {
         if (next == null) {
             return Optional.empty();
         }
@@ -44,10 +38,7 @@ final class AttributePredictionQuestions implements SubtaskBuilder {
         if (answer.isEmpty()) {
             return Optional.empty();
         }
-        List<String> popular = pool.popular(attribute);
-        List<String> mixed = Picks.union(Picks.names(Picks.ranked(context, attribute, text)),
-                Picks.head(popular, config.distractorPool()));
-        return Picks.distractors(answer, rng, mixed, popular)
-                .map(d -> new Draft(Templates.nextAttribute(config.lang(), attribute), answer, d));
+        return Optional.of(Ask.name(Templates.nextAttribute(config.lang(), attribute), OptionSlots.clicks(attribute), answer,
+                QuestionFacts.of(attribute)));
     }
 }

@@ -8,21 +8,19 @@ import java.util.Optional;
 import java.util.Random;
 
 /**
- * df (direct feature): the category, brand or shop of the item clicked at position k, counted from 1
- * from the oldest click. k is drawn among the last {@code maxLookback} clicks so that a text prompt
- * of that many events contains the answer. Distractors: the user's other names first (so the
- * position matters), then popular ones.
+ * df (direct feature): the category, brand or shop of the k-th most recent click (1 = the last
+ * one). Counting back from the end keeps the question answerable from a text prompt of the last
+ * {@code maxLookback} events without telling anyone how long the history is (counting from the
+ * first click would: mf asks exactly that). Distractors: names clicked like the answer.
  */
 final class DirectFeatureQuestions implements SubtaskBuilder {
 
     private final QuestionConfig config;
     private final EventText text;
-    private final AttributePool pool;
 
-    DirectFeatureQuestions(QuestionConfig config, EventText text, AttributePool pool) {
+    DirectFeatureQuestions(QuestionConfig config, EventText text) {
         this.config = config;
         this.text = text;
-        this.pool = pool;
     }
 
     @Override
@@ -31,21 +29,19 @@ final class DirectFeatureQuestions implements SubtaskBuilder {
     }
 
     @Override
-    public Optional<Draft> draft(List<Event> context, Event next, Random rng) {
+    public Optional<Ask> ask(List<Event> context, Event next, Random rng) {
         int n = context.size();
         if (n == 0) {
             return Optional.empty();
         }
-        int first = config.maxLookback() == 0 ? 1 : Math.max(1, n - config.maxLookback() + 1);
-        int position = first + rng.nextInt(n - first + 1);
+        int reach = config.maxLookback() == 0 ? n : Math.min(n, config.maxLookback());
+        int position = 1 + rng.nextInt(reach);
         Attribute attribute = Picks.any(List.of(Attribute.values()), rng);
-        String answer = attribute.of(context.get(position - 1), text);
+        String answer = attribute.of(context.get(n - position), text);
         if (answer.isEmpty()) {
             return Optional.empty();
         }
-        List<String> popular = pool.popular(attribute);
-        return Picks.distractors(answer, rng, Picks.names(Picks.ranked(context, attribute, text)),
-                        Picks.head(popular, config.distractorPool()), popular)
-                .map(d -> new Draft(Templates.directFeature(config.lang(), attribute, position), answer, d));
+        return Optional.of(Ask.name(Templates.directFeature(config.lang(), attribute, position),
+                OptionSlots.clicks(attribute), answer, QuestionFacts.position(attribute, position)));
     }
 }

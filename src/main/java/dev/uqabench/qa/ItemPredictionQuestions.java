@@ -7,17 +7,15 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 
-/** ip (item prediction): the title of the next click; distractors are popular titles other than it. */
+/** ip (item prediction): the title of the next click; distractors are titles clicked about as often. */
 final class ItemPredictionQuestions implements SubtaskBuilder {
 
     private final QuestionConfig config;
     private final EventText text;
-    private final AttributePool pool;
 
-    ItemPredictionQuestions(QuestionConfig config, EventText text, AttributePool pool) {
+    ItemPredictionQuestions(QuestionConfig config, EventText text) {
         this.config = config;
         this.text = text;
-        this.pool = pool;
     }
 
     @Override
@@ -31,7 +29,7 @@ final class ItemPredictionQuestions implements SubtaskBuilder {
     }
 
     @Override
-    public Optional<Draft> draft(List<Event> context, Event next, Random rng) {
+    public Optional<Ask> ask(List<Event> context, Event next, Random rng) {
         if (next == null) {
             return Optional.empty();
         }
@@ -40,8 +38,6 @@ final class ItemPredictionQuestions implements SubtaskBuilder {
         if (answer.isEmpty()) {
             return Optional.empty();
         }
-        List<String> popular = pool.popularTitles();
-        return Picks.distractors(answer, rng, Picks.head(popular, config.distractorPool()), popular)
-                .map(d -> new Draft(Templates.nextTitle(config.lang()), answer, d));
+        return Optional.of(Ask.name(Templates.nextTitle(config.lang()), OptionSlots.TITLES, answer, QuestionFacts.title()));
     }
 }

@@ -8,8 +8,9 @@ import java.util.Optional;
 import java.util.Random;
 
 /**
- * mf (match feature): a count over the whole history, either its length or how many clicked items
- * carry one of the user's categories or brands. Options are the answer and three nearby numbers.
+ * mf (match feature): a count over the whole history, either its length or how many clicks carry
+ * one of the user's categories or brands. Options are four count ranges ({@link CountBins}), the
+ * same for every question of a kind, so neither a value nor the options' order gives the answer.
  */
 final class MatchFeatureQuestions implements SubtaskBuilder {
 
@@ -27,14 +28,13 @@ final class MatchFeatureQuestions implements SubtaskBuilder {
     }
 
     @Override
-    public Optional<Draft> draft(List<Event> context, Event next, Random rng) {
+    public Optional<Ask> ask(List<Event> context, Event next, Random rng) {
         if (context.isEmpty()) {
             return Optional.empty();
         }
         if (rng.nextBoolean()) {
-            int length = context.size();
-            return Optional.of(new Draft(Templates.sequenceLength(config.lang()), String.valueOf(length),
-                    Picks.numeric(length, rng)));
+            return Optional.of(new Ask(Templates.sequenceLength(config.lang()), Ask.Shape.COUNT, OptionSlots.LENGTH,
+                    List.of(String.valueOf(context.size())), QuestionFacts.length()));
         }
         Attribute attribute = rng.nextBoolean() ? Attribute.CATEGORY : Attribute.BRAND;
         List<Picks.NameCount> ranked = Picks.ranked(context, attribute, text);
@@ -42,7 +42,8 @@ final class MatchFeatureQuestions implements SubtaskBuilder {
             return Optional.empty();
         }
         Picks.NameCount asked = Picks.any(ranked, rng);
-        return Optional.of(new Draft(Templates.attributeCount(config.lang(), attribute, asked.name()),
-                String.valueOf(asked.count()), Picks.numeric(asked.count(), rng)));
+        return Optional.of(new Ask(Templates.attributeCount(config.lang(), attribute, asked.name()), Ask.Shape.COUNT,
+                OptionSlots.count(attribute), List.of(String.valueOf(asked.count())),
+                QuestionFacts.count(attribute, asked.name())));
     }
 }

@@ -17,12 +17,14 @@ import java.util.Set;
 
 /**
  * Builds the alignment set (questions about the history) and the test set (questions about the
- * history plus, for action prediction, the first held-out click) for each user.
+ * history plus, for action prediction, the first held-out click) for each user, in two phases:
+ * each sub-task first asks (stem and answer), then an {@link OptionSampler} fitted on the
+ * alignment users' asks draws the distractors like the answer, so options alone tell nothing.
  *
- * <p>Each user gets its own generator seeded from (seed, set, user), so a user's questions do not
- * depend on which other users are in the batch. Question ids are {@code set-user-subtask-index}.
- * A zh question that the reference scorer's rules would file under another sub-task (an option text
- * may happen to contain a rule phrase) is dropped.
+ * <p>Each user gets its own generators seeded from (seed, set, user), so a user's questions depend
+ * only on the fitted sampler, not on which other users are in the batch. Question ids are
+ * {@code set-user-subtask-index}. A zh question that the reference scorer's rules would file under
+ * another sub-task (an option text may happen to contain a rule phrase) is dropped.
  */
 public final class QuestionBuilder {
 
@@ -37,12 +39,33 @@ public final class QuestionBuilder {
 
     private final QuestionConfig config;
     private final Map<Subtask, SubtaskBuilder> builders = new EnumMap<>(Subtask.class);
+    private final OptionSampler sampler;
 
-    public QuestionBuilder(QuestionConfig config, EventText text, AttributePool pool) {
+    private QuestionBuilder(QuestionConfig config, Map<Subtask, SubtaskBuilder> builders, OptionSampler sampler) {
         this.config = config;
+        this.builders.putAll(builders);
+        this.sampler = sampler;
+    }
+
+    /**
+     * A builder whose distractors follow the alignment users' answers.
+     *
+     * @param pool           clicks per name over the training users (never the test users)
+     * @param alignmentUsers the users whose alignment questions fit the option distributions
+     * @param seed           the seed later passed to {@link #alignmentSet}
+     */
+    public static QuestionBuilder fitted(QuestionConfig config, EventText text, AttributePool pool,
+                                         List<UserSequence> alignmentUsers, long seed) {
+        Map<Subtask, SubtaskBuilder> builders = new EnumMap<>(Subtask.class);
         for (Subtask subtask : Subtask.values()) {
-            builders.put(subtask, SubtaskBuilder.of(subtask, config, text, pool));
+            builders.put(subtask, SubtaskBuilder.of(subtask, config, text));
         }
+        QuestionBuilder asking = new QuestionBuilder(config, builders, null);
+        List<Ask> asks = new ArrayList<>();
+        for (UserSequence user : alignmentUsers) {
+            asking.alignment(user, userRandom(seed, "align", user.user()), null, asks);
+        }
+        return new QuestionBuilder(config, builders, OptionSampler.fit(config.lang(), pool.clickSlots(), asks));
     }
 
     public QuestionConfig config() {
@@ -53,7 +76,8 @@ public final class QuestionBuilder {
     public List<BuiltQuestion> alignmentSet(List<UserSequence> users, long seed) {
         List<BuiltQuestion> all = new ArrayList<>();
         for (UserSequence user : users) {
-            all.addAll(alignment(user, userRandom(seed, "align", user.user())));
+            all.addAll(alignment(user, userRandom(seed, "align", user.user()),
+                    userRandom(seed, "align/options", user.user()), null));
         }
         return all;
     }
@@ -62,7 +86,8 @@ public final class QuestionBuilder {
     public List<BuiltQuestion> testSet(List<UserSplit> users, long seed) {
         List<BuiltQuestion> all = new ArrayList<>();
         for (UserSplit user : users) {
-            all.addAll(test(user.history(), user.future(), userRandom(seed, "test", user.history().user())));
+            String id = user.history().user();
+            all.addAll(test(user.history(), user.future(), userRandom(seed, "test", id), userRandom(seed, "test/options", id)));
         }
         return all;
     }
@@ -71,13 +96,15 @@ public final class QuestionBuilder {
      * Questions about one user's history. Action-prediction questions treat a history click as the
      * "next" one: the j-th try uses the click at index {@code n-1-j} and the clicks before it as context;
      * short-term interest and trajectory questions end their j-th try's context j clicks early.
+     * With {@code asks} given, only collects the asks (no options drawn) for fitting.
      */
-    public List<BuiltQuestion> alignment(UserSequence user, Random rng) {
+    private List<BuiltQuestion> alignment(UserSequence user, Random rng, Random optionRng, List<Ask> asks) {
         List<Event> events = user.events();
         List<BuiltQuestion> out = new ArrayList<>();
         for (Subtask subtask : Subtask.values()) {
             SubtaskBuilder builder = builders.get(subtask);
-            out.addAll(questions(user.user(), "align", builder, config.alignmentPerUser().get(subtask), rng, attempt -> {
+            out.addAll(questions(user.user(), "align", builder, config.alignmentPerUser().get(subtask), rng, optionRng, asks,
+                    attempt -> {
                 if (builder.asksAboutNext()) {
                     int cut = events.size() - 1 - attempt;
                     return cut < 1 ? null : new Scope(events.subList(0, cut), events.get(cut));
@@ -93,13 +120,13 @@ public final class QuestionBuilder {
     }
 
     /** Questions about one test user: the full history is the context, the first future click is "next". */
-    public List<BuiltQuestion> test(UserSequence history, List<Event> future, Random rng) {
+    private List<BuiltQuestion> test(UserSequence history, List<Event> future, Random rng, Random optionRng) {
         Event next = future.isEmpty() ? null : future.get(0);
         Scope scope = new Scope(history.events(), next);
         List<BuiltQuestion> out = new ArrayList<>();
         for (Subtask subtask : Subtask.values()) {
             SubtaskBuilder builder = builders.get(subtask);
-            out.addAll(questions(history.user(), "test", builder, config.testPerUser().get(subtask), rng,
+            out.addAll(questions(history.user(), "test", builder, config.testPerUser().get(subtask), rng, optionRng, null,
                     attempt -> builder.asksAboutNext() && next == null ? null : scope));
         }
         return out;
@@ -113,17 +140,28 @@ public final class QuestionBuilder {
         Scope forAttempt(int attempt);
     }
 
+    /** Up to {@code wanted} questions; with {@code asks} given, collects up to {@code wanted} asks instead. */
     private List<BuiltQuestion> questions(String user, String set, SubtaskBuilder builder, int wanted, Random rng,
-                                          Scopes scopes) {
+                                          Random optionRng, List<Ask> asks, Scopes scopes) {
         List<BuiltQuestion> out = new ArrayList<>();
         Set<String> seen = new HashSet<>();
-        for (int attempt = 0; attempt < wanted * TRIES_PER_QUESTION && out.size() < wanted; attempt++) {
+        int collected = 0;
+        for (int attempt = 0; attempt < wanted * TRIES_PER_QUESTION && out.size() < wanted && collected < wanted; attempt++) {
             Scope scope = scopes.forAttempt(attempt);
             if (scope == null) {
                 break;
             }
-            Optional<Draft> draft = builder.draft(scope.context(), scope.next(), rng);
-            if (draft.isEmpty() || !seen.add(scope.context().size() + "\n" + draft.get().stem())) {
+            Optional<Ask> ask = builder.ask(scope.context(), scope.next(), rng);
+            if (ask.isEmpty() || !seen.add(scope.context().size() + "\n" + ask.get().stem())) {
+                continue;
+            }
+            if (asks != null) {
+                asks.add(ask.get());
+                collected++;
+                continue;
+            }
+            Optional<Draft> draft = sampler.draft(ask.get(), optionRng);
+            if (draft.isEmpty()) {
                 continue;
             }
             String id = set + "-" + user + "-" + builder.subtask().code() + "-" + out.size();
@@ -132,7 +170,7 @@ public final class QuestionBuilder {
                     && ReferenceRules.tryClassify(question.question()).orElse(null) != builder.subtask()) {
                 continue;
             }
-            out.add(new BuiltQuestion(question, scope.context().size()));
+            out.add(new BuiltQuestion(question, scope.context().size(), draft.get().facts()));
         }
         return out;
     }

@@ -10,13 +10,16 @@ import java.util.List;
 
 /**
  * Question files (DESIGN.md, "Questions"): one JSON object per line with id, user, subtask, task,
- * question, options, answer, lang, and, in files of built questions, contextLength.
+ * question, options, answer, lang, and, in files of built questions, contextLength and (optional)
+ * facts: what the question asks ({@link QuestionFacts}).
  */
 public final class QuestionsJsonl {
 
     private static final String CONTEXT_LENGTH = "contextLength";
+    private static final String FACTS = "facts";
     private static final List<String> KEYS = List.of("id", "user", "subtask", "task", "question", "options", "answer",
-            "lang", CONTEXT_LENGTH);
+            "lang", CONTEXT_LENGTH, FACTS);
+    private static final com.fasterxml.jackson.databind.ObjectMapper MAPPER = new com.fasterxml.jackson.databind.ObjectMapper();
 
     private QuestionsJsonl() {
     }
@@ -27,7 +30,13 @@ public final class QuestionsJsonl {
 
     /** Writes questions with the number of history events each refers to. */
     public static void writeBuilt(Path file, List<BuiltQuestion> questions) {
-        JsonlFiles.write(file, questions, b -> toJson(b.question()).put(CONTEXT_LENGTH, b.contextLength()));
+        JsonlFiles.write(file, questions, b -> {
+            ObjectNode node = toJson(b.question()).put(CONTEXT_LENGTH, b.contextLength());
+            if (b.facts() != null) {
+                node.set(FACTS, MAPPER.valueToTree(b.facts()));
+            }
+            return node;
+        });
     }
 
     /** Reads questions (a contextLength field, if present, is checked and dropped). */
@@ -40,7 +49,7 @@ public final class QuestionsJsonl {
 
     /** Reads questions that must carry their contextLength. */
     public static List<BuiltQuestion> readBuilt(Path file) {
-        return JsonlFiles.read(file, row -> new BuiltQuestion(fromJson(row), contextLength(row, true)));
+        return JsonlFiles.read(file, row -> new BuiltQuestion(fromJson(row), contextLength(row, true), facts(row)));
     }
 
     static ObjectNode toJson(Question q) {
@@ -88,6 +97,19 @@ public final class QuestionsJsonl {
                     row.text("answer"), lang);
         } catch (IllegalArgumentException | dev.uqabench.run.UqaException e) {
             throw row.error(e.getMessage());
+        }
+    }
+
+    private static QuestionFacts facts(JsonlFiles.Row row) {
+        JsonNode value = row.node().get(FACTS);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        try {
+            return MAPPER.treeToValue(value, QuestionFacts.class);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException | IllegalArgumentException e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            throw row.error("field '" + FACTS + "' is not valid question facts: " + cause.getMessage());
         }
     }
 

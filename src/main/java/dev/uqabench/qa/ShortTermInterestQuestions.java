@@ -9,19 +9,16 @@ import java.util.Random;
 
 /**
  * si (short-term interest): the most clicked category or brand over the last {@code recentWindow}
- * clicks; dropped on a tie. Distractors: the user's other (long-term) names first, so the question
- * separates recent from overall interest, then popular ones.
+ * clicks; dropped on a tie. Distractors: names that win such windows about as often as the answer.
  */
 final class ShortTermInterestQuestions implements SubtaskBuilder {
 
     private final QuestionConfig config;
     private final EventText text;
-    private final AttributePool pool;
 
-    ShortTermInterestQuestions(QuestionConfig config, EventText text, AttributePool pool) {
+    ShortTermInterestQuestions(QuestionConfig config, EventText text) {
         this.config = config;
         this.text = text;
-        this.pool = pool;
     }
 
     @Override
@@ -30,7 +27,7 @@ final class ShortTermInterestQuestions implements SubtaskBuilder {
     }
 
     @Override
-    public Optional<Draft> draft(List<Event> context, Event next, Random rng) {
+    public Optional<Ask> ask(List<Event> context, Event next, Random rng) {
         int window = config.recentWindow();
         if (context.size() < window) {
             return Optional.empty();
@@ -41,10 +38,7 @@ final class ShortTermInterestQuestions implements SubtaskBuilder {
         if (!Picks.clearLeader(recent)) {
             return Optional.empty();
         }
-        String answer = recent.get(0).name();
-        List<String> popular = pool.popular(attribute);
-        return Picks.distractors(answer, rng, Picks.names(Picks.ranked(context, attribute, text)),
-                        Picks.head(popular, config.distractorPool()), popular)
-                .map(d -> new Draft(Templates.shortTermInterest(config.lang(), attribute, window), answer, d));
+        return Optional.of(Ask.name(Templates.shortTermInterest(config.lang(), attribute, window),
+                OptionSlots.answers(Subtask.SI, attribute), recent.get(0).name(), QuestionFacts.window(attribute, window)));
     }
 }

@@ -18,24 +18,24 @@ public interface SubtaskBuilder {
     }
 
     /**
-     * One question, or empty where this context gives none that is unambiguous (a tie for "most",
-     * too few distinct options, a missing name).
+     * One question without its distractors, or empty where this context gives none that is
+     * unambiguous (a tie for "most", a missing name).
      *
      * @param context the clicks the question is about, oldest first
      * @param next    the click after the context; only read when {@link #asksAboutNext()}
      */
-    Optional<Draft> draft(List<Event> context, Event next, Random rng);
+    Optional<Ask> ask(List<Event> context, Event next, Random rng);
 
     /** The builder of a sub-task. */
-    static SubtaskBuilder of(Subtask subtask, QuestionConfig config, EventText text, AttributePool pool) {
+    static SubtaskBuilder of(Subtask subtask, QuestionConfig config, EventText text) {
         return switch (subtask) {
-            case DF -> new DirectFeatureQuestions(config, text, pool);
+            case DF -> new DirectFeatureQuestions(config, text);
             case MF -> new MatchFeatureQuestions(config, text);
-            case IP -> new ItemPredictionQuestions(config, text, pool);
-            case AP -> new AttributePredictionQuestions(config, text, pool);
-            case LI -> new LongTermInterestQuestions(config, text, pool);
-            case SI -> new ShortTermInterestQuestions(config, text, pool);
-            case IT -> new InterestTrajectoryQuestions(config, text, pool);
+            case IP -> new ItemPredictionQuestions(config, text);
+            case AP -> new AttributePredictionQuestions(config, text);
+            case LI -> new LongTermInterestQuestions(config, text);
+            case SI -> new ShortTermInterestQuestions(config, text);
+            case IT -> new InterestTrajectoryQuestions(config, text);
         };
     }
 }

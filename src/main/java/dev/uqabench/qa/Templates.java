@@ -12,11 +12,12 @@ final class Templates {
     private Templates() {
     }
 
+    /** @param position the k-th most recent click, 1 = the last one */
     static String directFeature(Lang lang, Attribute attribute, int position) {
         return lang == Lang.ZH
-                ? "用户第" + position + "次（从1开始计数）浏览的商品的" + attribute.label(lang) + "是什么？"
-                : "What is the " + attribute.label(lang) + " of the item the user clicked at position " + position
-                        + " (counting from 1)?";
+                ? "用户倒数第" + position + "次浏览的商品的" + attribute.label(lang) + "是什么？"
+                : "What is the " + attribute.label(lang) + " of the item the user clicked " + position
+                        + (position == 1 ? " click ago (the last click)?" : " clicks ago (1 = the last click)?");
     }
 
     static String sequenceLength(Lang lang) {

@@ -7,7 +7,9 @@ import java.util.List;
 
 /**
  * The text baseline's context: the user's last {@code n} events written out (title, category,
- * brand, shop), oldest first, ahead of the question in the user turn.
+ * brand, shop), oldest first, ahead of the question in the user turn. Events are numbered by how
+ * many clicks ago they were (1 = the last click), as df questions count them: numbering from the
+ * first click would tell the history's length, which mf asks, beyond what the n events show.
  */
 public final class TextContext {
 
@@ -19,19 +21,16 @@ public final class TextContext {
         if (n <= 0) {
             return question;
         }
-        List<Event> events = sequence.last(n);
-        return render(events, sequence.length() - events.size() + 1, text, lang) + question;
+        return render(sequence.last(n), text, lang) + question;
     }
 
-    /**
-     * One line per event: {@code position. title|category|brand|shop}, positions counted from 1 at
-     * the user's first click (as the df questions count them).
-     */
-    public static String render(List<Event> events, int firstPosition, EventText text, String lang) {
-        StringBuilder sb = new StringBuilder("zh".equals(lang) ? "用户最近点击的商品：\n" : "Recently clicked items:\n");
-        int position = firstPosition;
+    /** One line per event, oldest first: {@code k. title|category|brand|shop}, k clicks ago. */
+    public static String render(List<Event> events, EventText text, String lang) {
+        StringBuilder sb = new StringBuilder("zh".equals(lang) ? "用户最近点击的商品（序号为倒数第几次）：\n"
+                : "Recently clicked items (numbered from the last click, 1 = the last):\n");
+        int clicksAgo = events.size();
         for (Event e : events) {
-            sb.append(position++).append(". ").append(text.title(e)).append('|').append(text.category(e)).append('|')
+            sb.append(clicksAgo--).append(". ").append(text.title(e)).append('|').append(text.category(e)).append('|')
                     .append(text.brand(e)).append('|').append(text.shop(e)).append('\n');
         }
         return sb.toString();

@@ -51,9 +51,9 @@ public final class QaStage {
             }
             try (TokenizerEventText decoder = TokenizerEventText.open(featureTokenizer)) {
                 EventText text = new CachedEventText(decoder, 1 << 16);
-                List<UserSequence> all = new ArrayList<>(train);
-                all.addAll(held);
-                QuestionBuilder builder = new QuestionBuilder(config, text, AttributePool.of(all, text, AttributePool.DEFAULT_KEEP));
+                // options are fitted on the training users alone: held-out users never shape them
+                QuestionBuilder builder = QuestionBuilder.fitted(config, text,
+                        AttributePool.of(train, text, AttributePool.DEFAULT_KEEP), train, seed);
                 List<BuiltQuestion> alignment = builder.alignmentSet(train, seed);
                 List<UserSplit> splits = new ArrayList<>();
                 for (UserSequence h : held) {

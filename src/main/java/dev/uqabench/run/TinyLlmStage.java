@@ -87,7 +87,7 @@ public final class TinyLlmStage {
                         int n = 1 + rng.nextInt(Math.min(5, u.length()));
                         List<Event> context = u.last(n);
                         RecallDrills.Drill d = RecallDrills.categoryRecall(context,
-                                TextContext.render(context, u.length() - n + 1, text, lang), text, categories, lang, rng);
+                                TextContext.render(context, text, lang), text, categories, lang, rng);
                         if (d != null) {
                             String answer = answerMode == AnswerMode.LETTER ? d.answer()
                                     : dev.uqabench.qa.OptionParser.goldText(d.userTurn(), d.answer(), "recall drill");
@@ -103,7 +103,7 @@ public final class TinyLlmStage {
                 for (ReleaseRow row : test) {
                     corpus.add(row.chat().question());
                 }
-                corpus.add(TextContext.render(List.of(), 1, text, lang));
+                corpus.add(TextContext.render(List.of(), text, lang));
                 corpus.addAll(List.of("user", "assistant", "system", "0123456789", "A B C D", "\n"));
             }
             Path tokenizerFile = work.resolve("vocab-build").resolve(HfFolder.TOKENIZER);

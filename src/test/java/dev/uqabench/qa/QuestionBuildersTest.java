@@ -25,8 +25,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class QuestionBuildersTest {
 
-    private static final Pattern POSITION_ZH = Pattern.compile("第(\\d+)次");
-    private static final Pattern POSITION_EN = Pattern.compile("at position (\\d+) ");
+    private static final Pattern POSITION_ZH = Pattern.compile("倒数第(\\d+)次");
+    private static final Pattern POSITION_EN = Pattern.compile("clicked (\\d+) clicks? ago");
     private static final Pattern QUOTED = Pattern.compile("[“\"]([^”\"]+)[”\"]");
 
     /** A question with the clicks it is about. */
@@ -37,7 +37,7 @@ class QuestionBuildersTest {
         List<UserSequence> users = TinyWorld.users(40, seed);
         QuestionConfig config = new QuestionConfig(lang, 20, 10, 10, 50, QuestionConfig.uniform(2),
                 QuestionConfig.uniform(2));
-        QuestionBuilder builder = new QuestionBuilder(config, TinyWorld.TEXT, TinyWorld.pool(users));
+        QuestionBuilder builder = QuestionBuilder.fitted(config, TinyWorld.TEXT, TinyWorld.pool(users), users, seed);
         List<Case> cases = new ArrayList<>();
         Map<String, UserSequence> byName = new HashMap<>();
         users.forEach(u -> byName.put(u.user(), u));
@@ -67,7 +67,15 @@ class QuestionBuildersTest {
                     assertEquals(4, new HashSet<>(q.options()).size(), "distinct options: " + q);
                     q.options().forEach(o -> assertFalse(o.isBlank(), "blank option: " + q));
                     assertEquals(Templates.withOptions(stem(q), q.options()), q.question(), "options written in the text");
-                    assertEquals(expected(c, lang), q.options().get(q.answerIndex()), q.subtask() + ": " + q.question());
+                    String gold = q.options().get(q.answerIndex());
+                    if (q.subtask() == Subtask.MF) {
+                        int count = Integer.parseInt(expected(c, lang));
+                        assertTrue(inRange(gold, count), "mf: " + count + " in " + gold + ": " + q.question());
+                        q.options().stream().filter(o -> !o.equals(gold))
+                                .forEach(o -> assertFalse(inRange(o, count), "mf: a second range holds the count: " + q));
+                    } else {
+                        assertEquals(expected(c, lang), gold, q.subtask() + ": " + q.question());
+                    }
                     perSubtask.merge(q.subtask(), 1, Integer::sum);
                 }
             }
@@ -119,7 +127,8 @@ class QuestionBuildersTest {
             Question q = c.built().question();
             if (q.subtask() == Subtask.DF) {
                 int position = position(stem(q), Lang.ZH);
-                assertTrue(position > c.context().size() - 20 && position <= c.context().size(), q.question());
+                assertTrue(position >= 1 && position <= Math.min(20, c.context().size()), q.question());
+                assertEquals(position, c.built().facts().position(), "facts carry the position");
             }
         }
     }
@@ -129,7 +138,7 @@ class QuestionBuildersTest {
         String stem = stem(q);
         List<Event> context = c.context();
         return switch (q.subtask()) {
-            case DF -> attributeIn(stem, lang).of(context.get(position(stem, lang) - 1), TinyWorld.TEXT);
+            case DF -> attributeIn(stem, lang).of(context.get(context.size() - position(stem, lang)), TinyWorld.TEXT);
             case MF -> {
                 Matcher quoted = QUOTED.matcher(stem);
                 if (!quoted.find()) {
@@ -163,6 +172,15 @@ class QuestionBuildersTest {
                 yield String.join(" -> ", path);
             }
         };
+    }
+
+    /** Whether a count range label ("3", "4-7", "16+") holds the value. */
+    static boolean inRange(String label, int value) {
+        if (label.endsWith("+")) {
+            return value >= Integer.parseInt(label.substring(0, label.length() - 1));
+        }
+        String[] bounds = label.split("-");
+        return value >= Integer.parseInt(bounds[0]) && value <= Integer.parseInt(bounds[bounds.length - 1]);
     }
 
     private static String stem(Question q) {

@@ -21,8 +21,9 @@ class QuestionsJsonlTest {
     Path dir;
 
     private static List<BuiltQuestion> built() {
-        List<UserSequence> users = TinyWorld.users(5, 9);
-        return new QuestionBuilder(QuestionConfig.defaults(), TinyWorld.TEXT, TinyWorld.pool(users)).alignmentSet(users, 9);
+        List<UserSequence> users = TinyWorld.users(30, 9);
+        return QuestionBuilder.fitted(QuestionConfig.defaults(), TinyWorld.TEXT, TinyWorld.pool(users), users, 9)
+                .alignmentSet(users, 9);
     }
 
     @Test
@@ -31,6 +32,7 @@ class QuestionsJsonlTest {
         List<BuiltQuestion> questions = built();
         QuestionsJsonl.writeBuilt(file, questions);
         assertEquals(questions, QuestionsJsonl.readBuilt(file));
+        assertTrue(questions.stream().allMatch(b -> b.facts() != null), "built questions carry their facts");
         assertEquals(questions.stream().map(BuiltQuestion::question).toList(), QuestionsJsonl.read(file));
         assertFalse(Files.exists(dir.resolve("sub/questions.jsonl.tmp")), "no temporary file left");
     }
@@ -40,7 +42,7 @@ class QuestionsJsonlTest {
         Path file = dir.resolve("q.jsonl");
         QuestionsJsonl.write(file, List.of(built().get(0).question()));
         String line = Files.readAllLines(file).get(0);
-        assertTrue(line.startsWith("{\"id\":\"align-u0-df-0\",\"user\":\"u0\",\"subtask\":\"df\",\"task\":\"Sequence understanding\",\"question\":\"用户第"), line);
+        assertTrue(line.startsWith("{\"id\":\"align-u0-df-0\",\"user\":\"u0\",\"subtask\":\"df\",\"task\":\"Sequence understanding\",\"question\":\"用户倒数第"), line);
         assertTrue(line.contains("\"options\":[") && line.contains("\"lang\":\"zh\""), line);
     }
 

@@ -46,8 +46,8 @@ class QuestionLeakTest {
 
     /**
      * Numeric options (mf): a guesser that always picks the k-th smallest value. With distractors
-     * only above an answer that is usually small it scored 51 % (k = 2); the answer's rank is now
-     * drawn uniformly, limited only where values would go negative.
+     * only above an answer that is usually small it scored 51 % (k = 2); options are now four count
+     * ranges cut at the alignment answers' quartiles (compared by their lower bound).
      */
     @Test
     void numericOptionsDoNotRevealTheAnswerByTheirOrder(@TempDir Path dir) {
@@ -56,12 +56,12 @@ class QuestionLeakTest {
         for (int k = 0; k < 4; k++) {
             int hits = 0;
             for (Question q : mf) {
-                List<Integer> values = q.options().stream().map(Integer::parseInt).toList();
+                List<Integer> values = q.options().stream().map(o -> Integer.parseInt(o.split("[-+]")[0])).toList();
                 List<Integer> sorted = values.stream().sorted().toList();
                 hits += values.indexOf(sorted.get(k)) == q.answerIndex() ? 1 : 0;
             }
             double accuracy = (double) hits / mf.size();
-            assertTrue(accuracy < 0.40, "picking the value of rank " + k + " answers " + accuracy + " of mf");
+            assertTrue(accuracy < 0.33, "picking the value of rank " + k + " answers " + accuracy + " of mf");
         }
     }
 
