@@ -10,12 +10,16 @@ import java.util.Random;
 
 /**
  * it (interest trajectory): the dominant category in each of three consecutive windows of
- * {@code trajectoryWindow} clicks ending at the last click, as a path "A -> B -> C". Dropped when a
+ * {@code trajectoryWindow} clicks (give or take {@link #WINDOW_SPREAD}, drawn per try: with one
+ * fixed window a test user's history admits one path only, and four in five are ties or repeats)
+ * ending at the last click, as a path "A -> B -> C". Dropped when a
  * window has a tie or two consecutive windows share their category (no transition to ask about).
  * Each distractor's k-th name is drawn like the answer's k-th name among the alignment set's
  * paths, again with no name twice in a row.
  */
 final class InterestTrajectoryQuestions implements SubtaskBuilder {
+
+    static final int WINDOW_SPREAD = 3;
 
     private final QuestionConfig config;
     private final EventText text;
@@ -32,12 +36,23 @@ final class InterestTrajectoryQuestions implements SubtaskBuilder {
 
     @Override
     public Optional<Ask> ask(List<Event> context, Event next, Random rng) {
-        int window = config.trajectoryWindow();
+        int spread = Math.min(WINDOW_SPREAD, config.trajectoryWindow() - 1);
+        int window = config.trajectoryWindow() - spread + rng.nextInt(2 * spread + 1);
+        Attribute attribute = Attribute.CATEGORY;
+        Optional<List<String>> path = path(context, window, attribute);
+        if (path.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new Ask(Templates.trajectory(config.lang(), attribute, window), Ask.Shape.PATH,
+                OptionSlots.answers(Subtask.IT, attribute), path.get(), QuestionFacts.window(attribute, window)));
+    }
+
+    /** The dominant names of the three windows ending at the last click, or empty on a tie or a repeat. */
+    Optional<List<String>> path(List<Event> context, int window, Attribute attribute) {
         int n = context.size();
         if (n < 3 * window) {
             return Optional.empty();
         }
-        Attribute attribute = Attribute.CATEGORY;
         List<String> path = new ArrayList<>();
         for (int w = 3; w >= 1; w--) {
             List<Picks.NameCount> ranked = Picks.ranked(context.subList(n - w * window, n - (w - 1) * window),
@@ -47,11 +62,7 @@ final class InterestTrajectoryQuestions implements SubtaskBuilder {
             }
             path.add(ranked.get(0).name());
         }
-        if (!noConsecutiveRepeat(path)) {
-            return Optional.empty();
-        }
-        return Optional.of(new Ask(Templates.trajectory(config.lang(), attribute, window), Ask.Shape.PATH,
-                OptionSlots.answers(Subtask.IT, attribute), path, QuestionFacts.window(attribute, window)));
+        return noConsecutiveRepeat(path) ? Optional.of(path) : Optional.empty();
     }
 
     static boolean noConsecutiveRepeat(List<String> path) {

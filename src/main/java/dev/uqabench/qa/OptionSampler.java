@@ -10,21 +10,26 @@ import java.util.Random;
 import java.util.Set;
 
 /**
- * Draws the distractors of every question from the distribution its answer comes from, fitted on
- * the alignment users only (test and validation users never shape the options):
+ * Draws the distractors of every question so that its four options are exchangeable, fitted on the
+ * alignment users only (test and validation users never shape the options):
  * <ul>
  *   <li>a name about one click (df, ip, ap: slot {@code click:<attribute>}): from the answer's
- *       popularity tier of the training users' clicks, in proportion to clicks;</li>
- *   <li>a name that wins a count (si): from the answer's tier of how often each name was the si answer;</li>
- *   <li>three names (li, it): each part from the answer's part's tier of that place's answers;</li>
+ *       {@link TieredNames popularity tier} of the training users' clicks;</li>
+ *   <li>a name that wins a count (si): from the answer's tier of how often each name is expected to
+ *       be the si answer;</li>
+ *   <li>three names (li, it): each part from the answer's part's tier of that place's expected answers;</li>
  *   <li>a count (mf): the four {@link CountBins} ranges of its kind.</li>
  * </ul>
- * A question whose answer lies outside what the alignment set knows (a name never clicked or never
- * an answer there) is dropped: with no such name among the distractors it would be the odd one out.
+ * Questions are thinned (kept with the answer's tier acceptance, or its range's) so that each name
+ * of a tier, and each range, is equally often right. A question whose answer lies outside what the
+ * alignment set knows (a name never clicked or never an answer there) is dropped: with no such name
+ * among the distractors it would be the odd one out.
  */
 final class OptionSampler {
 
     private static final int TRIES = 50;
+    /** Strength of the fitted prior, in answers (see {@link #expected}). */
+    private static final double PRIOR_SHAPE = 2;
 
     private final Lang lang;
     private final Map<String, TieredNames> names = new HashMap<>();
@@ -62,8 +67,9 @@ final class OptionSampler {
                 case COUNT -> answerCounts.computeIfAbsent(ask.slot(), s -> new ArrayList<>()).add(ask.count());
             }
         }
-        answerNames.forEach((slot, counts) -> sampler.names.put(slot, TieredNames.of(counts)));
-        answerPlaces.forEach((slot, byPlace) -> sampler.places.put(slot, byPlace.stream().map(TieredNames::of).toList()));
+        answerNames.forEach((slot, counts) -> sampler.names.put(slot, TieredNames.of(expected(counts, clicksOf(clicks, slot)))));
+        answerPlaces.forEach((slot, byPlace) -> sampler.places.put(slot,
+                byPlace.stream().map(counts -> TieredNames.of(expected(counts, clicksOf(clicks, slot)))).toList()));
         answerCounts.forEach((slot, counts) -> {
             CountBins fitted = CountBins.fit(counts);
             if (fitted != null) {
@@ -71,6 +77,52 @@ final class OptionSampler {
             }
         });
         return sampler;
+    }
+
+    /** Clicks per name of the attribute an answer slot ({@code si:category}) is about. */
+    private static Map<String, Long> clicksOf(Map<String, Map<String, Long>> clicks, String slot) {
+        return clicks.getOrDefault("click:" + slot.substring(slot.indexOf(':') + 1), Map.of());
+    }
+
+    /**
+     * How often each name is expected to be the answer: {@code e^b * clicks^a}, fitted by least squares
+     * of log answers on log clicks (weighted by answers) over the names that were answers. Raw answer
+     * counts are too sparse for names answered once or twice (a name that turns up as a test answer is
+     * likely more popular than its count says, and would stand out among its tier); "most clicked"
+     * answers grow faster than clicks (a &gt; 1), so clicks alone are not enough either. The fit is a
+     * prior, not the answer: each name's expectation is the Gamma-Poisson posterior mean
+     * {@code (answers + PRIOR_SHAPE) / (1 + PRIOR_SHAPE / fit)}, close to its count where that is large
+     * and to the fit where it is small. Names never clicked keep their answer counts.
+     */
+    static Map<String, Double> expected(Map<String, Long> answers, Map<String, Long> clicks) {
+        double sw = 0, sx = 0, sy = 0, sxx = 0, sxy = 0;
+        for (Map.Entry<String, Long> e : answers.entrySet()) {
+            Long k = clicks.get(e.getKey());
+            if (k != null && k > 0) {
+                double w = e.getValue();
+                double x = Math.log(k);
+                double y = Math.log(e.getValue());
+                sw += w;
+                sx += w * x;
+                sy += w * y;
+                sxx += w * x * x;
+                sxy += w * x * y;
+            }
+        }
+        double variance = sxx / Math.max(sw, 1e-12) - Math.pow(sx / Math.max(sw, 1e-12), 2);
+        Map<String, Double> out = new HashMap<>();
+        if (sw == 0 || variance < 1e-9) {
+            answers.forEach((name, count) -> out.put(name, count.doubleValue()));
+            return out;
+        }
+        double a = (sxy / sw - (sx / sw) * (sy / sw)) / variance;
+        double b = sy / sw - a * sx / sw;
+        clicks.forEach((name, k) -> {
+            double fit = Math.exp(b + a * Math.log(k));
+            out.put(name, (answers.getOrDefault(name, 0L) + PRIOR_SHAPE) / (1 + PRIOR_SHAPE / fit));
+        });
+        answers.forEach((name, count) -> out.putIfAbsent(name, count.doubleValue()));
+        return out;
     }
 
     /** The ask with three distractors, or empty where its answer is unknown here or the draw is thinned out. */
@@ -85,7 +137,7 @@ final class OptionSampler {
     private Optional<Draft> single(Ask ask, Random rng) {
         TieredNames pool = names.get(ask.slot());
         String answer = ask.parts().get(0);
-        if (pool == null || !pool.contains(answer)) {
+        if (pool == null || !pool.contains(answer) || rng.nextDouble() >= pool.acceptance(answer)) {
             return Optional.empty();
         }
         Set<String> used = new HashSet<>(List.of(answer));
@@ -106,22 +158,31 @@ final class OptionSampler {
         if (byPlace == null) {
             return Optional.empty();
         }
+        double keep = 1;
         for (int p = 0; p < 3; p++) {
-            if (!byPlace.get(p).contains(ask.parts().get(p))) {
-                return Optional.empty();
-            }
+            keep *= byPlace.get(p).acceptance(ask.parts().get(p));
+        }
+        if (rng.nextDouble() >= keep) {
+            return Optional.empty();
         }
         String answer = render(ask.shape(), ask.parts());
         Set<String> options = new HashSet<>(List.of(answer));
         Set<Set<String>> nameSets = new HashSet<>();
         nameSets.add(Set.copyOf(ask.parts()));
+        // "A -> B -> A" is common among real paths and rare among drawn ones: distractors take the answer's form
+        boolean returns = ask.shape() == Ask.Shape.PATH && ask.parts().get(0).equals(ask.parts().get(2));
         List<String> distractors = new ArrayList<>(3);
         for (int t = 0; t < TRIES && distractors.size() < 3; t++) {
             List<String> parts = new ArrayList<>(3);
             for (int p = 0; p < 3; p++) {
-                // li names are distinct; it paths only forbid the same name twice in a row
+                if (p == 2 && returns) {
+                    parts.add(parts.get(0));
+                    break;
+                }
+                // li names are distinct; it paths forbid the same name twice in a row, and a path that
+                // does not return to its first name must not return in its distractors either
                 Set<String> excluded = ask.shape() == Ask.Shape.NAMES ? new HashSet<>(parts)
-                        : p == 0 ? Set.of() : Set.of(parts.get(p - 1));
+                        : p == 0 ? Set.of() : p == 1 ? Set.of(parts.get(0)) : Set.of(parts.get(0), parts.get(1));
                 String name = byPlace.get(p).drawLike(ask.parts().get(p), excluded, rng);
                 if (name == null) {
                     break;

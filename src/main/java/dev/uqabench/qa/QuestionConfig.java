@@ -45,9 +45,17 @@ public record QuestionConfig(Lang lang, int maxLookback, int recentWindow, int t
         testPerUser = counts(testPerUser, "testPerUser");
     }
 
-    /** zh questions, last-20 lookback, windows of 10, one question per sub-task and user in each set. */
+    /**
+     * zh questions, last-20 lookback, windows of 10, one question per sub-task and user in the
+     * alignment set; in the test set also one, except li (2: category and brand) and it (3 window
+     * sizes): a test user's history admits only a few unambiguous li/it questions, and these two
+     * would otherwise have too few test questions to judge.
+     */
     public static QuestionConfig defaults() {
-        return new QuestionConfig(Lang.ZH, 20, 10, 10, 50, uniform(1), uniform(1));
+        Map<Subtask, Integer> test = new EnumMap<>(uniform(1));
+        test.put(Subtask.LI, 2);
+        test.put(Subtask.IT, 3);
+        return new QuestionConfig(Lang.ZH, 20, 10, 10, 50, uniform(1), test);
     }
 
     public QuestionConfig withLang(Lang newLang) {

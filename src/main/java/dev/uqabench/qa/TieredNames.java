@@ -9,52 +9,58 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * Names with weights (click counts, or how often each was an answer), split into popularity tiers
- * (powers of two of the weight, merged until each tier has {@link #MIN_TIER} names). A distractor
- * for an answer is drawn from the answer's own tier in proportion to weight: when answers follow
- * the weights, each name then turns up as a distractor three times as often as it is the answer,
- * and an option's popularity says nothing about whether it is right.
+ * Names with weights (click counts, or how often each was an answer) in narrow popularity tiers:
+ * half powers of two of the weight, a tier with fewer than {@link #MIN_TIER} names merged into the
+ * next less popular one. A question keeps its answer with probability {@link #acceptance} (the
+ * tier's smallest weight over the answer's), which makes every name of a tier equally often the
+ * answer, and draws its distractors uniformly from the answer's tier. The four options are then
+ * exchangeable: no name, popularity or distractor frequency tells which one is right. (Drawing
+ * distractors in proportion to weight is not enough: a name that is the answer more often than one
+ * time in four cannot be a distractor often enough to hide it.)
  */
 final class TieredNames {
 
-    static final int MIN_TIER = 8;
+    static final int MIN_TIER = 4;
 
     private final Map<String, Integer> tierOf = new HashMap<>();
     private final List<List<String>> tiers = new ArrayList<>();
-    private final Map<String, Long> weights;
+    private final List<Double> tierMinimum = new ArrayList<>();
+    private final Map<String, Double> weights;
 
-    private TieredNames(Map<String, Long> weights) {
+    private TieredNames(Map<String, Double> weights) {
         this.weights = weights;
     }
 
-    /** Names with weight at least 1; blank names are ignored. */
-    static TieredNames of(Map<String, Long> weights) {
-        Map<String, Long> kept = new HashMap<>();
+    /** Names with a positive weight; blank names are ignored. */
+    static TieredNames of(Map<String, ? extends Number> weights) {
+        Map<String, Double> kept = new HashMap<>();
         weights.forEach((name, weight) -> {
-            if (name != null && !name.isBlank() && weight != null && weight > 0) {
-                kept.put(name, weight);
+            if (name != null && !name.isBlank() && weight != null && weight.doubleValue() > 0) {
+                kept.put(name, weight.doubleValue());
             }
         });
         TieredNames names = new TieredNames(kept);
         List<String> ordered = new ArrayList<>(kept.keySet());
-        ordered.sort(Comparator.<String>comparingLong(kept::get).reversed().thenComparing(Comparator.naturalOrder()));
+        ordered.sort(Comparator.<String>comparingDouble(kept::get).reversed().thenComparing(Comparator.naturalOrder()));
         List<String> current = new ArrayList<>();
-        int currentBits = -1;
+        int currentClass = Integer.MIN_VALUE;
         for (String name : ordered) {
-            int bits = 63 - Long.numberOfLeadingZeros(kept.get(name));
-            if (bits != currentBits && current.size() >= MIN_TIER) {
-                names.tiers.add(current);
+            int weightClass = (int) Math.floor(2 * Math.log(kept.get(name)) / Math.log(2));
+            if (weightClass != currentClass && current.size() >= MIN_TIER) {
+                names.add(current);
                 current = new ArrayList<>();
             }
-            currentBits = bits;
+            currentClass = weightClass;
             current.add(name);
         }
         if (!current.isEmpty()) {
             if (current.size() < MIN_TIER && !names.tiers.isEmpty()) {
-                names.tiers.get(names.tiers.size() - 1).addAll(current);
-            } else {
-                names.tiers.add(current);
+                List<String> last = names.tiers.remove(names.tiers.size() - 1);
+                names.tierMinimum.remove(names.tierMinimum.size() - 1);
+                last.addAll(current);
+                current = last;
             }
+            names.add(current);
         }
         for (int t = 0; t < names.tiers.size(); t++) {
             for (String name : names.tiers.get(t)) {
@@ -62,6 +68,11 @@ final class TieredNames {
             }
         }
         return names;
+    }
+
+    private void add(List<String> tier) {
+        tiers.add(tier);
+        tierMinimum.add(weights.get(tier.get(tier.size() - 1)));
     }
 
     boolean contains(String name) {
@@ -72,34 +83,24 @@ final class TieredNames {
         return tierOf.size();
     }
 
-    /**
-     * A name from {@code like}'s tier, drawn in proportion to weight among those not excluded, or null
-     * when the tier has none left (or {@code like} is unknown).
-     */
+    /** The probability of keeping a question with this answer: the tier's smallest weight over the name's (0 if unknown). */
+    double acceptance(String name) {
+        Integer tier = tierOf.get(name);
+        return tier == null ? 0 : tierMinimum.get(tier) / weights.get(name);
+    }
+
+    /** A name from {@code like}'s tier, uniformly among those not excluded, or null when none is left (or {@code like} is unknown). */
     String drawLike(String like, Collection<String> excluded, Random rng) {
         Integer tier = tierOf.get(like);
         if (tier == null) {
             return null;
         }
-        List<String> members = tiers.get(tier);
-        long total = 0;
-        for (String name : members) {
+        List<String> open = new ArrayList<>();
+        for (String name : tiers.get(tier)) {
             if (!excluded.contains(name)) {
-                total += weights.get(name);
+                open.add(name);
             }
         }
-        if (total == 0) {
-            return null;
-        }
-        long pick = (long) (rng.nextDouble() * total);
-        for (String name : members) {
-            if (!excluded.contains(name)) {
-                pick -= weights.get(name);
-                if (pick < 0) {
-                    return name;
-                }
-            }
-        }
-        throw new IllegalStateException("weights changed while drawing");
+        return open.isEmpty() ? null : open.get(rng.nextInt(open.size()));
     }
 }

@@ -27,37 +27,52 @@ class OptionSamplerTest {
     }
 
     @Test
-    void tiersHoldAtLeastEightNamesAndDrawsStayInTheAnswersTier() {
+    void tiersAreNarrowAndDrawsStayInTheAnswersTier() {
         TieredNames names = TieredNames.of(zipf("n", 200));
         Random rng = new Random(1);
-        // n1 (10,000 clicks) shares its tier with the next most clicked (at least seven, up to the end
-        // of the power of two the eighth one falls in: n9 has 1,111 clicks like n8's 1,250), never with the tail
+        // n1..n3 (10,000 to 3,333 clicks) are too few for a tier of their own: merged with the next half power of two
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < 2000; i++) {
             seen.add(names.drawLike("n1", Set.of("n1"), rng));
         }
-        assertEquals(Set.of("n2", "n3", "n4", "n5", "n6", "n7", "n8", "n9"), seen);
+        assertTrue(seen.size() >= 3 && seen.stream().allMatch(n -> Integer.parseInt(n.substring(1)) <= 8), seen.toString());
         String tail = names.drawLike("n190", Set.of(), rng);
-        assertTrue(Integer.parseInt(tail.substring(1)) > 8, tail);
+        assertTrue(Integer.parseInt(tail.substring(1)) > 100, tail);
         assertNull(names.drawLike("unknown", Set.of(), rng));
+        assertEquals(0, names.acceptance("unknown"));
         assertFalse(names.contains(""));
     }
 
+    /** Thinning by acceptance makes every name of a tier equally often the answer, and draws are uniform. */
     @Test
-    void drawsFollowTheWeightsWithinATier() {
+    void acceptanceEqualisesAnswersWithinATier() {
         Map<String, Long> weights = new HashMap<>();
-        for (int i = 0; i < 8; i++) {
-            weights.put("w" + i, i < 4 ? 300L : 100L);    // log2: 8 vs 6: two bit classes, merged to reach 8 names
+        for (int i = 0; i < 6; i++) {
+            weights.put("w" + i, i < 3 ? 140L : 100L);      // one half power of two: 128..181 vs 90..128, merged (3 < 4)
         }
         TieredNames names = TieredNames.of(weights);
+        assertEquals(100.0 / 140, names.acceptance("w0"), 1e-12);
+        assertEquals(1.0, names.acceptance("w5"), 1e-12);
         Random rng = new Random(3);
-        int heavy = 0;
-        int draws = 40_000;
-        for (int i = 0; i < draws; i++) {
-            String name = names.drawLike("w0", Set.of(), rng);
-            heavy += Integer.parseInt(name.substring(1)) < 4 ? 1 : 0;
+        int[] kept = new int[6];
+        for (int i = 0; i < 120_000; i++) {
+            int answer = rng.nextDouble() < 420.0 / 720 ? rng.nextInt(3) : 3 + rng.nextInt(3);   // answers follow the weights
+            if (rng.nextDouble() < names.acceptance("w" + answer)) {
+                kept[answer]++;
+            }
         }
-        assertEquals(0.75, (double) heavy / draws, 0.01, "three quarters of the weight is on w0-w3");
+        int total = java.util.Arrays.stream(kept).sum();
+        for (int k : kept) {
+            assertEquals(1.0 / 6, (double) k / total, 0.01, java.util.Arrays.toString(kept));
+        }
+        int[] drawn = new int[6];
+        for (int i = 0; i < 60_000; i++) {
+            drawn[Integer.parseInt(names.drawLike("w0", Set.of("w0"), rng).substring(1))]++;
+        }
+        assertEquals(0, drawn[0]);
+        for (int d = 1; d < 6; d++) {
+            assertEquals(0.2, drawn[d] / 60_000.0, 0.01, java.util.Arrays.toString(drawn));
+        }
     }
 
     @Test

@@ -160,9 +160,11 @@ class QuestionBuildersTest {
             case SI -> leader(context.subList(context.size() - 10, context.size()), attributeIn(stem, lang));
             case IT -> {
                 int n = context.size();
-                List<String> path = List.of(leader(context.subList(n - 30, n - 20), Attribute.CATEGORY),
-                        leader(context.subList(n - 20, n - 10), Attribute.CATEGORY),
-                        leader(context.subList(n - 10, n), Attribute.CATEGORY));
+                int w = c.built().facts().window();
+                assertTrue(stem.contains(String.valueOf(3 * w)) && w >= 7 && w <= 13, "window " + w + " in " + stem);
+                List<String> path = List.of(leader(context.subList(n - 3 * w, n - 2 * w), Attribute.CATEGORY),
+                        leader(context.subList(n - 2 * w, n - w), Attribute.CATEGORY),
+                        leader(context.subList(n - w, n), Attribute.CATEGORY));
                 assertFalse(path.get(0).equals(path.get(1)) || path.get(1).equals(path.get(2)), "no repeat: " + path);
                 for (String option : q.options()) {
                     String[] steps = option.split(" -> ");

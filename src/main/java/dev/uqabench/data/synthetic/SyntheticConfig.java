@@ -49,7 +49,7 @@ public record SyntheticConfig(
 
     /** The quickstart scale: about 3000 users and 2000 items, generated in seconds. */
     public static SyntheticConfig quickstart() {
-        return new SyntheticConfig(3000, 2000, 40, 200, 300, 300, 20, 200, 0.1, 0.1, "zh", 42L);
+        return new SyntheticConfig(4000, 2000, 40, 200, 300, 300, 20, 200, 0.1, 0.3, "zh", 42L);
     }
 
     public SyntheticConfig withUsers(int n) {
