@@ -4,12 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.uqabench.align.Adapter;
+import dev.uqabench.align.AlignTrainer;
 import dev.uqabench.data.arrow.ReleaseLayout;
 import dev.uqabench.data.arrow.ReleaseReader;
 import dev.uqabench.data.arrow.ReleaseRow;
 import dev.uqabench.data.text.WordTokenizerBuilder;
 import dev.uqabench.llm.HfFolder;
+import dev.uqabench.llm.ChatPrompter;
 import dev.uqabench.llm.LlmTokenizer;
+import dev.uqabench.llm.LoadedModel;
 import dev.uqabench.qa.Question;
 import dev.uqabench.qa.QuestionsJsonl;
 import java.nio.file.Files;
@@ -48,16 +52,37 @@ class QaIsolationTest {
     @TempDir
     static Path dir;
     static Path run;
+    static RunConfig config;
 
     @BeforeAll
     static void microRun() throws Exception {
         Path file = Files.writeString(dir.resolve("micro.yaml"), MICRO);
-        RunConfig config = ConfigLoader.load(RunConfig.quickstart(), file, RunConfig.class);
+        config = ConfigLoader.load(RunConfig.quickstart(), file, RunConfig.class).withResolvedAnswerMode();
         run = dir.resolve("run");
         Pipeline pipeline = new Pipeline(run, config, false, Progress.silent());
         pipeline.front();
         Path pretrain = pipeline.pretrain(null, config.pretrain());
         pipeline.align(null, pretrain, config.align());
+    }
+
+    /** The saved adapter is the kept epoch's: its validation loss is the one recorded for that epoch. */
+    @Test
+    void theSavedAdapterIsTheBestEpochs() {
+        LoadedModel model = TinyLlmStage.load(run.resolve("llm"));
+        ChatPrompter prompter = ChatPrompter.of(model);
+        EncoderStates encoder = EncoderStates.load(run.resolve("pretrain"));
+        Adapter adapter = AlignStage.loadAdapter(run.resolve("align"), config.align(), encoder.hiddenSize(),
+                model.config().hiddenSize());
+        Path file = run.resolve("qa").resolve(ReleaseLayout.ALIGN_VALID);
+        List<AlignTrainer.Example> validation = new ArrayList<>();
+        for (ReleaseRow row : ReleaseReader.open(file).readAll()) {
+            validation.add(new AlignTrainer.Example(row.sequence(), prompter.prompt(row.chat().question()),
+                    prompter.answer(TinyLlmStage.answerText(row, config.answerMode(), file))));
+        }
+        double loss = AlignTrainer.validationLoss(adapter, encoder, model.decoder(), validation, config.align().batchSize(),
+                EvalStage.padId(model));
+        double recorded = ((Number) Manifest.read(run.resolve("align")).metrics().get("validation_loss")).doubleValue();
+        assertEquals(recorded, loss, 1e-4);
     }
 
     @Test
