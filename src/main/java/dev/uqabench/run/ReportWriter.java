@@ -52,7 +52,8 @@ public final class ReportWriter {
         if (!m.containsKey("users_test")) {
             return "";
         }
-        return "Users (disjoint): llm trained on " + m.get("users_llm") + ", align on " + m.get("users_alignment")
+        Object llm = ((Number) m.get("users_llm")).intValue() == 0 ? "none (external LLM)" : m.get("users_llm");
+        return "Users (disjoint): llm trained on " + llm + ", align on " + m.get("users_alignment")
                 + "; every choice (best pretrain and align epoch) made on " + m.get("users_validation")
                 + " validation users; the " + m.get("users_test") + " test users' questions are inputs of eval stages only.\n\n";
     }
