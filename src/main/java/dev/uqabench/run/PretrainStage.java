@@ -4,12 +4,12 @@ import dev.uqabench.data.DatasetInfo;
 import dev.uqabench.data.FilteredSequences;
 import dev.uqabench.data.SequenceSource;
 import dev.uqabench.data.UserRoles;
-import dev.uqabench.pretrain.EncoderCheckpoint;
-import dev.uqabench.pretrain.Evaluator;
-import dev.uqabench.pretrain.LoadedEncoder;
 import dev.uqabench.data.arrow.ReleaseLayout;
 import dev.uqabench.data.arrow.ReleaseReader;
 import dev.uqabench.encoder.TableSizes;
+import dev.uqabench.pretrain.EncoderCheckpoint;
+import dev.uqabench.pretrain.Evaluator;
+import dev.uqabench.pretrain.LoadedEncoder;
 import dev.uqabench.pretrain.PretrainConfig;
 import dev.uqabench.pretrain.PretrainResult;
 import dev.uqabench.pretrain.Pretrainer;
@@ -82,7 +82,7 @@ public final class PretrainStage {
 
             @Override
             public void onEpoch(int epoch, double meanLoss, Map<String, Double> metrics, boolean best) {
-                progress.message(String.format(Locale.ROOT, "pretrain: epoch %d loss %.3f Recall@10 %.4f NDCG@10 %.4f%s",
+                progress.message(String.format(Locale.ROOT, "pretrain: epoch %d loss %.3f validation Recall@10 %.4f NDCG@10 %.4f%s",
                         epoch, meanLoss, metrics.getOrDefault("recall@10", Double.NaN),
                         metrics.getOrDefault("ndcg@10", Double.NaN), best ? " (best)" : ""));
             }
