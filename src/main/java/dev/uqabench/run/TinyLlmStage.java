@@ -116,7 +116,7 @@ public final class TinyLlmStage {
                 // The vocabulary covers every name and word the model can be shown: the catalogue's
                 // names and titles, every template's wording (through the LLM and alignment questions,
                 // which use all of them) and single digits. It is built without any validation or test
-                // question; TinyLlmVocabularyTest checks that test questions still tokenize without <unk>.
+                // question; QaIsolationTest checks that test questions still tokenize without <unk>.
                 if (java.nio.file.Files.isRegularFile(dataFolder.resolve(Catalog.FILE_NAME))) {
                     corpus.addAll(CatalogTokens.corpus(Catalog.read(dataFolder.resolve(Catalog.FILE_NAME))));
                 }
