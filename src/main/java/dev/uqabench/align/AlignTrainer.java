@@ -20,7 +20,9 @@ import org.bytedeco.pytorch.global.torch;
 /**
  * Aligns a user encoder to a frozen LLM: soft tokens from the adapter are placed before the chat
  * prompt, and the language-model loss is taken on the answer tokens only (as the reference's
- * {@code preprocess} masks everything but the assistant turn).
+ * {@code preprocess} masks everything but the assistant turn). With validation questions, the mean
+ * answer loss on them is measured after every epoch and the best epoch's weights are kept, so the
+ * number of epochs is chosen on validation users, never on test users.
  */
 public final class AlignTrainer {
 
@@ -33,11 +35,29 @@ public final class AlignTrainer {
         void onStep(int step, int totalSteps, double loss);
     }
 
+    /**
+     * What training chose.
+     *
+     * @param validationLosses mean answer-token loss on the validation questions after each epoch (empty without them)
+     * @param bestEpoch        the epoch (1-based) whose weights were kept: the lowest validation loss, else the last
+     */
+    public record Result(List<Double> validationLosses, int bestEpoch) {
+        public Result {
+            validationLosses = List.copyOf(validationLosses);
+            if (bestEpoch < 1) {
+                throw new IllegalArgumentException("bestEpoch must be >= 1, got " + bestEpoch);
+            }
+        }
+    }
+
     private AlignTrainer() {
     }
 
-    public static void train(Adapter adapter, StateEncoder encoder, Decoder llm, List<Example> examples,
-                             AlignConfig cfg, long padId, long seed, Listener listener) {
+    /**
+     * @param validation questions the best epoch is chosen on (no gradient); empty: keep the last epoch
+     */
+    public static Result train(Adapter adapter, StateEncoder encoder, Decoder llm, List<Example> examples,
+                               List<Example> validation, AlignConfig cfg, long padId, long seed, Listener listener) {
         if (examples.isEmpty()) {
             throw new IllegalArgumentException("no alignment examples");
         }
@@ -63,6 +83,9 @@ public final class AlignTrainer {
         adapter.module().train(true);
         encoder.module().train(tuneEncoder);
         int step = 0;
+        List<Double> validationLosses = new ArrayList<>();
+        int bestEpoch = cfg.epochs();
+        List<Tensor> best = null;
         for (int epoch = 0; epoch < cfg.epochs(); epoch++) {
             Collections.shuffle(order, rng);
             for (int start = 0; start < order.size(); start += cfg.batchSize()) {
@@ -83,9 +106,69 @@ public final class AlignTrainer {
                     listener.onStep(step, total, loss.item_double());
                 }
             }
+            if (!validation.isEmpty()) {
+                double validationLoss = validationLoss(adapter, encoder, llm, validation, cfg.batchSize(), padId);
+                validationLosses.add(validationLoss);
+                if (best == null || validationLoss < validationLosses.get(bestEpoch - 1)) {
+                    bestEpoch = epoch + 1;
+                    best = snapshot(all, best);
+                }
+                adapter.module().train(true);
+                encoder.module().train(tuneEncoder);
+            }
+        }
+        if (best != null) {
+            restore(all, best);
         }
         adapter.module().train(false);
         encoder.module().train(false);
+        return new Result(validationLosses, bestEpoch);
+    }
+
+    /** Mean answer-token loss over {@code questions}, without gradients, in evaluation mode. */
+    public static double validationLoss(Adapter adapter, StateEncoder encoder, Decoder llm, List<Example> questions,
+                                        int batchSize, long padId) {
+        adapter.module().train(false);
+        encoder.module().train(false);
+        double sum = 0;
+        long tokens = 0;
+        try (NoGradGuard noGrad = new NoGradGuard()) {
+            for (int start = 0; start < questions.size(); start += batchSize) {
+                List<Example> batch = questions.subList(start, Math.min(questions.size(), start + batchSize));
+                long batchTokens = batch.stream().mapToLong(e -> e.answer().length).sum();
+                try (PointerScope scope = new PointerScope()) {
+                    // the batch loss is a mean over its answer tokens: weight it back by their number
+                    sum += loss(adapter, encoder, llm, batch, false, padId).item_double() * batchTokens;
+                }
+                tokens += batchTokens;
+            }
+        }
+        return sum / tokens;
+    }
+
+    /** Copies of the trained weights (reusing the previous copies' memory), kept outside any step's scope. */
+    private static List<Tensor> snapshot(TensorVector params, List<Tensor> previous) {
+        try (NoGradGuard noGrad = new NoGradGuard()) {
+            if (previous != null) {
+                for (int i = 0; i < previous.size(); i++) {
+                    previous.get(i).copy_(params.get(i));
+                }
+                return previous;
+            }
+            List<Tensor> copies = new ArrayList<>((int) params.size());
+            for (long i = 0; i < params.size(); i++) {
+                copies.add(params.get(i).detach().clone());
+            }
+            return copies;
+        }
+    }
+
+    private static void restore(TensorVector params, List<Tensor> saved) {
+        try (NoGradGuard noGrad = new NoGradGuard()) {
+            for (int i = 0; i < saved.size(); i++) {
+                params.get(i).copy_(saved.get(i));
+            }
+        }
     }
 
     /** Mean answer-token loss of one batch. */

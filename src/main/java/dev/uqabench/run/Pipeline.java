@@ -1,6 +1,7 @@
 package dev.uqabench.run;
 
 import dev.uqabench.align.AlignConfig;
+import dev.uqabench.data.UserRoles;
 import dev.uqabench.data.arrow.ReleaseLayout;
 import dev.uqabench.data.text.TokenizerEventText;
 import dev.uqabench.eval.Answerer;
@@ -62,10 +63,15 @@ public final class Pipeline {
         }
         if (java.nio.file.Files.isRegularFile(data.resolve(ReleaseLayout.ALIGN_TRAIN))
                 && java.nio.file.Files.isRegularFile(data.resolve(ReleaseLayout.ALIGN_EVAL))) {
+            // The release's own questions are used as they are: its align files carry no user ids to
+            // split by, so there are no validation questions. Pretraining still chooses its epoch on
+            // the validation half of the held-out users (UserRoles needs only their ids); alignment
+            // keeps its last epoch and says so; a tiny LLM would share the alignment users.
             qa = data;
-            progress.message("qa: using the questions in " + data);
+            progress.message("qa: using the questions in " + data + " (no validation questions: alignment keeps "
+                    + "its last epoch)");
         } else {
-            qa = QaStage.run(runner, runDir.resolve("qa"), data, config.qa(), config.seed(),
+            qa = QaStage.run(runner, runDir.resolve("qa"), data, qaConfig(), config.seed(),
                     sources.featureTokenizerFile(data)).folder();
         }
         if (sources.llmFolder() != null) {
@@ -76,6 +82,17 @@ public final class Pipeline {
                     config.answerMode(), lang(),
                     config.seed(), progress).folder();
         }
+    }
+
+    /** The question config as run: an external LLM needs no training users of its own. */
+    private dev.uqabench.qa.QuestionConfig qaConfig() {
+        return config.sources().llmFolder() == null ? config.qa() : config.qa().withLlmFraction(0);
+    }
+
+    /** Who validates and who tests (and who trains the built-in LLM): the same split in every stage. */
+    public UserRoles roles() {
+        dev.uqabench.qa.QuestionConfig qaConfig = qaConfig();
+        return new UserRoles(config.seed(), qaConfig.validationFraction(), qaConfig.llmFraction());
     }
 
     /** Question language: the data's for synthetic runs, the question config's for external data. */
@@ -95,7 +112,7 @@ public final class Pipeline {
 
     public Path pretrain(String key, PretrainConfig pretrainConfig) {
         Path folder = key == null ? runDir.resolve("pretrain") : runDir.resolve("pretrain").resolve(key);
-        return PretrainStage.run(runner, folder, data, pretrainConfig, progress).folder();
+        return PretrainStage.run(runner, folder, data, pretrainConfig, roles(), progress).folder();
     }
 
     public Path align(String key, Path pretrainFolder, AlignConfig alignConfig) {

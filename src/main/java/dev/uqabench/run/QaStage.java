@@ -2,6 +2,7 @@ package dev.uqabench.run;
 
 import dev.uqabench.data.Event;
 import dev.uqabench.data.EventText;
+import dev.uqabench.data.UserRoles;
 import dev.uqabench.data.UserSequence;
 import dev.uqabench.data.arrow.ChatText;
 import dev.uqabench.data.arrow.ReleaseLayout;
@@ -26,14 +27,22 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * qa: alignment questions from the training users' histories and test questions for the held-out
- * users (ip/ap answered by their future), written as release-layout align files (each row holds
- * the sequence prefix the question is about) plus question JSONL with sub-task and context length.
+ * qa: questions for four disjoint groups of users, split by {@link UserRoles} (a seeded hash of the
+ * user id). Training users (pretrained on) give the alignment set from their histories, minus the
+ * LLM users, whose questions train only the built-in LLM; held-out users (never pretrained on) are
+ * split into validation and test users, both asked about their full history and first future click.
+ * Each set is a release-layout align file (each row holds the sequence prefix the question is
+ * about) plus question JSONL with sub-task and context length. Only eval stages may read the test
+ * files ({@link #TEST_FILES}); every other stage declares the files it reads, never this folder.
  */
 public final class QaStage {
 
     public static final String QUESTIONS_TRAIN = "questions_train.jsonl";
     public static final String QUESTIONS_EVAL = "questions_eval.jsonl";
+    public static final String QUESTIONS_VALID = "questions_valid.jsonl";
+    public static final String QUESTIONS_LLM = "questions_llm.jsonl";
+    /** The test questions: inputs of eval stages only (QaIsolationTest checks every other manifest). */
+    public static final List<String> TEST_FILES = List.of(ReleaseLayout.ALIGN_EVAL, QUESTIONS_EVAL);
 
     private QaStage() {
     }
@@ -49,23 +58,59 @@ public final class QaStage {
                     futures.put(f.user(), f.events());
                 }
             }
+            UserRoles roles = new UserRoles(seed, config.validationFraction(), config.llmFraction());
+            List<UserSequence> llmUsers = new ArrayList<>();
+            List<UserSequence> alignmentUsers = new ArrayList<>();
+            for (UserSequence u : train) {
+                (roles.ofTraining(u.user()) == UserRoles.Role.LLM ? llmUsers : alignmentUsers).add(u);
+            }
+            List<UserSplit> validationUsers = new ArrayList<>();
+            List<UserSplit> testUsers = new ArrayList<>();
+            for (UserSequence h : held) {
+                UserSplit split = new UserSplit(h, futures.getOrDefault(h.user(), List.of()));
+                (roles.ofHeldOut(h.user()) == UserRoles.Role.VALIDATION ? validationUsers : testUsers).add(split);
+            }
+            if (!held.isEmpty() && (validationUsers.isEmpty() || testUsers.isEmpty())) {
+                throw new UqaException("qa.validationFraction " + config.validationFraction() + " split the "
+                        + held.size() + " held-out users of " + dataFolder.resolve(ReleaseLayout.PRETRAIN_EVAL) + " into "
+                        + validationUsers.size() + " validation and " + testUsers.size()
+                        + " test users; both need at least one (more held-out users, or a fraction nearer 0.5)");
+            }
+            if (alignmentUsers.isEmpty()) {
+                throw new UqaException("qa.llmFraction " + config.llmFraction() + " left no alignment users among the "
+                        + train.size() + " users of " + dataFolder.resolve(ReleaseLayout.PRETRAIN_TRAIN));
+            }
             try (TokenizerEventText decoder = TokenizerEventText.open(featureTokenizer)) {
                 EventText text = new CachedEventText(decoder, 1 << 16);
-                // options are fitted on the training users alone: held-out users never shape them
+                // options are fitted on the alignment users' questions and the training users' clicks:
+                // validation and test users never shape them
                 QuestionBuilder builder = QuestionBuilder.fitted(config, text,
-                        AttributePool.of(train, text, AttributePool.DEFAULT_KEEP), train, seed);
-                List<BuiltQuestion> alignment = builder.alignmentSet(train, seed);
-                List<UserSplit> splits = new ArrayList<>();
-                for (UserSequence h : held) {
-                    splits.add(new UserSplit(h, futures.getOrDefault(h.user(), List.of())));
-                }
-                List<BuiltQuestion> test = builder.testSet(splits, seed + 1);
-                write(work.resolve(ReleaseLayout.ALIGN_TRAIN), alignment, index(train));
-                write(work.resolve(ReleaseLayout.ALIGN_EVAL), test, index(held));
+                        AttributePool.of(train, text, AttributePool.DEFAULT_KEEP), alignmentUsers, seed);
+                // seeds as before for the alignment and test sets; new sets get their own
+                List<BuiltQuestion> alignment = builder.alignmentSet(alignmentUsers, seed);
+                List<BuiltQuestion> llm = builder.alignmentSet(llmUsers, seed + 2);
+                List<BuiltQuestion> test = builder.testSet(testUsers, seed + 1);
+                List<BuiltQuestion> validation = builder.testSet(validationUsers, seed + 3);
+                Map<String, UserSequence> trainIndex = index(train);
+                Map<String, UserSequence> heldIndex = index(held);
+                write(work.resolve(ReleaseLayout.ALIGN_TRAIN), alignment, trainIndex);
+                write(work.resolve(ReleaseLayout.ALIGN_VALID), validation, heldIndex);
+                write(work.resolve(ReleaseLayout.ALIGN_EVAL), test, heldIndex);
                 QuestionsJsonl.writeBuilt(work.resolve(QUESTIONS_TRAIN), alignment);
+                QuestionsJsonl.writeBuilt(work.resolve(QUESTIONS_VALID), validation);
                 QuestionsJsonl.writeBuilt(work.resolve(QUESTIONS_EVAL), test);
+                if (config.llmFraction() > 0) {
+                    write(work.resolve(ReleaseLayout.ALIGN_LLM), llm, trainIndex);
+                    QuestionsJsonl.writeBuilt(work.resolve(QUESTIONS_LLM), llm);
+                }
                 Map<String, Object> metrics = new LinkedHashMap<>();
+                metrics.put("users_llm", llmUsers.size());
+                metrics.put("users_alignment", alignmentUsers.size());
+                metrics.put("users_validation", validationUsers.size());
+                metrics.put("users_test", testUsers.size());
+                metrics.put("llm_questions", llm.size());
                 metrics.put("alignment_questions", alignment.size());
+                metrics.put("validation_questions", validation.size());
                 metrics.put("test_questions", test.size());
                 metrics.put("test_per_subtask", perSubtask(test));
                 return metrics;

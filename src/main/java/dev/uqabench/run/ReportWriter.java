@@ -32,7 +32,7 @@ public final class ReportWriter {
         } catch (java.io.IOException e) {
             throw new UqaException("cannot list " + runDir + ": " + e.getMessage(), e);
         }
-        sb.append('\n');
+        sb.append('\n').append(usersSeen(runDir));
         sb.append("## Provenance\n\n");
         for (Map.Entry<String, Path> e : results.entrySet()) {
             Path rel = runDir.relativize(e.getValue());
@@ -43,10 +43,26 @@ public final class ReportWriter {
         return sb.toString();
     }
 
+    /** Which users each stage saw, from the qa manifest (the split is made there; empty for a release's own questions). */
+    static String usersSeen(Path runDir) {
+        if (!Manifest.exists(runDir.resolve("qa"))) {
+            return "";
+        }
+        Map<String, Object> m = Manifest.read(runDir.resolve("qa")).metrics();
+        if (!m.containsKey("users_test")) {
+            return "";
+        }
+        Object llm = ((Number) m.get("users_llm")).intValue() == 0 ? "none (external LLM)" : m.get("users_llm");
+        return "Users (disjoint): llm trained on " + llm + ", align on " + m.get("users_alignment")
+                + "; every choice (best pretrain and align epoch) made on " + m.get("users_validation")
+                + " validation users; the " + m.get("users_test") + " test users' questions are inputs of eval stages only.\n\n";
+    }
+
     private static String headline(Map<String, Object> metrics) {
         StringBuilder sb = new StringBuilder();
         for (String key : java.util.List.of("users", "events", "alignment_questions", "test_questions", "parameters",
-                "final_answer_loss_avg", "recall@10", "ndcg@10", "final_loss_avg", "accuracy_all", "mean_prompt_tokens")) {
+                "final_answer_loss_avg", "recall@10", "ndcg@10", "test_recall@10", "best_epoch", "final_loss_avg",
+                "accuracy_all", "mean_prompt_tokens")) {
             Object v = metrics.get(key);
             if (v != null) {
                 sb.append(sb.length() == 0 ? "" : ", ").append(key).append(' ')

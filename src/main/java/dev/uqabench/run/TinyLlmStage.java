@@ -31,9 +31,11 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * llm (built-in): trains a tiny Qwen2-architecture LLM on the run's own alignment questions, each
- * with a random number of the user's recent events written out as text, and saves it as a
- * Hugging Face folder that later stages load like any real checkpoint.
+ * llm (built-in): trains a tiny Qwen2-architecture LLM on the run's own LLM questions (training
+ * users kept apart from the alignment users, so the adapter is aligned on users the LLM never saw),
+ * each with a random number of the user's recent events written out as text, and saves it as a
+ * Hugging Face folder that later stages load like any real checkpoint. It reads no validation or
+ * test question: its inputs are the data folder and the two question files named in its manifest.
  */
 public final class TinyLlmStage {
 
@@ -43,12 +45,27 @@ public final class TinyLlmStage {
     public static StageRunner.Outcome run(StageRunner runner, Path folder, Path dataFolder, Path qaFolder,
                                           Path featureTokenizer, TinyLlmConfig config, AnswerMode answerMode,
                                           String lang, long seed, Progress progress) {
-        Map<String, Path> inputs = Map.of("data", dataFolder, "qa", qaFolder);
+        Path alignmentFile = qaFolder.resolve(ReleaseLayout.ALIGN_TRAIN);
+        Path llmFile = qaFolder.resolve(ReleaseLayout.ALIGN_LLM);
+        if (!java.nio.file.Files.isRegularFile(llmFile)) {
+            // a release's own questions come without LLM users: the LLM then shares the alignment users
+            progress.message("llm: no " + ReleaseLayout.ALIGN_LLM + " in " + qaFolder + "; training on "
+                    + ReleaseLayout.ALIGN_TRAIN + " (the LLM sees the alignment users)");
+            llmFile = alignmentFile;
+        }
+        Path trainingFile = llmFile;
+        // file-level inputs: the manifest shows that no validation or test question reached the LLM
+        Map<String, Path> inputs = new LinkedHashMap<>();
+        inputs.put("data", dataFolder);
+        inputs.put("qa/" + trainingFile.getFileName(), trainingFile);
+        inputs.put("qa/" + alignmentFile.getFileName(), alignmentFile);
         com.fasterxml.jackson.databind.node.ObjectNode stageConfig = Json.mapper().valueToTree(config);
         stageConfig.put("answerMode", answerMode.name());
         return runner.run("llm", folder, stageConfig, seed, inputs, work -> {
-            List<ReleaseRow> train = ReleaseReader.open(qaFolder.resolve(ReleaseLayout.ALIGN_TRAIN)).readAll();
-            List<ReleaseRow> test = ReleaseReader.open(qaFolder.resolve(ReleaseLayout.ALIGN_EVAL)).readAll();
+            List<ReleaseRow> train = ReleaseReader.open(trainingFile).readAll();
+            // the alignment questions only widen the vocabulary: the adapter later asks them
+            List<ReleaseRow> alignment = trainingFile.equals(alignmentFile) ? List.of()
+                    : ReleaseReader.open(alignmentFile).readAll();
             // Questions about the same user and the same events form one conversation: the context is
             // written once, before the first question, and every answer in it is a training signal.
             Map<String, List<ReleaseRow>> conversations = new LinkedHashMap<>();
@@ -70,7 +87,7 @@ public final class TinyLlmStage {
                             ReleaseRow row = order.get(i);
                             String turn = i == 0 ? TextContext.userTurn(row.sequence(), n, row.chat().question(), text, lang)
                                     : row.chat().question();
-                            turns.add(new String[] {turn, answerText(row, answerMode, qaFolder)});
+                            turns.add(new String[] {turn, answerText(row, answerMode, trainingFile)});
                             corpus.add(turn);
                         }
                         dialogues.add(turns);
@@ -96,11 +113,14 @@ public final class TinyLlmStage {
                         }
                     }
                 }
-                // the vocabulary covers every name and word the model can be shown, never any answer choice
+                // The vocabulary covers every name and word the model can be shown: the catalogue's
+                // names and titles, every template's wording (through the LLM and alignment questions,
+                // which use all of them) and single digits. It is built without any validation or test
+                // question; QaIsolationTest checks that test questions still tokenize without <unk>.
                 if (java.nio.file.Files.isRegularFile(dataFolder.resolve(Catalog.FILE_NAME))) {
                     corpus.addAll(CatalogTokens.corpus(Catalog.read(dataFolder.resolve(Catalog.FILE_NAME))));
                 }
-                for (ReleaseRow row : test) {
+                for (ReleaseRow row : alignment) {
                     corpus.add(row.chat().question());
                 }
                 corpus.add(TextContext.render(List.of(), text, lang));
@@ -156,6 +176,7 @@ public final class TinyLlmStage {
             metrics.put("parameters", model.parameterCount());
             metrics.put("training_conversations", examples.size());
             metrics.put("training_questions", train.size());
+            metrics.put("training_users", train.stream().map(r -> r.sequence().user()).distinct().count());
             metrics.put("training_tokens", tokens[0]);
             metrics.put("final_loss", lastLoss[0]);
             metrics.put("final_answer_loss_avg", answerAverage[0]);
@@ -163,11 +184,11 @@ public final class TinyLlmStage {
         });
     }
 
-    /** What the model is trained to answer: the gold letter, or the gold option's text. */
-    static String answerText(ReleaseRow row, AnswerMode mode, Path folder) {
+    /** What the model is trained to answer: the gold letter, or the gold option's text ({@code file}: for errors). */
+    static String answerText(ReleaseRow row, AnswerMode mode, Path file) {
         return mode == AnswerMode.LETTER ? row.chat().answer()
                 : dev.uqabench.qa.OptionParser.goldText(row.chat().question(), row.chat().answer(),
-                        folder.resolve(ReleaseLayout.ALIGN_TRAIN) + " row " + row.index());
+                        file + " row " + row.index());
     }
 
     /** The saved model folder inside the stage folder. */

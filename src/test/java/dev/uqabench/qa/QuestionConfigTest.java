@@ -30,6 +30,19 @@ class QuestionConfigTest {
     }
 
     @Test
+    void userSplitFractionsAreReadAndCheckedByKey() throws IOException {
+        Path file = dir.resolve("split.yaml");
+        Files.writeString(file, "validationFraction: 0.3\nllmFraction: 0.25\n");
+        QuestionConfig config = QuestionConfig.read(file);
+        assertEquals(0.3, config.validationFraction());
+        assertEquals(0.25, config.llmFraction());
+        assertEquals(config, QuestionConfig.fromTree(new com.fasterxml.jackson.databind.ObjectMapper().valueToTree(config.toTree())));
+        Files.writeString(file, "validationFraction: 1\n");
+        UqaException e = assertThrows(UqaException.class, () -> QuestionConfig.read(file));
+        assertTrue(e.getMessage().contains("'validationFraction' must be in (0, 1)"), e.getMessage());
+    }
+
+    @Test
     void jsonWithAnUnknownKeyNamesTheFileAndTheKey() throws IOException {
         Path file = dir.resolve("qa.json");
         Files.writeString(file, "{\"lang\": \"zh\", \"recentWindw\": 5}");

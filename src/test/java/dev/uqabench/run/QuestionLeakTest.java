@@ -72,6 +72,8 @@ class QuestionLeakTest {
                 Sources.builtIn().featureTokenizerFile(data)).folder();
         List<Question> questions = new ArrayList<>(QuestionsJsonl.read(qa.resolve(QaStage.QUESTIONS_TRAIN)));
         questions.addAll(QuestionsJsonl.read(qa.resolve(QaStage.QUESTIONS_EVAL)));
+        questions.addAll(QuestionsJsonl.read(qa.resolve(QaStage.QUESTIONS_LLM)));
+        questions.addAll(QuestionsJsonl.read(qa.resolve(QaStage.QUESTIONS_VALID)));
         return questions;
     }
 

@@ -21,6 +21,10 @@ public final class ReleaseLayout {
     public static final String PRETRAIN_EVAL = "pretrain_data_eval.arrow";
     public static final String ALIGN_TRAIN = "align_data_train.arrow";
     public static final String ALIGN_EVAL = "align_data_eval.arrow";
+    /** Validation questions (our qa stage): held-out users apart from the test users; every choice is made on them. */
+    public static final String ALIGN_VALID = "align_data_valid.arrow";
+    /** Questions that train only the built-in LLM (our qa stage): training users apart from the alignment users. */
+    public static final String ALIGN_LLM = "align_data_llm.arrow";
     /** Future events of every user (synthetic and imported data), one row per user with {@code user_id}. */
     public static final String FUTURE = "future_data.arrow";
     public static final String DATASET_JSON = "dataset.json";

@@ -49,7 +49,8 @@ class SyntheticGeneratorTest {
         List<UserSequence> eval = readAll(dir.resolve(ReleaseLayout.PRETRAIN_EVAL), strict);
         List<UserSequence> future = readAll(dir.resolve(ReleaseLayout.FUTURE), strict);
         assertEquals(SMALL.users(), train.size() + eval.size());
-        assertTrue(eval.size() > 10 && eval.size() < 60, "about 10% held out, got " + eval.size());
+        double heldOut = SMALL.heldOutUserFraction() * SMALL.users();
+        assertTrue(Math.abs(eval.size() - heldOut) < 4 * Math.sqrt(heldOut), "about " + heldOut + " held out, got " + eval.size());
         assertEquals(SMALL.users(), future.size());
         Map<String, UserSequence> futures = new HashMap<>();
         future.forEach(f -> futures.put(f.user(), f));

@@ -1,0 +1,174 @@
+package dev.uqabench.run;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.uqabench.align.Adapter;
+import dev.uqabench.align.AlignTrainer;
+import dev.uqabench.data.arrow.ReleaseLayout;
+import dev.uqabench.data.arrow.ReleaseReader;
+import dev.uqabench.data.arrow.ReleaseRow;
+import dev.uqabench.data.text.WordTokenizerBuilder;
+import dev.uqabench.llm.HfFolder;
+import dev.uqabench.llm.ChatPrompter;
+import dev.uqabench.llm.LlmTokenizer;
+import dev.uqabench.llm.LoadedModel;
+import dev.uqabench.qa.Question;
+import dev.uqabench.qa.QuestionsJsonl;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Test isolation, read from the manifests of a micro run (data, qa, llm, pretrain, align): the test
+ * questions are written by qa and declared as an input by no stage but eval/* (and a future audit),
+ * neither by name nor by hash, and no such stage declares the whole qa folder; the four user groups
+ * are disjoint; every choice is recorded as made on validation users; and the built-in LLM, whose
+ * vocabulary never saw a test question, still tokenizes every test question without {@code <unk>}.
+ */
+class QaIsolationTest {
+
+    static final String MICRO = """
+            seed: 7
+            data: {users: 160, items: 150, categories: 12, brands: 30, shops: 30, sellers: 30,
+                   min_sequence_length: 20, max_sequence_length: 50}
+            llm: {hiddenSize: 32, layers: 1, heads: 2, kvHeads: 1, intermediateSize: 64, steps: 4, batchSize: 4,
+                  warmupSteps: 1, contextLengths: [0, 3], drills: 10}
+            pretrain: {epochs: 2, batchSize: 16, maxLength: 50, preset: tiny}
+            align: {epochs: 2, batchSize: 16}
+            textEvents: [5]
+            """;
+
+    @TempDir
+    static Path dir;
+    static Path run;
+    static RunConfig config;
+
+    @BeforeAll
+    static void microRun() throws Exception {
+        Path file = Files.writeString(dir.resolve("micro.yaml"), MICRO);
+        config = ConfigLoader.load(RunConfig.quickstart(), file, RunConfig.class).withResolvedAnswerMode();
+        run = dir.resolve("run");
+        Pipeline pipeline = new Pipeline(run, config, false, Progress.silent());
+        pipeline.front();
+        Path pretrain = pipeline.pretrain(null, config.pretrain());
+        pipeline.align(null, pretrain, config.align());
+    }
+
+    /** The saved adapter is the kept epoch's: its validation loss is the one recorded for that epoch. */
+    @Test
+    void theSavedAdapterIsTheBestEpochs() {
+        LoadedModel model = TinyLlmStage.load(run.resolve("llm"));
+        ChatPrompter prompter = ChatPrompter.of(model);
+        EncoderStates encoder = EncoderStates.load(run.resolve("pretrain"));
+        Adapter adapter = AlignStage.loadAdapter(run.resolve("align"), config.align(), encoder.hiddenSize(),
+                model.config().hiddenSize());
+        Path file = run.resolve("qa").resolve(ReleaseLayout.ALIGN_VALID);
+        List<AlignTrainer.Example> validation = new ArrayList<>();
+        for (ReleaseRow row : ReleaseReader.open(file).readAll()) {
+            validation.add(new AlignTrainer.Example(row.sequence(), prompter.prompt(row.chat().question()),
+                    prompter.answer(TinyLlmStage.answerText(row, config.answerMode(), file))));
+        }
+        double loss = AlignTrainer.validationLoss(adapter, encoder, model.decoder(), validation, config.align().batchSize(),
+                EvalStage.padId(model));
+        double recorded = ((Number) Manifest.read(run.resolve("align")).metrics().get("validation_loss")).doubleValue();
+        assertEquals(recorded, loss, 1e-4);
+    }
+
+    @Test
+    void onlyEvalStagesDeclareTheTestQuestions() throws Exception {
+        Path qa = run.resolve("qa");
+        Map<String, String> forbidden = new HashMap<>();
+        forbidden.put(Hashing.sha256(qa.resolve(Manifest.FILE)), "the whole qa folder");
+        for (String name : QaStage.TEST_FILES) {
+            assertTrue(Manifest.read(qa).outputs().containsKey(name), "qa writes " + name);
+            forbidden.put(Hashing.sha256(qa.resolve(name)), name);
+        }
+        List<Manifest> checked = new ArrayList<>();
+        try (Stream<Path> walk = Files.walk(run)) {
+            for (Path m : walk.filter(p -> p.getFileName().toString().equals(Manifest.FILE)).toList()) {
+                Manifest manifest = Manifest.read(m.getParent());
+                if (manifest.stage().startsWith("eval/") || manifest.stage().equals("audit")) {
+                    continue;
+                }
+                manifest.inputs().forEach((name, hash) -> {
+                    assertFalse(forbidden.containsKey(hash), manifest.stage() + " declares " + forbidden.get(hash)
+                            + " as its input '" + name + "'");
+                    assertFalse(name.equals("qa") || QaStage.TEST_FILES.stream().anyMatch(name::contains),
+                            manifest.stage() + " declares input '" + name + "'");
+                });
+                checked.add(manifest);
+            }
+        }
+        assertEquals(Set.of("data", "qa", "llm", "pretrain", "align"),
+                new HashSet<>(checked.stream().map(Manifest::stage).toList()), "stages checked");
+        Manifest llm = Manifest.read(run.resolve("llm"));
+        assertTrue(llm.inputs().containsKey("qa/" + ReleaseLayout.ALIGN_LLM), "llm inputs " + llm.inputs().keySet());
+        Manifest align = Manifest.read(run.resolve("align"));
+        assertTrue(align.inputs().containsKey("qa/" + ReleaseLayout.ALIGN_VALID), "align inputs " + align.inputs().keySet());
+    }
+
+    @Test
+    void theFourUserGroupsAreDisjointAndCounted() {
+        Path qa = run.resolve("qa");
+        Map<String, Set<String>> users = new HashMap<>();
+        for (String file : List.of(QaStage.QUESTIONS_LLM, QaStage.QUESTIONS_TRAIN, QaStage.QUESTIONS_VALID,
+                QaStage.QUESTIONS_EVAL)) {
+            Set<String> ids = new HashSet<>();
+            for (Question q : QuestionsJsonl.read(qa.resolve(file))) {
+                ids.add(q.user());
+            }
+            assertFalse(ids.isEmpty(), file + " has questions");
+            for (Map.Entry<String, Set<String>> other : users.entrySet()) {
+                Set<String> shared = new HashSet<>(ids);
+                shared.retainAll(other.getValue());
+                assertTrue(shared.isEmpty(), file + " and " + other.getKey() + " share users " + shared);
+            }
+            users.put(file, ids);
+        }
+        Map<String, Object> metrics = Manifest.read(qa).metrics();
+        // a user may get no question (too short a history), never a question outside their group
+        assertTrue(((Number) metrics.get("users_test")).intValue() >= users.get(QaStage.QUESTIONS_EVAL).size());
+        assertTrue(((Number) metrics.get("users_validation")).intValue() >= users.get(QaStage.QUESTIONS_VALID).size());
+        assertTrue(((Number) metrics.get("users_llm")).intValue() >= users.get(QaStage.QUESTIONS_LLM).size());
+    }
+
+    @Test
+    void choicesAreMadeOnValidationUsers() {
+        Manifest pretrain = Manifest.read(run.resolve("pretrain"));
+        Manifest qa = Manifest.read(run.resolve("qa"));
+        assertEquals(((Number) qa.metrics().get("users_validation")).longValue(),
+                ((Number) pretrain.metrics().get("validation_users")).longValue(), "pretrain picks on the qa's validation users");
+        assertTrue(pretrain.metrics().containsKey("test_recall@10"), "test ranking reported: " + pretrain.metrics().keySet());
+        Manifest align = Manifest.read(run.resolve("align"));
+        assertEquals(2, ((List<?>) align.metrics().get("validation_loss_per_epoch")).size());
+        int best = ((Number) align.metrics().get("best_epoch")).intValue();
+        assertTrue(best == 1 || best == 2, "best epoch " + best);
+    }
+
+    @Test
+    void testQuestionsTokenizeWithoutUnknownPieces() {
+        Path tokenizerFile = TinyLlmStage.modelDir(run.resolve("llm")).resolve(HfFolder.TOKENIZER);
+        try (LlmTokenizer tokenizer = LlmTokenizer.load(tokenizerFile)) {
+            long unknown = tokenizer.tokenId(WordTokenizerBuilder.UNKNOWN).orElseThrow();
+            List<ReleaseRow> rows = ReleaseReader.open(run.resolve("qa").resolve(ReleaseLayout.ALIGN_EVAL)).readAll();
+            assertFalse(rows.isEmpty());
+            for (ReleaseRow row : rows) {
+                for (long id : tokenizer.encode(row.chat().question(), false)) {
+                    assertTrue(id != unknown, "test row " + row.index() + " has a piece outside the vocabulary: "
+                            + row.chat().question());
+                }
+            }
+        }
+    }
+}
