@@ -35,6 +35,11 @@ final class OptionSampler {
     private final Map<String, TieredNames> names = new HashMap<>();
     private final Map<String, List<TieredNames>> places = new HashMap<>();
     private final Map<String, CountBins> bins = new HashMap<>();
+    /** Per composite slot: clicks per name, and how often to keep a question by its answer's popularity rank. */
+    private final Map<String, Map<String, Long>> slotClicks = new HashMap<>();
+    private final Map<String, double[]> rankAcceptance = new HashMap<>();
+    /** Answers' popularity ranks per composite slot while calibrating; null otherwise. */
+    private Map<String, int[]> rankCounts;
 
     private OptionSampler(Lang lang) {
         this.lang = lang;
@@ -70,6 +75,7 @@ final class OptionSampler {
         answerNames.forEach((slot, counts) -> sampler.names.put(slot, TieredNames.of(expected(counts, clicksOf(clicks, slot)))));
         answerPlaces.forEach((slot, byPlace) -> sampler.places.put(slot,
                 byPlace.stream().map(counts -> TieredNames.of(expected(counts, clicksOf(clicks, slot)))).toList()));
+        answerPlaces.keySet().forEach(slot -> sampler.slotClicks.put(slot, clicksOf(clicks, slot)));
         answerCounts.forEach((slot, counts) -> {
             CountBins fitted = CountBins.fit(counts);
             if (fitted != null) {
@@ -77,6 +83,57 @@ final class OptionSampler {
             }
         });
         return sampler;
+    }
+
+    /**
+     * Three names drawn place by place still differ from a real triple as a whole: a user's three
+     * favourites are, together, more often the most clicked of the four options ("pick the most
+     * popular option" scored 33 % on it before this). While calibrating, composite drafts are kept
+     * as drawn and the answer's popularity rank among its options is tallied; afterwards a question
+     * is kept with probability {@code least frequent rank / its rank}, so every rank is the answer's
+     * equally often. The tally must come from the whole building process (retries and thinning
+     * included): a simulation over the fitting asks alone looked balanced while the built questions
+     * were not.
+     */
+    void startCalibration() {
+        rankCounts = new HashMap<>();
+        rankAcceptance.clear();
+    }
+
+    void finishCalibration() {
+        rankCounts.forEach((slot, counts) -> {
+            int min = Integer.MAX_VALUE;
+            for (int c : counts) {
+                min = Math.min(min, c);
+            }
+            double[] acceptance = new double[4];
+            for (int r = 0; r < 4; r++) {
+                acceptance[r] = counts[r] == 0 ? 1 : (double) min / counts[r];
+            }
+            rankAcceptance.put(slot, acceptance);
+        });
+        rankCounts = null;
+    }
+
+    /** How many of the draft's distractors are more popular (mean log clicks of their names) than its answer; ties at random. */
+    private int popularityRank(String slot, Draft draft, Random rng) {
+        double answer = meanLogClicks(slot, draft.answer());
+        int rank = 0;
+        for (String distractor : draft.distractors()) {
+            double other = meanLogClicks(slot, distractor);
+            rank += other > answer || (other == answer && rng.nextBoolean()) ? 1 : 0;
+        }
+        return rank;
+    }
+
+    private double meanLogClicks(String slot, String option) {
+        Map<String, Long> clicks = slotClicks.getOrDefault(slot, Map.of());
+        String[] names = option.split(" -> |、|, ");
+        double sum = 0;
+        for (String name : names) {
+            sum += Math.log1p(clicks.getOrDefault(name, 0L));
+        }
+        return sum / names.length;
     }
 
     /** Clicks per name of the attribute an answer slot ({@code si:category}) is about. */
@@ -129,7 +186,15 @@ final class OptionSampler {
     Optional<Draft> draft(Ask ask, Random rng) {
         return switch (ask.shape()) {
             case NAME -> single(ask, rng);
-            case NAMES, PATH -> composite(ask, rng);
+            case NAMES, PATH -> composite(ask, rng).filter(d -> {
+                int rank = popularityRank(ask.slot(), d, rng);
+                if (rankCounts != null) {
+                    rankCounts.computeIfAbsent(ask.slot(), slot -> new int[4])[rank]++;
+                    return true;
+                }
+                double[] acceptance = rankAcceptance.get(ask.slot());
+                return acceptance == null || rng.nextDouble() < acceptance[rank];
+            });
             case COUNT -> ranged(ask, rng);
         };
     }

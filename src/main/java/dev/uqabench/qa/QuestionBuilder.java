@@ -22,7 +22,7 @@ import java.util.Set;
  * alignment users' asks draws the distractors like the answer, so options alone tell nothing.
  *
  * <p>Each user gets its own generators seeded from (seed, set, user), so a user's questions depend
- * only on the fitted sampler, not on which other users are in the batch. Question ids are
+ * only on the fitted samplers, not on which other users are in the batch. Question ids are
  * {@code set-user-subtask-index}. A zh question that the reference scorer's rules would file under
  * another sub-task (an option text may happen to contain a rule phrase) is dropped.
  */
@@ -39,33 +39,65 @@ public final class QuestionBuilder {
 
     private final QuestionConfig config;
     private final Map<Subtask, SubtaskBuilder> builders = new EnumMap<>(Subtask.class);
-    private final OptionSampler sampler;
+    /** Options of alignment-style sets (questions about history prefixes) and of test-style sets (full histories). */
+    private final OptionSampler alignmentOptions;
+    private final OptionSampler testOptions;
 
-    private QuestionBuilder(QuestionConfig config, Map<Subtask, SubtaskBuilder> builders, OptionSampler sampler) {
+    private QuestionBuilder(QuestionConfig config, Map<Subtask, SubtaskBuilder> builders, OptionSampler alignmentOptions,
+                            OptionSampler testOptions) {
         this.config = config;
         this.builders.putAll(builders);
-        this.sampler = sampler;
+        this.alignmentOptions = alignmentOptions;
+        this.testOptions = testOptions;
     }
 
     /**
-     * A builder whose distractors follow the alignment users' answers.
+     * A builder whose distractors follow the training users' answers. Alignment-style and test-style
+     * sets get separate fits: their answers are distributed differently (prefixes against full
+     * histories, one li question per user against two), and options drawn like alignment answers
+     * stood out among test answers (li: "most popular option" 34 % on the test set, 26 % on alignment).
      *
-     * @param pool           clicks per name over the training users (never the test users)
-     * @param alignmentUsers the users whose alignment questions fit the option distributions
-     * @param seed           the seed later passed to {@link #alignmentSet}
+     * @param pool          clicks per name over the training users (never the test users)
+     * @param trainingUsers training users' histories and futures; their asks, made as for an alignment
+     *                      set and as for a test set, fit the option distributions
+     * @param seed          the seed of the fitting asks
      */
     public static QuestionBuilder fitted(QuestionConfig config, EventText text, AttributePool pool,
-                                         List<UserSequence> alignmentUsers, long seed) {
+                                         List<UserSplit> trainingUsers, long seed) {
         Map<Subtask, SubtaskBuilder> builders = new EnumMap<>(Subtask.class);
         for (Subtask subtask : Subtask.values()) {
             builders.put(subtask, SubtaskBuilder.of(subtask, config, text));
         }
-        QuestionBuilder asking = new QuestionBuilder(config, builders, null);
-        List<Ask> asks = new ArrayList<>();
-        for (UserSequence user : alignmentUsers) {
-            asking.alignment(user, userRandom(seed, "align", user.user()), null, asks);
+        QuestionBuilder asking = new QuestionBuilder(config, builders, null, null);
+        List<Ask> alignmentAsks = new ArrayList<>();
+        List<Ask> testAsks = new ArrayList<>();
+        for (UserSplit user : trainingUsers) {
+            String id = user.history().user();
+            asking.alignment(user.history(), userRandom(seed, "align", id), null, alignmentAsks);
+            asking.test(user.history(), user.future(), userRandom(seed, "fit-test", id), null, testAsks);
         }
-        return new QuestionBuilder(config, builders, OptionSampler.fit(config.lang(), pool.clickSlots(), asks));
+        Map<String, Map<String, Long>> clicks = pool.clickSlots();
+        OptionSampler alignmentOptions = OptionSampler.fit(config.lang(), clicks, alignmentAsks);
+        OptionSampler testOptions = OptionSampler.fit(config.lang(), clicks, testAsks);
+        QuestionBuilder builder = new QuestionBuilder(config, builders, alignmentOptions, testOptions);
+        // one calibrating pass over the training users balances the answers' popularity ranks (OptionSampler)
+        alignmentOptions.startCalibration();
+        testOptions.startCalibration();
+        for (UserSplit user : trainingUsers) {
+            String id = user.history().user();
+            builder.alignment(user.history(), userRandom(seed, "align", id), userRandom(seed, "calibrate-align", id), null);
+            builder.test(user.history(), user.future(), userRandom(seed, "fit-test", id), userRandom(seed, "calibrate-test", id),
+                    null);
+        }
+        alignmentOptions.finishCalibration();
+        testOptions.finishCalibration();
+        return builder;
+    }
+
+    /** {@link #fitted(QuestionConfig, EventText, AttributePool, List, long)} for users without futures (no test-style ip/ap asks). */
+    public static QuestionBuilder fittedOnHistories(QuestionConfig config, EventText text, AttributePool pool,
+                                                    List<UserSequence> trainingUsers, long seed) {
+        return fitted(config, text, pool, trainingUsers.stream().map(u -> new UserSplit(u, List.of())).toList(), seed);
     }
 
     public QuestionConfig config() {
@@ -87,7 +119,8 @@ public final class QuestionBuilder {
         List<BuiltQuestion> all = new ArrayList<>();
         for (UserSplit user : users) {
             String id = user.history().user();
-            all.addAll(test(user.history(), user.future(), userRandom(seed, "test", id), userRandom(seed, "test/options", id)));
+            all.addAll(test(user.history(), user.future(), userRandom(seed, "test", id), userRandom(seed, "test/options", id),
+                    null));
         }
         return all;
     }
@@ -104,7 +137,7 @@ public final class QuestionBuilder {
         for (Subtask subtask : Subtask.values()) {
             SubtaskBuilder builder = builders.get(subtask);
             out.addAll(questions(user.user(), "align", builder, config.alignmentPerUser().get(subtask), rng, optionRng, asks,
-                    attempt -> {
+                    alignmentOptions, attempt -> {
                 if (builder.asksAboutNext()) {
                     int cut = events.size() - 1 - attempt;
                     return cut < 1 ? null : new Scope(events.subList(0, cut), events.get(cut));
@@ -120,14 +153,14 @@ public final class QuestionBuilder {
     }
 
     /** Questions about one test user: the full history is the context, the first future click is "next". */
-    private List<BuiltQuestion> test(UserSequence history, List<Event> future, Random rng, Random optionRng) {
+    private List<BuiltQuestion> test(UserSequence history, List<Event> future, Random rng, Random optionRng, List<Ask> asks) {
         Event next = future.isEmpty() ? null : future.get(0);
         Scope scope = new Scope(history.events(), next);
         List<BuiltQuestion> out = new ArrayList<>();
         for (Subtask subtask : Subtask.values()) {
             SubtaskBuilder builder = builders.get(subtask);
-            out.addAll(questions(history.user(), "test", builder, config.testPerUser().get(subtask), rng, optionRng, null,
-                    attempt -> builder.asksAboutNext() && next == null ? null : scope));
+            out.addAll(questions(history.user(), "test", builder, config.testPerUser().get(subtask), rng, optionRng, asks,
+                    testOptions, attempt -> builder.asksAboutNext() && next == null ? null : scope));
         }
         return out;
     }
@@ -142,7 +175,7 @@ public final class QuestionBuilder {
 
     /** Up to {@code wanted} questions; with {@code asks} given, collects up to {@code wanted} asks instead. */
     private List<BuiltQuestion> questions(String user, String set, SubtaskBuilder builder, int wanted, Random rng,
-                                          Random optionRng, List<Ask> asks, Scopes scopes) {
+                                          Random optionRng, List<Ask> asks, OptionSampler sampler, Scopes scopes) {
         List<BuiltQuestion> out = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         int collected = 0;

@@ -82,10 +82,12 @@ public final class QaStage {
             }
             try (TokenizerEventText decoder = TokenizerEventText.open(featureTokenizer)) {
                 EventText text = new CachedEventText(decoder, 1 << 16);
-                // options are fitted on the alignment users' questions and the training users' clicks:
-                // validation and test users never shape them
+                // options are fitted on the training users' (LLM and alignment) questions and clicks:
+                // validation and test users never shape them; both training groups halve the fit's noise
+                List<UserSplit> training = train.stream()
+                        .map(u -> new UserSplit(u, futures.getOrDefault(u.user(), List.of()))).toList();
                 QuestionBuilder builder = QuestionBuilder.fitted(config, text,
-                        AttributePool.of(train, text, AttributePool.DEFAULT_KEEP), alignmentUsers, seed);
+                        AttributePool.of(train, text, AttributePool.DEFAULT_KEEP), training, seed);
                 // seeds as before for the alignment and test sets; new sets get their own
                 List<BuiltQuestion> alignment = builder.alignmentSet(alignmentUsers, seed);
                 List<BuiltQuestion> llm = builder.alignmentSet(llmUsers, seed + 2);

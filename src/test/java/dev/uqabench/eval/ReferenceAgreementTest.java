@@ -45,7 +45,7 @@ class ReferenceAgreementTest {
     /** Predictions of every kind the reference must judge: right letters, right letters with text, wrong ones, blanks. */
     private static List<Prediction> predictions(long seed) {
         List<UserSequence> users = TinyWorld.users(30, seed);
-        QuestionBuilder builder = QuestionBuilder.fitted(QuestionConfig.defaults(), TinyWorld.TEXT, TinyWorld.pool(users), users, 1);
+        QuestionBuilder builder = QuestionBuilder.fittedOnHistories(QuestionConfig.defaults(), TinyWorld.TEXT, TinyWorld.pool(users), users, 1);
         List<BuiltQuestion> questions = new ArrayList<>(builder.alignmentSet(users, seed));
         questions.addAll(builder.testSet(users.stream().map(u -> UserSplit.holdOut(u, 2)).toList(), seed));
         Random rng = new Random(seed);

@@ -18,7 +18,7 @@ class QuestionBuilderTest {
             QuestionConfig.uniform(3), QuestionConfig.uniform(1));
 
     private static QuestionBuilder builder() {
-        return QuestionBuilder.fitted(CONFIG, TinyWorld.TEXT, TinyWorld.pool(USERS), USERS, 11);
+        return QuestionBuilder.fittedOnHistories(CONFIG, TinyWorld.TEXT, TinyWorld.pool(USERS), USERS, 11);
     }
 
     @Test
@@ -75,7 +75,7 @@ class QuestionBuilderTest {
         QuestionConfig onlyIp = new QuestionConfig(Lang.EN, 20, 10, 10, 50,
                 java.util.Map.of(Subtask.DF, 0, Subtask.MF, 0, Subtask.IP, 4, Subtask.AP, 0, Subtask.LI, 0, Subtask.SI, 0,
                         Subtask.IT, 0), QuestionConfig.uniform(0));
-        List<BuiltQuestion> built = QuestionBuilder.fitted(onlyIp, TinyWorld.TEXT, TinyWorld.pool(USERS), USERS, 1)
+        List<BuiltQuestion> built = QuestionBuilder.fittedOnHistories(onlyIp, TinyWorld.TEXT, TinyWorld.pool(USERS), USERS, 1)
                 .alignmentSet(USERS, 1);
         assertTrue(built.size() <= USERS.size() * 4, "at most four per user");
         assertTrue(built.size() >= USERS.size() * 3, "most users get four distinct held-out clicks: " + built.size());

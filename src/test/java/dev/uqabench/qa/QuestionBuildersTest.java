@@ -37,7 +37,7 @@ class QuestionBuildersTest {
         List<UserSequence> users = TinyWorld.users(40, seed);
         QuestionConfig config = new QuestionConfig(lang, 20, 10, 10, 50, QuestionConfig.uniform(2),
                 QuestionConfig.uniform(2));
-        QuestionBuilder builder = QuestionBuilder.fitted(config, TinyWorld.TEXT, TinyWorld.pool(users), users, seed);
+        QuestionBuilder builder = QuestionBuilder.fittedOnHistories(config, TinyWorld.TEXT, TinyWorld.pool(users), users, seed);
         List<Case> cases = new ArrayList<>();
         Map<String, UserSequence> byName = new HashMap<>();
         users.forEach(u -> byName.put(u.user(), u));

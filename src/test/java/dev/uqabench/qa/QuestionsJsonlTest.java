@@ -22,7 +22,7 @@ class QuestionsJsonlTest {
 
     private static List<BuiltQuestion> built() {
         List<UserSequence> users = TinyWorld.users(30, 9);
-        return QuestionBuilder.fitted(QuestionConfig.defaults(), TinyWorld.TEXT, TinyWorld.pool(users), users, 9)
+        return QuestionBuilder.fittedOnHistories(QuestionConfig.defaults(), TinyWorld.TEXT, TinyWorld.pool(users), users, 9)
                 .alignmentSet(users, 9);
     }
 

@@ -22,7 +22,7 @@ class ReferenceRulesTest {
             List<UserSequence> users = TinyWorld.users(12, seed);
             QuestionConfig config = new QuestionConfig(Lang.ZH, (int) (seed % 3) * 10, 5 + (int) seed % 6, 5 + (int) seed % 4,
                     50, QuestionConfig.uniform(2), QuestionConfig.uniform(2));
-            QuestionBuilder builder = QuestionBuilder.fitted(config, TinyWorld.TEXT, TinyWorld.pool(users), users, seed);
+            QuestionBuilder builder = QuestionBuilder.fittedOnHistories(config, TinyWorld.TEXT, TinyWorld.pool(users), users, seed);
             List<BuiltQuestion> all = new java.util.ArrayList<>(builder.alignmentSet(users, seed));
             all.addAll(builder.testSet(users.stream().map(u -> UserSplit.holdOut(u, 3)).toList(), seed));
             for (BuiltQuestion built : all) {
