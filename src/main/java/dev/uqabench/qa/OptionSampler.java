@@ -38,6 +38,8 @@ final class OptionSampler {
     /** Per composite slot: clicks per name, and how often to keep a question by its answer's popularity rank. */
     private final Map<String, Map<String, Long>> slotClicks = new HashMap<>();
     private final Map<String, double[]> rankAcceptance = new HashMap<>();
+    /** Added to each rank's tally: a few dozen calibrating questions must not thin a slot to nothing. */
+    private static final double RANK_PSEUDO_COUNT = 20;
     /** Answers' popularity ranks per composite slot while calibrating; null otherwise. */
     private Map<String, int[]> rankCounts;
 
@@ -108,7 +110,7 @@ final class OptionSampler {
             }
             double[] acceptance = new double[4];
             for (int r = 0; r < 4; r++) {
-                acceptance[r] = counts[r] == 0 ? 1 : (double) min / counts[r];
+                acceptance[r] = (min + RANK_PSEUDO_COUNT) / (counts[r] + RANK_PSEUDO_COUNT);
             }
             rankAcceptance.put(slot, acceptance);
         });
