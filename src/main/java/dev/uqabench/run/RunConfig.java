@@ -15,10 +15,15 @@ import java.util.List;
  *
  * @param answerMode how the LLM answers and is scored ({@link AnswerMode})
  * @param textEvents the N of the text baseline ({@code textN})
+ * @param seeds      seeds of pretraining and alignment (initialisation and data order) and of the
+ *                   shuffled-user derangement; they replace {@code pretrain.seed}. The first seed
+ *                   makes the main run; each further one repeats the main comparisons (embedding,
+ *                   its shuffled control, learned prompt) in {@code seed-<s>/}. Data, questions and
+ *                   the LLM come from {@code seed} and are shared by every repetition.
  */
 public record RunConfig(long seed, Sources sources, SyntheticConfig data, QuestionConfig qa, TinyLlmConfig llm, PretrainConfig pretrain,
                         AlignConfig align,
-                        AnswerMode answerMode, List<Integer> textEvents, int evalBatchSize) {
+                        AnswerMode answerMode, List<Integer> textEvents, int evalBatchSize, List<Integer> seeds) {
 
     public RunConfig {
         if (sources == null) {
@@ -41,16 +46,36 @@ public record RunConfig(long seed, Sources sources, SyntheticConfig data, Questi
                     + ") must agree: question names are decoded from the data's tokens");
         }
         textEvents = List.copyOf(textEvents);
+        seeds = validSeeds(seeds, "seeds");
+    }
+
+    /** A non-empty list of distinct integers; the message names {@code key}. */
+    static List<Integer> validSeeds(List<Integer> seeds, String key) {
+        if (seeds == null || seeds.isEmpty()) {
+            throw new IllegalArgumentException(key + " must be a non-empty list of integers, e.g. [1, 2, 3]");
+        }
+        if (seeds.stream().anyMatch(java.util.Objects::isNull)) {
+            throw new IllegalArgumentException(key + " must be a list of integers, got " + seeds);
+        }
+        if (new java.util.HashSet<>(seeds).size() != seeds.size()) {
+            throw new IllegalArgumentException(key + " lists a seed twice: " + seeds);
+        }
+        return List.copyOf(seeds);
     }
 
     public RunConfig withSources(Sources newSources) {
-        return new RunConfig(seed, newSources, data, qa, llm, pretrain, align, answerMode, textEvents, evalBatchSize);
+        return new RunConfig(seed, newSources, data, qa, llm, pretrain, align, answerMode, textEvents, evalBatchSize, seeds);
     }
 
     /** The same run with {@code answerMode: auto} resolved by where the LLM comes from. */
     public RunConfig withResolvedAnswerMode() {
         return new RunConfig(seed, sources, data, qa, llm, pretrain, align, answerMode.resolve(sources.llmFolder() != null),
-                textEvents, evalBatchSize);
+                textEvents, evalBatchSize, seeds);
+    }
+
+    /** The same run with other {@code seeds} (a study's top-level key). */
+    public RunConfig withSeeds(List<Integer> newSeeds) {
+        return new RunConfig(seed, sources, data, qa, llm, pretrain, align, answerMode, textEvents, evalBatchSize, newSeeds);
     }
 
     /** The embedding variant's name: encoder, then adapter ({@code sasrec-meanpool}). */
@@ -62,6 +87,6 @@ public record RunConfig(long seed, Sources sources, SyntheticConfig data, Questi
         return new RunConfig(42, Sources.builtIn(), SyntheticConfig.quickstart(), QuestionConfig.defaults(), TinyLlmConfig.quickstart(),
                 new PretrainConfig("sasrec", "quickstart", FeatureSet.TEXT, 200, 32, 3, 1e-3, 0.01, 30, 1.0,
                         LossType.FULL_SOFTMAX, 1024, 0, 0, 42),
-                AlignConfig.quickstart(), AnswerMode.AUTO, List.of(20), 32);
+                AlignConfig.quickstart(), AnswerMode.AUTO, List.of(20), 32, List.of(42));
     }
 }
