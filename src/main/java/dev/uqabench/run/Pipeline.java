@@ -24,6 +24,7 @@ public final class Pipeline {
     private final Path runDir;
     private final Path outDir;
     private final long seed;
+    private final boolean seededByList;
     private final RunConfig config;
     private final StageRunner runner;
     private final Progress progress;
@@ -38,7 +39,9 @@ public final class Pipeline {
         this.runDir = runDir;
         this.outDir = runDir;
         this.config = config.withResolvedAnswerMode();
-        this.seed = this.config.seeds().get(0);
+        // without a seeds list the run is seeded as before: alignment by the run seed, pretraining by its own
+        this.seededByList = this.config.seeds() != null;
+        this.seed = seededByList ? this.config.seeds().get(0) : this.config.seed();
         this.progress = progress;
         this.runner = new StageRunner(force, progress);
         config.sources().validate();
@@ -53,6 +56,7 @@ public final class Pipeline {
         this.runDir = front.runDir;
         this.outDir = outDir;
         this.seed = seed;
+        this.seededByList = true;
         this.config = front.config;
         this.runner = front.runner;
         this.progress = front.progress;
@@ -69,11 +73,14 @@ public final class Pipeline {
      * control's derangement uses it); data, questions and the LLM are this pipeline's. Its stages
      * go to {@code seed-<s>/} so they never overwrite the first seed's.
      */
-    public Pipeline forSeed(long otherSeed) {
+    public Pipeline forSeed(Integer otherSeed) {
         if (qa == null) {
             throw new IllegalStateException("front() must run before forSeed()");
         }
-        return otherSeed == seed ? this : new Pipeline(this, runDir.resolve("seed-" + otherSeed), otherSeed);
+        if (otherSeed == null || (seededByList && otherSeed == seed)) {
+            return this;
+        }
+        return new Pipeline(this, runDir.resolve("seed-" + otherSeed), otherSeed);
     }
 
     /** The seed of this pipeline's pretraining, alignment and shuffled-user derangement. */
@@ -136,10 +143,11 @@ public final class Pipeline {
         return loaded;
     }
 
-    /** Pretrains with this pipeline's seed (a config's own {@code seed} is replaced: {@code seeds} decides). */
+    /** Pretrains; with a {@code seeds} list, from this pipeline's seed instead of the config's own. */
     public Path pretrain(String key, PretrainConfig pretrainConfig) {
         Path folder = key == null ? outDir.resolve("pretrain") : outDir.resolve("pretrain").resolve(key);
-        return PretrainStage.run(runner, folder, data, pretrainConfig.withSeed(seed), progress).folder();
+        PretrainConfig seeded = seededByList ? pretrainConfig.withSeed(seed) : pretrainConfig;
+        return PretrainStage.run(runner, folder, data, seeded, progress).folder();
     }
 
     public Path align(String key, Path pretrainFolder, AlignConfig alignConfig) {

@@ -15,11 +15,12 @@ import java.util.List;
  *
  * @param answerMode how the LLM answers and is scored ({@link AnswerMode})
  * @param textEvents the N of the text baseline ({@code textN})
- * @param seeds      seeds of pretraining and alignment (initialisation and data order) and of the
- *                   shuffled-user derangement; they replace {@code pretrain.seed}. The first seed
- *                   makes the main run; each further one repeats the main comparisons (embedding,
- *                   its shuffled control, learned prompt) in {@code seed-<s>/}. Data, questions and
- *                   the LLM come from {@code seed} and are shared by every repetition.
+ * @param seeds      optional seeds of pretraining and alignment (initialisation and data order) and
+ *                   of the shuffled-user derangement; when given they replace {@code pretrain.seed}
+ *                   and {@code seed} for those stages. The first seed makes the main run; each further
+ *                   one repeats the main comparisons (embedding, its shuffled control, learned prompt)
+ *                   in {@code seed-<s>/}. Data, questions and the LLM come from {@code seed} and are
+ *                   shared by every repetition. Absent (null): one run, seeded as before.
  */
 public record RunConfig(long seed, Sources sources, SyntheticConfig data, QuestionConfig qa, TinyLlmConfig llm, PretrainConfig pretrain,
                         AlignConfig align,
@@ -46,7 +47,12 @@ public record RunConfig(long seed, Sources sources, SyntheticConfig data, Questi
                     + ") must agree: question names are decoded from the data's tokens");
         }
         textEvents = List.copyOf(textEvents);
-        seeds = validSeeds(seeds, "seeds");
+        seeds = seeds == null ? null : validSeeds(seeds, "seeds");
+    }
+
+    /** The seeds to repeat the main comparisons on; null stands for the single run seeded by {@code seed}. */
+    public List<Integer> repetitions() {
+        return seeds == null ? java.util.Collections.singletonList(null) : seeds;
     }
 
     /** A non-empty list of distinct integers; the message names {@code key}. */
@@ -87,6 +93,6 @@ public record RunConfig(long seed, Sources sources, SyntheticConfig data, Questi
         return new RunConfig(42, Sources.builtIn(), SyntheticConfig.quickstart(), QuestionConfig.defaults(), TinyLlmConfig.quickstart(),
                 new PretrainConfig("sasrec", "quickstart", FeatureSet.TEXT, 200, 32, 3, 1e-3, 0.01, 30, 1.0,
                         LossType.FULL_SOFTMAX, 1024, 0, 0, 42),
-                AlignConfig.quickstart(), AnswerMode.AUTO, List.of(20), 32, List.of(42));
+                AlignConfig.quickstart(), AnswerMode.AUTO, List.of(20), 32, null);
     }
 }

@@ -18,7 +18,7 @@ import java.util.Locale;
  * @param metric the accuracy the findings, best-variant picks and summary charts use: "All tasks",
  *               a task group ("Interest perception", ...) or a sub-task code ("li", ...); every
  *               accuracy is still reported in the tables and in study.csv
- * @param seeds  pretraining/alignment seeds: the whole matrix runs on the first; the main comparisons
+ * @param seeds  optional pretraining/alignment seeds: the whole matrix runs on the first; the main comparisons
  *               (none, text baselines, the default embedding variant, its shuffled-user control and
  *               the learned prompt) run on every one, and a finding holds only if it holds on each.
  *               Data, questions and the LLM are shared (they come from {@code base.seed}).
@@ -90,9 +90,10 @@ public record StudyConfig(RunConfig base, Design design, List<String> encoders, 
         if (!Metrics.KEYS.contains(metric)) {
             throw new IllegalArgumentException("unknown metric '" + metric + "' (known: " + String.join(", ", Metrics.KEYS) + ")");
         }
-        seeds = RunConfig.validSeeds(seeds, "seeds");
-        if (!base.seeds().equals(RunConfig.quickstart().seeds()) && !base.seeds().equals(seeds)) {
-            throw new IllegalArgumentException("base.seeds is not read by a study: set the top-level seeds instead");
+        seeds = seeds == null ? null : RunConfig.validSeeds(seeds, "seeds");
+        if (seeds != null && base.seeds() != null && !base.seeds().equals(seeds)) {
+            throw new IllegalArgumentException("seeds " + seeds + " and base.seeds " + base.seeds()
+                    + " disagree: set the top-level seeds only");
         }
         encoders.forEach(e -> EncoderRegistry.kind(e).preset(preset));
         adapters.forEach(StudyConfig::adapter);
@@ -107,7 +108,7 @@ public record StudyConfig(RunConfig base, Design design, List<String> encoders, 
 
     /** The base run with the study's seeds (the first one makes the whole matrix). */
     public RunConfig run() {
-        return base.withSeeds(seeds);
+        return seeds == null ? base : base.withSeeds(seeds);
     }
 
     public Cell defaults() {
@@ -184,6 +185,6 @@ public record StudyConfig(RunConfig base, Design design, List<String> encoders, 
         return new StudyConfig(base, Design.ONE_AT_A_TIME, List.of("sasrec", "gru4rec", "hstu", "trmplus", "mamba"),
                 "quickstart", List.of("meanpool", "qformer"), List.of("adapter_only"), List.of("text", "side", "ids"),
                 List.of(5, 10, 20, 50), new Ladder("sasrec", List.of("tiny", "quickstart", "ladder-xs")), Metrics.ALL,
-                base.seeds());
+                null);
     }
 }
