@@ -61,5 +61,9 @@ class SeedsConfigTest {
     void theQuickStudyRunsThreeSeeds() throws Exception {
         StudyConfig quick = ConfigLoader.load(StudyConfig.quick(), Path.of("configs/quick.yaml"), StudyConfig.class);
         assertEquals(List.of(1, 2, 3), quick.run().seeds());
+        // the cells it dropped to fit 3 seeds in 30 minutes live in the scaling study
+        StudyConfig scaling = ConfigLoader.load(StudyConfig.quick(), Path.of("configs/scaling.yaml"), StudyConfig.class);
+        assertTrue(scaling.features().contains("ids") && scaling.ladder().presets().containsAll(List.of("mini", "small")));
+        ConfigLoader.load(StudyConfig.quick(), Path.of("configs/paper.yaml"), StudyConfig.class);
     }
 }
