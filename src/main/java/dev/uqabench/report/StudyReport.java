@@ -72,6 +72,10 @@ public final class StudyReport {
                 ? "Best-variant picks below were made **on the test questions** (the qa folder has no validation split): "
                 + "their margins are optimistic.\n\n"
                 : "Best-variant picks below were made on the validation questions (`eval-valid/`), their numbers are on test.\n\n";
+        if (controls.seeds().size() > 1) {
+            picks += "The findings below come from the matrix of the first seed (" + controls.seeds().get(0).seed()
+                    + ") only; only the comparisons above were repeated on every seed.\n\n";
+        }
         return section + picks;
     }
 
