@@ -33,6 +33,11 @@ public record RunConfig(long seed, Sources sources, SyntheticConfig data, Questi
         if (data == null || qa == null || llm == null || pretrain == null || align == null) {
             throw new IllegalArgumentException("data, qa, llm, pretrain and align sections are required");
         }
+        if (align.adapter() == AlignConfig.AdapterKind.LEARNED_PROMPT) {
+            // the control is trained and evaluated beside the embedding variant, never instead of it
+            throw new IllegalArgumentException("align.adapter: LEARNED_PROMPT is a control evaluated in every run as variant "
+                    + "learned-prompt; choose MEANPOOL or QFORMER");
+        }
         if (answerMode == null) {
             throw new IllegalArgumentException("answerMode must be letter, option_text or auto");
         }

@@ -58,6 +58,12 @@ class SeedsConfigTest {
     }
 
     @Test
+    void theLearnedPromptIsNotAnAdapterChoice() {
+        UqaException e = assertThrows(UqaException.class, () -> run("align: {adapter: LEARNED_PROMPT}\n"));
+        assertTrue(e.getMessage().contains("variant learned-prompt"), e.getMessage());
+    }
+
+    @Test
     void theQuickStudyRunsThreeSeeds() throws Exception {
         StudyConfig quick = ConfigLoader.load(StudyConfig.quick(), Path.of("configs/quick.yaml"), StudyConfig.class);
         assertEquals(List.of(1, 2, 3), quick.run().seeds());
