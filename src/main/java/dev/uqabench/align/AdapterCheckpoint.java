@@ -29,6 +29,7 @@ public final class AdapterCheckpoint {
             }
             case QFORMER -> new QFormerAdapter(encoderHidden, llmHidden, config.queryTokens(), 2,
                     encoderHidden % 4 == 0 ? 4 : 1, seed);
+            case LEARNED_PROMPT -> new LearnedPromptAdapter(config.queryTokens(), llmHidden, seed);
         };
     }
 

@@ -11,11 +11,12 @@ public record AlignConfig(AdapterKind adapter, int queryTokens, Mode mode, int e
 
     public enum Mode { ADAPTER_ONLY, ADAPTER_AND_ENCODER }
 
-    public enum AdapterKind { MEANPOOL, QFORMER }
+    /** {@code LEARNED_PROMPT} is the no-user control ({@link LearnedPromptAdapter}), {@code queryTokens} of them. */
+    public enum AdapterKind { MEANPOOL, QFORMER, LEARNED_PROMPT }
 
     public AlignConfig {
         if (adapter == null) {
-            throw new IllegalArgumentException("adapter must be one of meanpool, qformer");
+            throw new IllegalArgumentException("adapter must be one of meanpool, qformer, learned_prompt");
         }
         if (mode == null) {
             throw new IllegalArgumentException("mode must be one of ADAPTER_ONLY, ADAPTER_AND_ENCODER");
@@ -41,6 +42,15 @@ public record AlignConfig(AdapterKind adapter, int queryTokens, Mode mode, int e
         if (!(clipNorm > 0)) {
             throw new IllegalArgumentException("clipNorm must be positive");
         }
+    }
+
+    /**
+     * The learned-prompt control of this alignment: the same recipe (epochs, batch, learning rate,
+     * schedule) training {@code tokens} constant soft tokens, adapter only (there is no encoder to tune).
+     */
+    public AlignConfig learnedPrompt(int tokens) {
+        return new AlignConfig(AdapterKind.LEARNED_PROMPT, tokens, Mode.ADAPTER_ONLY, epochs, batchSize, learningRate,
+                encoderLearningRate, warmupFraction, clipNorm);
     }
 
     /**

@@ -31,24 +31,62 @@ public final class StudyReport {
     private StudyReport() {
     }
 
-    public static void write(Path runDir, StudyConfig study, List<StudyRow> rows) {
-        Findings f = Findings.of(runDir, study, rows);
+    /**
+     * The user-information controls of a study and how its best variants were picked.
+     *
+     * @param embedding  the default embedding variant the controls belong to
+     * @param seeds      its main comparisons on every seed, the first seed's being the matrix's
+     * @param validation variant to accuracy on the validation questions (the metric's), or null when
+     *                   the run has no validation split and picks were made on the test questions
+     */
+    public record Controls(String embedding, List<UserInformation.SeedEvals> seeds, Map<String, Double> validation) {
+        public Controls {
+            if (seeds == null || seeds.isEmpty()) {
+                throw new IllegalArgumentException("the controls need at least one seed's evaluations");
+            }
+            seeds = List.copyOf(seeds);
+        }
+    }
+
+    public static void write(Path runDir, StudyConfig study, List<StudyRow> rows, Controls controls) {
+        Findings f = Findings.of(runDir, study, rows, controls.validation());
         Map<String, byte[]> charts = charts(study, rows, f);
         for (Map.Entry<String, byte[]> c : charts.entrySet()) {
             AtomicFiles.write(runDir.resolve("charts").resolve(c.getKey() + ".png"), c.getValue());
         }
-        AtomicFiles.writeString(runDir.resolve("report.md"), markdown(rows, f, charts.keySet(), false, charts));
-        AtomicFiles.writeString(runDir.resolve("report.html"), html(markdown(rows, f, charts.keySet(), true, charts)));
+        String headline = headline(runDir, study, rows, controls);
+        AtomicFiles.writeString(runDir.resolve("report.md"), markdown(rows, f, headline, charts.keySet(), false, charts));
+        AtomicFiles.writeString(runDir.resolve("report.html"), html(markdown(rows, f, headline, charts.keySet(), true, charts)));
+    }
+
+    /** The user-information section: text baseline is text20 when the study has it, else its largest. */
+    static String headline(Path runDir, StudyConfig study, List<StudyRow> rows, Controls controls) {
+        StudyRow none = rows.stream().filter(r -> r.kind().equals("none")).findFirst().orElseThrow();
+        StudyRow text = rows.stream().filter(r -> r.kind().equals("text"))
+                .max(Comparator.comparingInt((StudyRow r) -> r.textEvents() == 20 ? Integer.MAX_VALUE : r.textEvents()))
+                .orElse(null);
+        String section = UserInformation.section(study.metric(), controls.embedding(), controls.seeds(),
+                text == null ? null : text.variant(), text == null ? null : runDir.resolve(text.source()),
+                runDir.resolve(none.source()));
+        String picks = controls.validation() == null
+                ? "Best-variant picks below were made **on the test questions** (the qa folder has no validation split): "
+                + "their margins are optimistic.\n\n"
+                : "Best-variant picks below were made on the validation questions (`eval-valid/`), their numbers are on test.\n\n";
+        if (controls.seeds().size() > 1) {
+            picks += "The findings below come from the matrix of the first seed (" + controls.seeds().get(0).seed()
+                    + ") only; only the comparisons above were repeated on every seed.\n\n";
+        }
+        return section + picks;
     }
 
     /** The comparisons the study answers, each with a paired significance test. */
     record Findings(String metric, StudyRow none, StudyRow bestText, StudyRow bestEmbedding, List<String> lines) {
 
-        static Findings of(Path runDir, StudyConfig study, List<StudyRow> rows) {
+        static Findings of(Path runDir, StudyConfig study, List<StudyRow> rows, Map<String, Double> validation) {
             StudyRow none = rows.stream().filter(r -> r.kind().equals("none")).findFirst().orElseThrow();
             String metric = study.metric();
-            StudyRow bestText = best(rows, metric, r -> r.kind().equals("text")).orElse(null);
-            StudyRow bestEmb = best(rows, metric, r -> r.kind().equals("embedding")).orElse(null);
+            StudyRow bestText = best(rows, metric, validation, r -> r.kind().equals("text")).orElse(null);
+            StudyRow bestEmb = best(rows, metric, validation, r -> r.kind().equals("embedding")).orElse(null);
             List<String> lines = new ArrayList<>();
             String defaultName = study.defaults().name(study.defaults());
             StudyRow def = rows.stream().filter(r -> r.variant().equals(defaultName)).findFirst().orElse(bestEmb);
@@ -85,8 +123,11 @@ public final class StudyReport {
             return new Findings(metric, none, bestText, bestEmb, lines);
         }
 
-        private static Optional<StudyRow> best(List<StudyRow> rows, String metric, Predicate<StudyRow> filter) {
-            return rows.stream().filter(filter).max(Comparator.comparingDouble(r -> r.accuracy().get(metric)));
+        /** The best row by validation accuracy when there is one (no test leak into the pick), else by test accuracy. */
+        private static Optional<StudyRow> best(List<StudyRow> rows, String metric, Map<String, Double> validation,
+                                               Predicate<StudyRow> filter) {
+            return rows.stream().filter(filter).max(Comparator.comparingDouble(r -> validation != null
+                    && validation.containsKey(r.variant()) ? validation.get(r.variant()) : r.accuracy().get(metric)));
         }
 
         /** The row that matches {@code filter} and otherwise equals the default cell's axes where possible. */
@@ -216,12 +257,14 @@ public final class StudyReport {
         return (r.upper().get(key) - r.lower().get(key)) / 2;
     }
 
-    private static String markdown(List<StudyRow> rows, Findings f, Set<String> chartNames, boolean inline,
+    private static String markdown(List<StudyRow> rows, Findings f, String headline, Set<String> chartNames, boolean inline,
                                    Map<String, byte[]> charts) {
         StringBuilder sb = new StringBuilder("# uqabench study\n\n");
         sb.append("Accuracy (%) on the test questions with 95 % Wilson intervals; differences are tested with McNemar's "
                 + "exact test on the same questions. Chance is 25 %. Findings and summary charts use: **" + f.metric()
-                + "**.\n\n## Findings\n\n");
+                + "**.\n\n");
+        sb.append(headline);
+        sb.append("## Findings\n\n");
         for (String line : f.lines()) {
             sb.append("- ").append(line).append('\n');
         }

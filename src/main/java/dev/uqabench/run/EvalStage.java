@@ -1,6 +1,7 @@
 package dev.uqabench.run;
 
 import dev.uqabench.data.EventText;
+import dev.uqabench.data.UserSequence;
 import dev.uqabench.data.arrow.ReleaseLayout;
 import dev.uqabench.data.arrow.ReleaseReader;
 import dev.uqabench.data.arrow.ReleaseRow;
@@ -9,6 +10,7 @@ import dev.uqabench.eval.Metrics;
 import dev.uqabench.eval.Prediction;
 import dev.uqabench.eval.PredictionsJsonl;
 import dev.uqabench.eval.Scorer;
+import dev.uqabench.eval.ShuffledUsers;
 import dev.uqabench.eval.Variant;
 import dev.uqabench.llm.ChatPrompter;
 import dev.uqabench.llm.LoadedModel;
@@ -34,6 +36,34 @@ public final class EvalStage {
     private EvalStage() {
     }
 
+    /**
+     * Which questions to answer: the test set, or the validation set that best-variant picks use
+     * (written by the qa stage when it makes a validation split; absent in older run folders).
+     */
+    public enum QuestionSet {
+        TEST(ReleaseLayout.ALIGN_EVAL, QaStage.QUESTIONS_EVAL),
+        VALID(ReleaseLayout.ALIGN_VALID, QaStage.QUESTIONS_VALID);
+
+        private final String arrow;
+        private final String jsonl;
+
+        QuestionSet(String arrow, String jsonl) {
+            this.arrow = arrow;
+            this.jsonl = jsonl;
+        }
+
+        public String arrow() {
+            return arrow;
+        }
+
+        public boolean existsIn(Path qaFolder) {
+            return java.nio.file.Files.isRegularFile(qaFolder.resolve(arrow));
+        }
+    }
+
+    /** The shuffled-user control's user-to-donor map, written beside its predictions. */
+    public static final String DONORS = "donors.json";
+
     /** What every variant needs besides the LLM and the questions. */
     public record Context(EventText text, String lang, int batchSize) {
     }
@@ -43,25 +73,43 @@ public final class EvalStage {
                                           java.util.function.Supplier<Context> context,
                                           java.util.function.Supplier<Answerer.SoftPrompt> soft, AnswerMode answerMode,
                                           long seed, Progress progress) {
+        return run(runner, folder, variant, QuestionSet.TEST, qaFolder, upstream, llm, context, soft, answerMode, seed,
+                progress);
+    }
+
+    public static StageRunner.Outcome run(StageRunner runner, Path folder, Variant variant, QuestionSet set, Path qaFolder,
+                                          Map<String, Path> upstream, java.util.function.Supplier<LoadedModel> llm,
+                                          java.util.function.Supplier<Context> context,
+                                          java.util.function.Supplier<Answerer.SoftPrompt> soft, AnswerMode answerMode,
+                                          long seed, Progress progress) {
         Map<String, Path> inputs = new LinkedHashMap<>(upstream);
         inputs.put("qa", qaFolder);
         var config = Json.mapper().createObjectNode().put("variant", variant.name()).put("answerMode", answerMode.name());
+        if (set != QuestionSet.TEST) {
+            config.put("questions", set.name().toLowerCase(java.util.Locale.ROOT));
+        }
         return runner.run("eval/" + variant.name(), folder, config, seed, inputs, work -> {
-            Path alignEval = qaFolder.resolve(ReleaseLayout.ALIGN_EVAL);
+            Path alignEval = qaFolder.resolve(set.arrow);
             List<ReleaseRow> rows = ReleaseReader.open(alignEval).readAll();
-            List<String> ids = questionIds(qaFolder, rows.size());
+            List<String> ids = questionIds(qaFolder, set, rows.size());
             LoadedModel model = llm.get();
             Context ctx = context.get();
             ChatPrompter prompter = ChatPrompter.of(model);
+            List<UserSequence> own = rows.stream().map(ReleaseRow::sequence).toList();
+            if (variant.kind() == Variant.Kind.SHUFFLED) {
+                AtomicFiles.writeJson(work.resolve(DONORS), ShuffledUsers.donors(own, seed));
+            }
+            List<UserSequence> sequences = encoderInputs(own, variant, seed);
             List<Answerer.Item> items = new ArrayList<>(rows.size());
             for (int i = 0; i < rows.size(); i++) {
                 ReleaseRow row = rows.get(i);
                 int events = variant.kind() == Variant.Kind.TEXT ? variant.textEvents() : 0;
+                // the prompt is always the question's own; only the encoder's input is substituted
                 items.add(new Answerer.Item(TextContext.userTurn(row.sequence(), events, row.chat().question(), ctx.text(),
-                        ctx.lang()), row.sequence()));
+                        ctx.lang()), sequences.get(i)));
             }
             Progress.Ticker ticker = progress.ticker("eval " + variant.name() + ": question", items.size(), "questions");
-            Answerer.SoftPrompt softPrompt = variant.kind() == Variant.Kind.SOFT ? soft.get() : null;
+            Answerer.SoftPrompt softPrompt = variant.usesSoftTokens() ? soft.get() : null;
             List<Answerer.Answer> answers;
             if (answerMode == AnswerMode.LETTER) {
                 answers = Answerer.answer(items, model.decoder(), prompter::prompt, prompter::decode, padId(model),
@@ -105,6 +153,18 @@ public final class EvalStage {
     }
 
     /**
+     * What the encoder reads per question: the question's own user sequence, except in the
+     * shuffled-user control, where it is the full history of the user the seeded derangement maps
+     * the question's user to.
+     */
+    static List<UserSequence> encoderInputs(List<UserSequence> questionSequences, Variant variant, long seed) {
+        if (variant.kind() != Variant.Kind.SHUFFLED) {
+            return questionSequences;
+        }
+        return ShuffledUsers.substitute(questionSequences, ShuffledUsers.donors(questionSequences, seed));
+    }
+
+    /**
      * For zh questions: scoring by the reference's substring rules (ignoring our sub-task field)
      * must give exactly the same numbers. Returns null when the questions are not zh.
      */
@@ -125,8 +185,8 @@ public final class EvalStage {
     }
 
     /** Our question ids when the qa stage wrote them, else the release's row numbers. */
-    private static List<String> questionIds(Path qaFolder, int rows) {
-        Path jsonl = qaFolder.resolve(QaStage.QUESTIONS_EVAL);
+    private static List<String> questionIds(Path qaFolder, QuestionSet set, int rows) {
+        Path jsonl = qaFolder.resolve(set.jsonl);
         if (java.nio.file.Files.isRegularFile(jsonl)) {
             List<String> ids = QuestionsJsonl.readBuilt(jsonl).stream().map(q -> q.question().id()).toList();
             if (ids.size() != rows) {

@@ -18,10 +18,14 @@ import java.util.function.Supplier;
 /**
  * The stages of one run folder, each cached by its manifest: the shared front (data, questions,
  * LLM) once, then any number of pretrained encoders, alignments and evaluated variants.
+ * {@link #forSeed} gives a view for a repetition with another seed: same front, its own folder.
  */
 public final class Pipeline {
 
     private final Path runDir;
+    private final Path outDir;
+    private final long seed;
+    private final boolean seededByList;
     private final RunConfig config;
     private final StageRunner runner;
     private final Progress progress;
@@ -30,11 +34,15 @@ public final class Pipeline {
     private Path llm;
     private final Lazy<LoadedModel> model;
     private final Lazy<EvalStage.Context> context;
-    private final Map<Path, EncoderStates> encoders = new HashMap<>();
+    private final Map<Path, EncoderStates> encoders;
 
     public Pipeline(Path runDir, RunConfig config, boolean force, Progress progress) {
         this.runDir = runDir;
+        this.outDir = runDir;
         this.config = config.withResolvedAnswerMode();
+        // without a seeds list the run is seeded as before: alignment by the run seed, pretraining by its own
+        this.seededByList = this.config.seeds() != null;
+        this.seed = seededByList ? this.config.seeds().get(0) : this.config.seed();
         this.progress = progress;
         this.runner = new StageRunner(force, progress);
         config.sources().validate();
@@ -42,6 +50,48 @@ public final class Pipeline {
         this.context = new Lazy<>(() -> new EvalStage.Context(
                 new CachedEventText(TokenizerEventText.open(config.sources().featureTokenizerFile(data)), 1 << 16),
                 lang(), config.evalBatchSize()));
+        this.encoders = new HashMap<>();
+    }
+
+    private Pipeline(Pipeline front, Path outDir, long seed) {
+        this.runDir = front.runDir;
+        this.outDir = outDir;
+        this.seed = seed;
+        this.seededByList = true;
+        this.config = front.config;
+        this.runner = front.runner;
+        this.progress = front.progress;
+        this.data = front.data;
+        this.qa = front.qa;
+        this.llm = front.llm;
+        this.model = front.model;
+        this.context = front.context;
+        this.encoders = front.encoders;
+    }
+
+    /**
+     * A repetition with another seed: pretraining and alignment start from it (and the shuffled
+     * control's derangement uses it); data, questions and the LLM are this pipeline's. Its stages
+     * go to {@code seed-<s>/} so they never overwrite the first seed's.
+     */
+    public Pipeline forSeed(Integer otherSeed) {
+        if (qa == null) {
+            throw new IllegalStateException("front() must run before forSeed()");
+        }
+        if (otherSeed == null || (seededByList && otherSeed == seed)) {
+            return this;
+        }
+        return new Pipeline(this, runDir.resolve("seed-" + otherSeed), otherSeed);
+    }
+
+    /** The seed of this pipeline's pretraining, alignment and shuffled-user derangement. */
+    public long seed() {
+        return seed;
+    }
+
+    /** The question folder (after {@link #front()}). */
+    public Path qaFolder() {
+        return qa;
     }
 
     public RunConfig config() {
@@ -110,28 +160,65 @@ public final class Pipeline {
         return loaded;
     }
 
+    /** Pretrains; with a {@code seeds} list, from this pipeline's seed instead of the config's own. */
     public Path pretrain(String key, PretrainConfig pretrainConfig) {
-        Path folder = key == null ? runDir.resolve("pretrain") : runDir.resolve("pretrain").resolve(key);
-        return PretrainStage.run(runner, folder, data, pretrainConfig, roles(), progress).folder();
+        Path folder = key == null ? outDir.resolve("pretrain") : outDir.resolve("pretrain").resolve(key);
+        PretrainConfig seeded = seededByList ? pretrainConfig.withSeed(seed) : pretrainConfig;
+        return PretrainStage.run(runner, folder, data, seeded, roles(), progress).folder();
     }
 
     public Path align(String key, Path pretrainFolder, AlignConfig alignConfig) {
-        Path folder = key == null ? runDir.resolve("align") : runDir.resolve("align").resolve(key);
+        Path folder = key == null ? outDir.resolve("align") : outDir.resolve("align").resolve(key);
         return AlignStage.run(runner, folder, pretrainFolder, llm, qa, alignConfig, config.answerMode(), model,
-                config.seed(), progress).folder();
+                seed, progress).folder();
+    }
+
+    /**
+     * The learned-prompt control of an alignment: as many trained constant soft tokens as the adapter
+     * of {@code embeddingAlign} makes, by the same recipe on the same questions, in
+     * {@code align-learned-prompt/} (beside, not inside, a run's own {@code align/}: a re-run of that
+     * stage replaces its whole folder).
+     */
+    public Path alignLearnedPrompt(Path pretrainFolder, Path embeddingAlign, AlignConfig alignConfig) {
+        Path folder = outDir.resolve("align-learned-prompt");
+        return AlignStage.run(runner, folder, pretrainFolder, llm, qa, learnedPromptConfig(embeddingAlign, alignConfig),
+                config.answerMode(), model, seed, progress).folder();
+    }
+
+    /** The alignment config of the learned-prompt control of {@code embeddingAlign}. */
+    public static AlignConfig learnedPromptConfig(Path embeddingAlign, AlignConfig alignConfig) {
+        Object tokens = Manifest.read(embeddingAlign).metrics().get("soft_tokens");
+        if (!(tokens instanceof Number n)) {
+            throw new UqaException(embeddingAlign + "/" + Manifest.FILE + ": no soft_tokens metric to size the learned prompt");
+        }
+        return alignConfig.learnedPrompt(n.intValue());
     }
 
     /** Evaluates a text or question-only variant. */
     public Path evaluate(Variant variant) {
-        Path folder = runDir.resolve("eval").resolve(variant.name());
-        EvalStage.run(runner, folder, variant, qa, Map.of("llm", llm), model, context, () -> null, config.answerMode(),
-                config.seed(), progress);
+        return evaluate(variant, EvalStage.QuestionSet.TEST);
+    }
+
+    /** Evaluates a text or question-only variant on the test or the validation questions. */
+    public Path evaluate(Variant variant, EvalStage.QuestionSet set) {
+        Path folder = evalFolder(set).resolve(variant.name());
+        EvalStage.run(runner, folder, variant, set, qa, Map.of("llm", llm), model, context, () -> null, config.answerMode(),
+                seed, progress);
         return folder;
     }
 
     /** Evaluates an embedding variant: the encoder of {@code pretrainFolder} through the adapter of {@code alignFolder}. */
     public Path evaluate(Variant variant, Path pretrainFolder, Path alignFolder, AlignConfig alignConfig) {
-        Path folder = runDir.resolve("eval").resolve(variant.name());
+        return evaluate(variant, EvalStage.QuestionSet.TEST, pretrainFolder, alignFolder, alignConfig);
+    }
+
+    /**
+     * Evaluates an embedding variant or one of its controls ({@code -shuffled}: the same folders;
+     * {@code learned-prompt}: the learned-prompt align folder) on the test or validation questions.
+     */
+    public Path evaluate(Variant variant, EvalStage.QuestionSet set, Path pretrainFolder, Path alignFolder,
+                         AlignConfig alignConfig) {
+        Path folder = evalFolder(set).resolve(variant.name());
         Map<String, Path> upstream = new LinkedHashMap<>();
         upstream.put("llm", llm);
         upstream.put("pretrain", pretrainFolder);
@@ -143,9 +230,13 @@ public final class Pipeline {
             return new Answerer.SoftPrompt(encoder, AlignStage.loadAdapter(alignFolder, alignConfig, encoder.hiddenSize(),
                     model.get().config().hiddenSize()));
         };
-        EvalStage.run(runner, folder, variant, qa, upstream, model, context, soft, config.answerMode(), config.seed(),
+        EvalStage.run(runner, folder, variant, set, qa, upstream, model, context, soft, config.answerMode(), seed,
                 progress);
         return folder;
+    }
+
+    private Path evalFolder(EvalStage.QuestionSet set) {
+        return outDir.resolve(set == EvalStage.QuestionSet.TEST ? "eval" : "eval-valid");
     }
 
     /** A value made on first use (the LLM is loaded only when a stage actually runs). */

@@ -1,8 +1,12 @@
 package dev.uqabench.run;
 
+import dev.uqabench.eval.Metrics;
 import dev.uqabench.eval.Variant;
+import dev.uqabench.report.UserInformation;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** The quickstart: every stage of the protocol on built-in synthetic data, into one run folder. */
@@ -18,8 +22,6 @@ public final class Quickstart {
         long start = System.nanoTime();
         Pipeline pipeline = new Pipeline(runDir, config, force, progress);
         pipeline.front();
-        Path pretrain = pipeline.pretrain(null, config.pretrain());
-        Path align = pipeline.align(null, pretrain, config.align());
 
         Map<String, Path> results = new LinkedHashMap<>();
         Variant none = Variant.parse("none");
@@ -28,12 +30,25 @@ public final class Quickstart {
             Variant text = Variant.parse("text" + n);
             results.put(text.name(), pipeline.evaluate(text));
         }
-        Variant soft = Variant.parse(config.softVariant());
-        results.put(soft.name(), pipeline.evaluate(soft, pretrain, align, config.align()));
+        String soft = config.softVariant();
+        List<UserInformation.SeedEvals> seeds = new ArrayList<>();
+        for (Integer seed : config.repetitions()) {
+            UserInformation.SeedEvals evals = Controls.run(pipeline.forSeed(seed), soft, null, null, config.pretrain(),
+                    config.align());
+            if (seeds.isEmpty()) {
+                results.put(soft, evals.embedding());
+                results.put(soft + Variant.SHUFFLED_SUFFIX, evals.shuffled());
+                results.put(Variant.LEARNED_PROMPT, evals.learnedPrompt());
+            }
+            seeds.add(evals);
+        }
 
         String table = ResultsTable.render(results);
         System.out.println(table);
-        AtomicFiles.writeString(runDir.resolve("report.md"), ReportWriter.quickstart(runDir, results, table, pipeline.config().answerMode()));
+        String text = "text" + (config.textEvents().contains(20) ? 20 : config.textEvents().get(config.textEvents().size() - 1));
+        String headline = UserInformation.section(Metrics.ALL, soft, seeds, text, results.get(text), results.get(none.name()));
+        AtomicFiles.writeString(runDir.resolve("report.md"),
+                ReportWriter.quickstart(runDir, results, table, headline, pipeline.config().answerMode()));
         progress.message(String.format("quickstart finished in %.1f s; report: %s", (System.nanoTime() - start) / 1e9,
                 runDir.resolve("report.md")));
         return true;

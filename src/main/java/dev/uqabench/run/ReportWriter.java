@@ -9,7 +9,9 @@ public final class ReportWriter {
     private ReportWriter() {
     }
 
-    public static String quickstart(Path runDir, Map<String, Path> results, String table, AnswerMode mode) {
+    /** @param headline the user-information section ({@link dev.uqabench.report.UserInformation#section}) */
+    public static String quickstart(Path runDir, Map<String, Path> results, String table, String headline,
+                                    AnswerMode mode) {
         StringBuilder sb = new StringBuilder("# uqabench quickstart\n\n");
         sb.append("Accuracy (%) on the test questions, scored as the UQABench reference does "
                 + "(a prediction is right when it starts with the gold letter). Chance is 25 %. Answer mode: `")
@@ -17,15 +19,25 @@ public final class ReportWriter {
                 .append(mode == AnswerMode.LETTER ? "one greedy token, as the reference"
                         : "the letter of the most likely option text; see README")
                 .append(").\n\n");
-        sb.append(table).append('\n');
+        sb.append(headline);
+        sb.append("## Results\n\n").append(table).append('\n');
         sb.append("- `none`: the question only (the floor).\n");
         sb.append("- `textN`: the user's last N events written out (title, category, brand, shop) before the question.\n");
-        sb.append("- `<encoder>-<adapter>`: soft tokens from the pretrained encoder through the adapter, before the prompt.\n\n");
+        sb.append("- `<encoder>-<adapter>`: soft tokens from the pretrained encoder through the adapter, before the prompt.\n");
+        sb.append("- `<encoder>-<adapter>-shuffled`: the same encoder and adapter fed another test user's full history "
+                + "(seeded derangement, map in its `donors.json`): the control for information about this user.\n");
+        sb.append("- `learned-prompt`: as many soft tokens as the adapter makes, trained by the same alignment recipe "
+                + "from a constant input: what a fixed learned prompt gets with no user information.\n\n");
         sb.append("## Stages\n\n| stage | seconds | reused from | headline |\n|---|---:|---|---|\n");
-        try (java.util.stream.Stream<Path> walk = java.nio.file.Files.walk(runDir, 2)) {
+        try (java.util.stream.Stream<Path> walk = java.nio.file.Files.walk(runDir, 3)) {
+            // training stages only (evaluations are in the table above), seed repetitions' included
             for (Path m : walk.filter(p -> p.getFileName().toString().equals(Manifest.FILE)).sorted().toList()) {
+                String folder = runDir.relativize(m.getParent()).toString().replace('\\', '/');
+                if (folder.startsWith("eval") || folder.contains("/eval")) {
+                    continue;
+                }
                 Manifest manifest = Manifest.read(m.getParent());
-                sb.append("| ").append(manifest.stage()).append(String.format(java.util.Locale.ROOT, " | %.1f | ",
+                sb.append("| ").append(folder).append(String.format(java.util.Locale.ROOT, " | %.1f | ",
                         manifest.seconds())).append(manifest.finishedAt()).append(" | ")
                         .append(headline(manifest.metrics())).append(" |\n");
             }

@@ -8,6 +8,7 @@ import dev.uqabench.eval.Score;
 import dev.uqabench.eval.Variant;
 import dev.uqabench.pretrain.PretrainConfig;
 import dev.uqabench.report.StudyReport;
+import dev.uqabench.report.UserInformation;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -28,14 +29,20 @@ public final class Study {
     public static List<StudyRow> run(Path runDir, StudyConfig study, boolean force, boolean quiet) {
         Progress progress = new Progress(System.err, quiet);
         long start = System.nanoTime();
-        Pipeline pipeline = new Pipeline(runDir, study.base(), force, progress);
+        RunConfig run = study.run();
+        Pipeline pipeline = new Pipeline(runDir, run, force, progress);
         pipeline.front();
+        // best-variant picks on held-out validation questions when the qa stage made them, else on test (said in the report)
+        Map<String, Double> validation = EvalStage.QuestionSet.VALID.existsIn(pipeline.qaFolder()) ? new LinkedHashMap<>() : null;
         List<StudyRow> rows = new ArrayList<>();
         Variant none = Variant.parse("none");
         rows.add(textRow(none, pipeline.evaluate(none), runDir));
         for (int n : study.textBaselines()) {
             Variant text = Variant.parse("text" + n);
             rows.add(textRow(text, pipeline.evaluate(text), runDir));
+            if (validation != null) {
+                validation.put(text.name(), accuracy(pipeline.evaluate(text, EvalStage.QuestionSet.VALID), study.metric()));
+            }
         }
         StudyConfig.Cell defaults = study.defaults();
         List<StudyConfig.Cell> cells = study.cells();
@@ -43,24 +50,73 @@ public final class Study {
             StudyConfig.Cell cell = cells.get(i);
             String name = cell.name(defaults);
             progress.message(String.format(Locale.ROOT, "study: variant %d/%d %s", i + 1, cells.size(), name));
-            PretrainConfig base = study.base().pretrain();
-            PretrainConfig pretrainConfig = new PretrainConfig(cell.encoder(), cell.preset(), cell.features(),
-                    base.maxLength(), base.batchSize(), base.epochs(), base.learningRate(), base.weightDecay(),
-                    base.warmupSteps(), base.clipNorm(), base.loss(), base.negatives(), base.checkpointEvery(),
-                    base.evalUsers(), base.seed());
-            AlignConfig a = study.base().align();
-            AlignConfig alignConfig = new AlignConfig(cell.adapter(), a.queryTokens(), cell.mode(), a.epochs(),
-                    a.batchSize(), a.learningRate(), a.encoderLearningRate(), a.warmupFraction(), a.clipNorm());
+            PretrainConfig pretrainConfig = pretrainConfig(study, cell);
+            AlignConfig alignConfig = alignConfig(study, cell);
             Path pretrain = pipeline.pretrain(cell.pretrainKey(), pretrainConfig);
             Path align = pipeline.align(cell.alignKey(), pretrain, alignConfig);
             Path eval = pipeline.evaluate(Variant.parse(name), pretrain, align, alignConfig);
-            rows.add(embeddingRow(name, cell, pretrain, eval, runDir, base.maxLength()));
+            rows.add(embeddingRow(name, cell, pretrain, eval, runDir, study.base().pretrain().maxLength()));
+            if (validation != null) {
+                validation.put(name, accuracy(pipeline.evaluate(Variant.parse(name), EvalStage.QuestionSet.VALID, pretrain,
+                        align, alignConfig), study.metric()));
+            }
+        }
+        // the controls of the default cell, on every seed (the first seed's embedding run is the matrix's, reused)
+        String defaultName = defaults.name(defaults);
+        List<UserInformation.SeedEvals> seeds = new ArrayList<>();
+        for (Integer seed : run.repetitions()) {
+            Pipeline repetition = pipeline.forSeed(seed);
+            progress.message("study: controls of " + defaultName + " on seed " + repetition.seed());
+            UserInformation.SeedEvals evals = Controls.run(repetition, defaultName, defaults.pretrainKey(),
+                    defaults.alignKey(), pretrainConfig(study, defaults), alignConfig(study, defaults));
+            if (seeds.isEmpty()) {
+                rows.add(controlRow(defaultName + Variant.SHUFFLED_SUFFIX, "shuffled", evals.shuffled(), runDir));
+                rows.add(controlRow(Variant.LEARNED_PROMPT, "learned-prompt", evals.learnedPrompt(), runDir));
+            }
+            seeds.add(evals);
         }
         writeResults(runDir, rows);
-        StudyReport.write(runDir, study, rows);
+        writeSeeds(runDir, study.metric(), defaultName, seeds);
+        StudyReport.write(runDir, study, rows, new StudyReport.Controls(defaultName, seeds, validation));
         progress.message(String.format(Locale.ROOT, "study finished in %.1f s: %s, %s", (System.nanoTime() - start) / 1e9,
                 runDir.resolve("study.csv"), runDir.resolve("report.html")));
         return rows;
+    }
+
+    static PretrainConfig pretrainConfig(StudyConfig study, StudyConfig.Cell cell) {
+        PretrainConfig base = study.base().pretrain();
+        return new PretrainConfig(cell.encoder(), cell.preset(), cell.features(), base.maxLength(), base.batchSize(),
+                base.epochs(), base.learningRate(), base.weightDecay(), base.warmupSteps(), base.clipNorm(), base.loss(),
+                base.negatives(), base.checkpointEvery(), base.evalUsers(), base.seed());
+    }
+
+    static AlignConfig alignConfig(StudyConfig study, StudyConfig.Cell cell) {
+        AlignConfig a = study.base().align();
+        return new AlignConfig(cell.adapter(), a.queryTokens(), cell.mode(), a.epochs(), a.batchSize(), a.learningRate(),
+                a.encoderLearningRate(), a.warmupFraction(), a.clipNorm());
+    }
+
+    private static double accuracy(Path eval, String metric) {
+        return Metrics.read(eval.resolve(EvalStage.METRICS)).get(metric).accuracy();
+    }
+
+    /** A control's row: kind {@code shuffled} or {@code learned-prompt}, never a candidate for "best embedding". */
+    static StudyRow controlRow(String name, String kind, Path eval, Path runDir) {
+        return row(name, kind, null, null, null, null, null, 0, 0, 0, eval, runDir);
+    }
+
+    /** {@code study-seeds.csv}: the main comparisons' accuracy on every seed. */
+    static void writeSeeds(Path runDir, String metric, String embedding, List<UserInformation.SeedEvals> seeds) {
+        StringBuilder csv = new StringBuilder("seed,variant,metric,accuracy,source\n");
+        for (UserInformation.SeedEvals s : seeds) {
+            for (Map.Entry<String, Path> e : Map.of(embedding, s.embedding(), embedding + Variant.SHUFFLED_SUFFIX,
+                    s.shuffled(), Variant.LEARNED_PROMPT, s.learnedPrompt()).entrySet().stream()
+                    .sorted(Map.Entry.comparingByKey()).toList()) {
+                csv.append(String.format(Locale.ROOT, "%d,%s,%s,%.4f,%s\n", s.seed(), e.getKey(), metric,
+                        accuracy(e.getValue(), metric), runDir.relativize(e.getValue())));
+            }
+        }
+        AtomicFiles.writeString(runDir.resolve("study-seeds.csv"), csv.toString());
     }
 
     static StudyRow textRow(Variant variant, Path eval, Path runDir) {

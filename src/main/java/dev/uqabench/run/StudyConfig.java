@@ -18,10 +18,14 @@ import java.util.Locale;
  * @param metric the accuracy the findings, best-variant picks and summary charts use: "All tasks",
  *               a task group ("Interest perception", ...) or a sub-task code ("li", ...); every
  *               accuracy is still reported in the tables and in study.csv
+ * @param seeds  optional pretraining/alignment seeds: the whole matrix runs on the first; the main comparisons
+ *               (none, text baselines, the default embedding variant, its shuffled-user control and
+ *               the learned prompt) run on every one, and a finding holds only if it holds on each.
+ *               Data, questions and the LLM are shared (they come from {@code base.seed}).
  */
 public record StudyConfig(RunConfig base, Design design, List<String> encoders, String preset,
                           List<String> adapters, List<String> modes, List<String> features,
-                          List<Integer> textBaselines, Ladder ladder, String metric) {
+                          List<Integer> textBaselines, Ladder ladder, String metric, List<Integer> seeds) {
 
     public enum Design {
         @JsonProperty("one_at_a_time") ONE_AT_A_TIME,
@@ -86,6 +90,11 @@ public record StudyConfig(RunConfig base, Design design, List<String> encoders, 
         if (!Metrics.KEYS.contains(metric)) {
             throw new IllegalArgumentException("unknown metric '" + metric + "' (known: " + String.join(", ", Metrics.KEYS) + ")");
         }
+        seeds = seeds == null ? null : RunConfig.validSeeds(seeds, "seeds");
+        if (seeds != null && base.seeds() != null && !base.seeds().equals(seeds)) {
+            throw new IllegalArgumentException("seeds " + seeds + " and base.seeds " + base.seeds()
+                    + " disagree: set the top-level seeds only");
+        }
         encoders.forEach(e -> EncoderRegistry.kind(e).preset(preset));
         adapters.forEach(StudyConfig::adapter);
         modes.forEach(StudyConfig::mode);
@@ -95,6 +104,11 @@ public record StudyConfig(RunConfig base, Design design, List<String> encoders, 
         modes = List.copyOf(modes);
         features = List.copyOf(features);
         textBaselines = List.copyOf(textBaselines);
+    }
+
+    /** The base run with the study's seeds (the first one makes the whole matrix). */
+    public RunConfig run() {
+        return seeds == null ? base : base.withSeeds(seeds);
     }
 
     public Cell defaults() {
@@ -170,6 +184,7 @@ public record StudyConfig(RunConfig base, Design design, List<String> encoders, 
         RunConfig base = RunConfig.quickstart();
         return new StudyConfig(base, Design.ONE_AT_A_TIME, List.of("sasrec", "gru4rec", "hstu", "trmplus", "mamba"),
                 "quickstart", List.of("meanpool", "qformer"), List.of("adapter_only"), List.of("text", "side", "ids"),
-                List.of(5, 10, 20, 50), new Ladder("sasrec", List.of("tiny", "quickstart", "ladder-xs")), Metrics.ALL);
+                List.of(5, 10, 20, 50), new Ladder("sasrec", List.of("tiny", "quickstart", "ladder-xs")), Metrics.ALL,
+                null);
     }
 }

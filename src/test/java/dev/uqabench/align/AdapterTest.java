@@ -72,4 +72,40 @@ class AdapterTest {
         UqaException e = assertThrows(UqaException.class, () -> AdapterCheckpoint.load(wider, file));
         assertTrue(e.getMessage().contains("output.weight") && e.getMessage().contains("shape"), e.getMessage());
     }
+
+    @Test
+    void learnedPromptIgnoresItsInputAndTrains() {
+        LearnedPromptAdapter adapter = new LearnedPromptAdapter(2, 6, 4);
+        Tensor lengths = Tensors.fromLongs(new long[] {5, 2, 1}, 3);
+        Tensor out = adapter.softTokens(torch.randn(3, 5, 4), lengths);
+        assertArrayEquals(new long[] {3, 2, 6}, Tensors.shape(out));
+        // other states, other lengths, other rows: the same tokens
+        float[] other = Tensors.toFloats(adapter.softTokens(torch.randn(3, 5, 4).mul(new org.bytedeco.pytorch.Scalar(9)),
+                Tensors.fromLongs(new long[] {1, 1, 5}, 3)));
+        assertArrayEquals(Tensors.toFloats(out), other, 0f);
+        assertArrayEquals(Tensors.toFloats(out.select(0, 0)), Tensors.toFloats(out.select(0, 2)), 0f);
+        adapter.softTokens(torch.randn(3, 5, 4), lengths).pow(new org.bytedeco.pytorch.Scalar(2)).sum().backward();
+        Tensor g = adapter.named_parameters().get("prompt").grad();
+        assertTrue(g.defined() && g.abs().sum().item_double() > 0, "the prompt gets a gradient");
+        assertEquals(2, adapter.tokens());
+    }
+
+    @Test
+    void learnedPromptCheckpointRoundTripsThroughTheAlignConfig() {
+        AlignConfig config = AlignConfig.quickstart().learnedPrompt(3);
+        assertEquals(AlignConfig.AdapterKind.LEARNED_PROMPT, config.adapter());
+        assertEquals(AlignConfig.Mode.ADAPTER_ONLY, config.mode());
+        Adapter a = AdapterCheckpoint.create(config, 8, 12, 1);
+        Adapter b = AdapterCheckpoint.create(config, 8, 12, 2);
+        Path file = dir.resolve("prompt.safetensors");
+        AdapterCheckpoint.save(a.module(), file);
+        AdapterCheckpoint.load(b.module(), file);
+        Tensor states = torch.randn(1, 4, 8);
+        Tensor lengths = Tensors.fromLongs(new long[] {4}, 1);
+        assertArrayEquals(Tensors.toFloats(a.softTokens(states, lengths)), Tensors.toFloats(b.softTokens(states, lengths)), 0f);
+        assertEquals(3, b.tokens());
+        UqaException e = assertThrows(UqaException.class,
+                () -> AdapterCheckpoint.load(AdapterCheckpoint.create(AlignConfig.quickstart().learnedPrompt(4), 8, 12, 1).module(), file));
+        assertTrue(e.getMessage().contains("prompt") && e.getMessage().contains("shape"), e.getMessage());
+    }
 }
