@@ -26,12 +26,13 @@ import java.util.Map;
  * @param distractorPool   how many of the most popular names distractors are drawn from first
  * @param alignmentPerUser questions per sub-task and user in the alignment set
  * @param testPerUser      questions per sub-task and user in the test set
+ * @param nouns            words for the item and its attributes (film, genre); {@link Nouns#DEFAULT} when not given
  */
 public record QuestionConfig(Lang lang, int maxLookback, int recentWindow, int trajectoryWindow, int distractorPool,
-                             Map<Subtask, Integer> alignmentPerUser, Map<Subtask, Integer> testPerUser) {
+                             Map<Subtask, Integer> alignmentPerUser, Map<Subtask, Integer> testPerUser, Nouns nouns) {
 
     private static final List<String> KEYS = List.of("lang", "maxLookback", "recentWindow", "trajectoryWindow",
-            "distractorPool", "alignmentPerUser", "testPerUser");
+            "distractorPool", "alignmentPerUser", "testPerUser", "nouns");
 
     public QuestionConfig {
         if (lang == null) {
@@ -43,6 +44,13 @@ public record QuestionConfig(Lang lang, int maxLookback, int recentWindow, int t
         require(distractorPool >= 3, "distractorPool", "must be >= 3, got " + distractorPool);
         alignmentPerUser = counts(alignmentPerUser, "alignmentPerUser");
         testPerUser = counts(testPerUser, "testPerUser");
+        nouns = nouns == null ? Nouns.DEFAULT : nouns;
+    }
+
+    /** With the default nouns (item, category, brand, shop). */
+    public QuestionConfig(Lang lang, int maxLookback, int recentWindow, int trajectoryWindow, int distractorPool,
+                          Map<Subtask, Integer> alignmentPerUser, Map<Subtask, Integer> testPerUser) {
+        this(lang, maxLookback, recentWindow, trajectoryWindow, distractorPool, alignmentPerUser, testPerUser, Nouns.DEFAULT);
     }
 
     /**
@@ -60,7 +68,13 @@ public record QuestionConfig(Lang lang, int maxLookback, int recentWindow, int t
 
     public QuestionConfig withLang(Lang newLang) {
         return new QuestionConfig(newLang, maxLookback, recentWindow, trajectoryWindow, distractorPool,
-                alignmentPerUser, testPerUser);
+                alignmentPerUser, testPerUser, nouns);
+    }
+
+    /** The same questions worded with {@code newNouns} (e.g. {@code Nouns.of(DatasetInfo.read(dataDir))}). */
+    public QuestionConfig withNouns(Nouns newNouns) {
+        return new QuestionConfig(lang, maxLookback, recentWindow, trajectoryWindow, distractorPool,
+                alignmentPerUser, testPerUser, newNouns);
     }
 
     /** The same count for every sub-task. */
@@ -106,6 +120,10 @@ public record QuestionConfig(Lang lang, int maxLookback, int recentWindow, int t
         tree.put("distractorPool", distractorPool);
         tree.put("alignmentPerUser", byCode(alignmentPerUser));
         tree.put("testPerUser", byCode(testPerUser));
+        if (!nouns.equals(Nouns.DEFAULT)) {
+            // only when declared, so manifests of runs worded with the defaults keep their hashes
+            tree.put("nouns", nouns.toMap());
+        }
         return tree;
     }
 
@@ -128,6 +146,7 @@ public record QuestionConfig(Lang lang, int maxLookback, int recentWindow, int t
         int distractorPool = base.distractorPool();
         Map<Subtask, Integer> alignment = base.alignmentPerUser();
         Map<Subtask, Integer> test = base.testPerUser();
+        Nouns nouns = base.nouns();
         for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> field = it.next();
             String key = field.getKey();
@@ -145,11 +164,31 @@ public record QuestionConfig(Lang lang, int maxLookback, int recentWindow, int t
                 case "distractorPool" -> distractorPool = integer(key, value);
                 case "alignmentPerUser" -> alignment = countsFromTree(key, value, alignment);
                 case "testPerUser" -> test = countsFromTree(key, value, test);
+                case "nouns" -> nouns = nounsFromTree(key, value);
                 default -> throw new UqaException("unknown key '" + key + "' in question config (known: "
                         + String.join(", ", KEYS) + ")");
             }
         }
-        return new QuestionConfig(lang, maxLookback, recentWindow, trajectoryWindow, distractorPool, alignment, test);
+        return new QuestionConfig(lang, maxLookback, recentWindow, trajectoryWindow, distractorPool, alignment, test, nouns);
+    }
+
+    private static Nouns nounsFromTree(String key, JsonNode value) {
+        if (!value.isObject()) {
+            throw new UqaException("key '" + key + "' must map item, category, brand, shop to nouns, got " + value);
+        }
+        Map<String, String> nouns = new java.util.LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = value.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> field = it.next();
+            if (!field.getValue().isTextual()) {
+                throw new UqaException("key '" + key + "." + field.getKey() + "' must be a noun, got " + field.getValue());
+            }
+            nouns.put(field.getKey(), field.getValue().asText());
+        }
+        try {
+            return Nouns.of(nouns);
+        } catch (UqaException e) {
+            throw new UqaException("question config: " + e.getMessage(), e);
+        }
     }
 
     private static Map<Subtask, Integer> countsFromTree(String key, JsonNode value, Map<Subtask, Integer> defaults) {
