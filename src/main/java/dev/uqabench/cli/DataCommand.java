@@ -79,7 +79,9 @@ public final class DataCommand implements Runnable {
             try {
                 DatasetInfo.checkNouns(nouns);
             } catch (IllegalArgumentException e) {
-                throw new UqaException("--noun " + e.getMessage());
+                String message = e.getMessage();
+                throw new UqaException(message.startsWith("nouns.") ? "--noun " + message.substring("nouns.".length())
+                        : "--noun" + message.substring("nouns".length()));
             }
         }
 

@@ -20,13 +20,13 @@ import java.util.regex.Pattern;
  */
 public record Nouns(String item, String category, String brand, String shop) {
 
-    public static final Nouns DEFAULT = new Nouns("item", "category", "brand", "shop");
-
     private static final Pattern NOUN = Pattern.compile("[a-z][a-z' -]{0,29}");
     /** zh labels of the attribute nouns we know; others keep {@link Attribute#label}. */
     private static final Map<String, String> ZH = Map.of(
             "category", "类目", "genre", "类型", "brand", "品牌", "shop", "店铺", "store", "店铺",
             "seller", "卖家", "label", "厂牌", "publisher", "出版社", "studio", "制片公司", "artist", "艺人");
+    /** item, category, brand, shop (declared after the constants its constructor checks with). */
+    public static final Nouns DEFAULT = new Nouns("item", "category", "brand", "shop");
 
     public Nouns {
         item = check("item", item);
