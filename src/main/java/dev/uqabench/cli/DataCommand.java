@@ -9,6 +9,8 @@ import dev.uqabench.data.csv.CsvImportOptions;
 import dev.uqabench.data.csv.CsvImporter;
 import dev.uqabench.data.recbole.RecBoleImporter;
 import dev.uqabench.data.recbole.RecBoleOptions;
+import dev.uqabench.data.skewed.SkewedLogConfig;
+import dev.uqabench.data.skewed.SkewedLogGenerator;
 import dev.uqabench.qa.ReferenceRules;
 import dev.uqabench.run.UqaException;
 import picocli.CommandLine.Command;
@@ -31,7 +33,7 @@ import java.util.stream.Stream;
 /** {@code uqabench data}: import click logs into the release layout, and describe a data folder. */
 @Command(name = "data", mixinStandardHelpOptions = true,
         description = "Import RecBole atomic files or CSV logs into the UQABench release layout; data statistics.",
-        subcommands = {DataCommand.Import.class, DataCommand.Stats.class})
+        subcommands = {DataCommand.Import.class, DataCommand.Stats.class, DataCommand.SynthLog.class})
 public final class DataCommand implements Runnable {
 
     @Spec
@@ -66,6 +68,28 @@ public final class DataCommand implements Runnable {
         }
     }
 
+    /** The nouns questions use for the data (dataset.json "nouns"), over the importer's guesses. */
+    static final class NounOptions {
+        @Option(names = "--noun", description = "KEY=NOUN: how questions name the item or an attribute, KEY one of item, "
+                + "category, brand, shop (e.g. --noun item=film --noun category=genre)")
+        Map<String, String> nouns = new LinkedHashMap<>();
+
+        /** Checks the flags before any work; the error names --noun. */
+        void validate() {
+            try {
+                DatasetInfo.checkNouns(nouns);
+            } catch (IllegalArgumentException e) {
+                String message = e.getMessage();
+                throw new UqaException(message.startsWith("nouns.") ? "--noun " + message.substring("nouns.".length())
+                        : "--noun" + message.substring("nouns".length()));
+            }
+        }
+
+        void apply(InteractionLog log) {
+            nouns.forEach(log::noun);
+        }
+    }
+
     /** Output folder handling shared by the importers: written whole under a temporary name, then renamed. */
     static final class OutputOptions {
         @Option(names = {"-o", "--out"}, required = true, description = "output folder (release layout)")
@@ -76,31 +100,36 @@ public final class DataCommand implements Runnable {
         boolean skipBadRows;
 
         /** Runs {@code write} into a fresh temporary folder beside {@code --out} and renames it into place on success. */
-        DatasetInfo writeAtomically(Function<Path, DatasetInfo> write) {
-            Path target = out.toAbsolutePath();
-            if (Files.exists(target) && !force && !isEmptyDirectory(target)) {
-                throw new UqaException(target + ": already exists and is not empty (choose another --out, or --force)");
+        <T> T writeAtomically(Function<Path, T> write) {
+            return writeFolderAtomically(out, force, write);
+        }
+    }
+
+    /** Runs {@code write} into a fresh temporary folder beside {@code out} and renames it into place on success. */
+    static <T> T writeFolderAtomically(Path out, boolean force, Function<Path, T> write) {
+        Path target = out.toAbsolutePath();
+        if (Files.exists(target) && !force && !isEmptyDirectory(target)) {
+            throw new UqaException(target + ": already exists and is not empty (choose another --out, or --force)");
+        }
+        Path temporary;
+        try {
+            Files.createDirectories(target.getParent());
+            temporary = Files.createTempDirectory(target.getParent(), "." + target.getFileName() + ".");
+        } catch (IOException e) {
+            throw new UqaException("cannot create a folder beside " + target + ": " + e.getMessage(), e);
+        }
+        try {
+            T result = write.apply(temporary);
+            if (Files.exists(target)) {
+                deleteTree(target);
             }
-            Path temporary;
-            try {
-                Files.createDirectories(target.getParent());
-                temporary = Files.createTempDirectory(target.getParent(), "." + target.getFileName() + ".");
-            } catch (IOException e) {
-                throw new UqaException("cannot create a folder beside " + target + ": " + e.getMessage(), e);
-            }
-            try {
-                DatasetInfo info = write.apply(temporary);
-                if (Files.exists(target)) {
-                    deleteTree(target);
-                }
-                Files.move(temporary, target);
-                return info;
-            } catch (IOException e) {
-                throw new UqaException("cannot move " + temporary + " to " + target + ": " + e.getMessage(), e);
-            } finally {
-                if (Files.exists(temporary)) {
-                    deleteTree(temporary);
-                }
+            Files.move(temporary, target);
+            return result;
+        } catch (IOException e) {
+            throw new UqaException("cannot move " + temporary + " to " + target + ": " + e.getMessage(), e);
+        } finally {
+            if (Files.exists(temporary)) {
+                deleteTree(temporary);
             }
         }
     }
@@ -143,6 +172,8 @@ public final class DataCommand implements Runnable {
         @Option(names = "--mapping", description = "YAML/JSON file of FEATURE: FIELD (flags override it)")
         Path mappingFile;
         @Mixin
+        NounOptions nouns;
+        @Mixin
         SplitOptions split;
         @Mixin
         OutputOptions output;
@@ -157,13 +188,15 @@ public final class DataCommand implements Runnable {
             RecBoleOptions options = new RecBoleOptions(directory, dataset, userField, itemField, timeField, ratingField,
                     minRating, mapping, output.skipBadRows);
             DatasetInfo.Split how = split.split();
+            nouns.validate();
             InteractionLog[] log = new InteractionLog[1];
             DatasetInfo info = output.writeAtomically(dir -> {
                 RecBoleImporter importer = new RecBoleImporter(options);
                 log[0] = importer.read();
+                nouns.apply(log[0]);
                 return log[0].write(dir, "recbole:" + directory.getFileName(), how);
             });
-            report(spec.commandLine().getOut(), info, log[0], output.out);
+            report(spec, info, log[0], output.out);
         }
     }
 
@@ -196,6 +229,12 @@ public final class DataCommand implements Runnable {
         String sellerColumn;
         @Option(names = "--title-col", description = "default: a column named title, if any")
         String titleColumn;
+        @Option(names = "--rating-col", description = "rating/score column of the interactions (default: a column named rating, if any)")
+        String ratingColumn;
+        @Option(names = "--min-rating", description = "keep interactions rated at least this")
+        Double minRating;
+        @Mixin
+        NounOptions nouns;
         @Mixin
         SplitOptions split;
         @Mixin
@@ -214,17 +253,20 @@ public final class DataCommand implements Runnable {
             CsvImportOptions options;
             try {
                 options = new CsvImportOptions(interactions, items, separator, userColumn, itemColumn, timeColumn,
-                        itemIdColumn, categoryColumn, brandColumn, shopColumn, sellerColumn, titleColumn, output.skipBadRows);
+                        itemIdColumn, categoryColumn, brandColumn, shopColumn, sellerColumn, titleColumn, output.skipBadRows,
+                        ratingColumn, minRating);
             } catch (IllegalArgumentException e) {
                 throw new UqaException(e.getMessage(), e);
             }
             DatasetInfo.Split how = split.split();
+            nouns.validate();
             InteractionLog[] log = new InteractionLog[1];
             DatasetInfo info = output.writeAtomically(dir -> {
                 log[0] = new CsvImporter(options).read();
+                nouns.apply(log[0]);
                 return log[0].write(dir, "csv:" + interactions.getFileName(), how);
             });
-            report(spec.commandLine().getOut(), info, log[0], output.out);
+            report(spec, info, log[0], output.out);
         }
     }
 
@@ -251,18 +293,72 @@ public final class DataCommand implements Runnable {
             PrintWriter out = spec.commandLine().getOut();
             out.print(json ? stats.toJson() + "\n" : stats.toTable());
             out.flush();
+            warn(spec, folder.info());
             if (jsonOut != null) {
                 AtomicFiles.writeString(jsonOut, stats.toJson() + "\n");
             }
         }
     }
 
-    private static void report(PrintWriter out, DatasetInfo info, InteractionLog log, Path directory) {
+    @Command(name = "synth-log", mixinStandardHelpOptions = true,
+            description = "Write a skewed, real-like ratings log (Zipf popularity, three dominant genres, tied timestamps,"
+                    + " ratings 1-5) as RecBole atomic files or CSV, to test the importers and questions against.")
+    static final class SynthLog implements Runnable {
+        @Spec
+        CommandSpec spec;
+        @Option(names = "--users", defaultValue = "900", description = "default ${DEFAULT-VALUE}")
+        int users;
+        @Option(names = "--items", defaultValue = "1600", description = "films; default ${DEFAULT-VALUE}")
+        int items;
+        @Option(names = "--seed", defaultValue = "42", description = "default ${DEFAULT-VALUE}")
+        long seed;
+        @Option(names = {"-o", "--out"}, required = true, description = "output folder (RecBole files are named after it)")
+        Path out;
+        @Option(names = "--format", defaultValue = "recbole", description = "recbole or csv; default ${DEFAULT-VALUE}")
+        String format;
+        @Option(names = "--force", description = "replace an existing output folder")
+        boolean force;
+
+        @Override
+        public void run() {
+            SkewedLogConfig.Format chosen = switch (format.toLowerCase(java.util.Locale.ROOT)) {
+                case "recbole" -> SkewedLogConfig.Format.RECBOLE;
+                case "csv" -> SkewedLogConfig.Format.CSV;
+                default -> throw new UqaException("--format: expected recbole or csv, got '" + format + "'");
+            };
+            SkewedLogConfig config = SkewedLogConfig.of(users, items, seed, chosen);
+            String name = out.toAbsolutePath().normalize().getFileName().toString();
+            SkewedLogGenerator.Log log = writeFolderAtomically(out, force, dir -> new SkewedLogGenerator(config).write(dir, name));
+            PrintWriter printer = spec.commandLine().getOut();
+            printer.println("wrote " + out + ": " + SkewedLogGenerator.summary(log));
+            printer.println(chosen == SkewedLogConfig.Format.RECBOLE
+                    ? "import: uqabench data import recbole " + out + " -o DIR   (class -> genre, movie_title -> film)"
+                    : "import: uqabench data import csv --interactions " + out.resolve("interactions.csv") + " --items "
+                    + out.resolve("items.csv") + " -o DIR --noun item=film --noun category=genre");
+            printer.flush();
+        }
+    }
+
+    /** The dataset's warnings on stderr, one line each. */
+    private static void warn(CommandSpec spec, DatasetInfo info) {
+        PrintWriter err = spec.commandLine().getErr();
+        for (String warning : info.warningList()) {
+            err.println("warning: " + warning);
+        }
+        err.flush();
+    }
+
+    private static void report(CommandSpec spec, DatasetInfo info, InteractionLog log, Path directory) {
+        PrintWriter out = spec.commandLine().getOut();
         out.printf("wrote %s: %d users (%d train, %d held out), %d items, %d events%n", directory,
                 info.counts().users(), info.counts().trainUsers(), info.counts().evalUsers(), info.counts().items(),
                 info.counts().events());
         out.println(log.skipped().summary());
+        if (!info.nounMap().isEmpty()) {
+            out.println("nouns: " + info.nounMap());
+        }
         out.flush();
+        warn(spec, info);
     }
 
     private static boolean isEmptyDirectory(Path path) {

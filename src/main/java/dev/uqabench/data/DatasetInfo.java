@@ -22,9 +22,11 @@ import java.util.EnumMap;
 import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * {@code dataset.json}: what a release-layout folder holds and how it was made (provenance in the
@@ -35,6 +37,10 @@ import java.util.Optional;
  * @param tokenizer  the tokenizer that made the {@code *_bpe_token_ids}
  * @param counts     users, items, events
  * @param split      how histories and futures were cut
+ * @param warnings   what the importer found that weakens some questions (tied timestamps, ratings read as
+ *                   clicks), one sentence each; null or empty when none
+ * @param nouns      the words questions use for the item and its attributes ({@link #NOUN_KEYS}, e.g.
+ *                   item=film, category=genre); null: item, category, brand, shop
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record DatasetInfo(
@@ -42,9 +48,14 @@ public record DatasetInfo(
         @JsonProperty(value = "table_sizes", required = true) Map<String, Long> tableSizes,
         @JsonProperty(value = "tokenizer", required = true) TokenizerInfo tokenizer,
         @JsonProperty("counts") Counts counts,
-        @JsonProperty("split") Split split) {
+        @JsonProperty("split") Split split,
+        @JsonProperty("warnings") List<String> warnings,
+        @JsonProperty("nouns") Map<String, String> nouns) {
 
     public static final String FILE_NAME = "dataset.json";
+    /** The keys of {@code nouns}. */
+    public static final List<String> NOUN_KEYS = List.of("item", "category", "brand", "shop");
+    private static final Pattern NOUN = Pattern.compile("[a-z][a-z' -]{0,29}");
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(SerializationFeature.INDENT_OUTPUT)
@@ -121,6 +132,48 @@ public record DatasetInfo(
                     + "' (expected item_id, cate_id, brand_id, shop_id, seller_id, bpe_tokens)");
         }
         tableSizes = java.util.Collections.unmodifiableMap(ordered);
+        warnings = warnings == null || warnings.isEmpty() ? null : List.copyOf(warnings);
+        if (nouns != null) {
+            checkNouns(nouns);
+            nouns = nouns.isEmpty() ? null : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(nouns));
+        }
+    }
+
+    /**
+     * Checks declared nouns: keys among {@link #NOUN_KEYS}, values lower-case English nouns.
+     *
+     * @throws IllegalArgumentException naming the key ("nouns.item: ...")
+     */
+    public static void checkNouns(Map<String, String> nouns) {
+        for (Map.Entry<String, String> noun : nouns.entrySet()) {
+            require(NOUN_KEYS.contains(noun.getKey()), "nouns: unknown key '" + noun.getKey() + "' (expected one of "
+                    + NOUN_KEYS + ")");
+            require(noun.getValue() != null && NOUN.matcher(noun.getValue()).matches(), "nouns." + noun.getKey()
+                    + ": expected a lower-case English noun (letters, space, hyphen, apostrophe; at most 30 characters), got '"
+                    + noun.getValue() + "'");
+        }
+    }
+
+    /** Without warnings or nouns. */
+    public DatasetInfo(String source, Map<String, Long> tableSizes, TokenizerInfo tokenizer, Counts counts, Split split) {
+        this(source, tableSizes, tokenizer, counts, split, null, null);
+    }
+
+    /** The same, with {@code newWarnings} and {@code newNouns}. */
+    public DatasetInfo withNotes(List<String> newWarnings, Map<String, String> newNouns) {
+        return new DatasetInfo(source, tableSizes, tokenizer, counts, split, newWarnings, newNouns);
+    }
+
+    /** Warnings recorded by the importer; empty when none. */
+    @JsonIgnore
+    public List<String> warningList() {
+        return warnings == null ? List.of() : warnings;
+    }
+
+    /** Declared nouns by key; empty when none. */
+    @JsonIgnore
+    public Map<String, String> nounMap() {
+        return nouns == null ? Map.of() : nouns;
     }
 
     /** Table sizes of the published UQABench release ({@code config.py} of the reference), Qwen2 BPE ids. */

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -38,6 +39,8 @@ public final class InteractionLog {
     private double[] clickTime = new double[1 << 16];
     private int clicks;
     private final BadRows skipped = new BadRows();
+    private final List<String> warnings = new ArrayList<>();
+    private final Map<String, String> nouns = new LinkedHashMap<>();
 
     /** Declares an item's attributes (items file); a repeated item keeps its first attributes. */
     public void addItem(String key, ItemText text) {
@@ -75,6 +78,50 @@ public final class InteractionLog {
         return items.size();
     }
 
+    /** Adds a warning for dataset.json and stderr (e.g. ratings read as clicks). */
+    public void warn(String warning) {
+        warnings.add(warning);
+    }
+
+    /** Warnings so far (the tied-timestamp one is added by {@link #write}). */
+    public List<String> warnings() {
+        return List.copyOf(warnings);
+    }
+
+    /** Declares the noun questions use for {@code key} (item, category, brand, shop); a later call replaces it. */
+    public void noun(String key, String noun) {
+        nouns.put(key, noun);
+    }
+
+    public Map<String, String> nouns() {
+        return Map.copyOf(nouns);
+    }
+
+    /**
+     * Share of clicks whose time equals that of another click of the same user: within such a tie
+     * the order is file order, so "next click" and position questions are partly arbitrary.
+     */
+    public double tiedShare() {
+        if (clicks == 0) {
+            return 0;
+        }
+        int[] order = byUserThenTime();
+        long tied = 0;
+        for (int i = 0; i < clicks; i++) {
+            int c = order[i];
+            boolean withPrevious = i > 0 && sameUserAndTime(c, order[i - 1]);
+            boolean withNext = i + 1 < clicks && sameUserAndTime(c, order[i + 1]);
+            if (withPrevious || withNext) {
+                tied++;
+            }
+        }
+        return (double) tied / clicks;
+    }
+
+    private boolean sameUserAndTime(int a, int b) {
+        return clickUser[a] == clickUser[b] && clickTime[a] == clickTime[b];
+    }
+
     /** Bad input rows the importer skipped ({@code --skip-bad-rows}). */
     public BadRows skipped() {
         return skipped;
@@ -82,7 +129,7 @@ public final class InteractionLog {
 
     /**
      * Writes the release-layout folder: pretrain/future Arrow files, catalog.jsonl, tokenizer.json
-     * and, last, dataset.json.
+     * and, last, dataset.json with the warnings (tied timestamps, the importer's) and nouns.
      */
     public DatasetInfo write(Path directory, String source, DatasetInfo.Split split) {
         if (clicks == 0) {
@@ -150,9 +197,16 @@ public final class InteractionLog {
         sizes.put(Table.SHOP, shops.size() + 1L);
         sizes.put(Table.SELLER, sellers.size() + 1L);
         sizes.put(Table.TOKENS, (long) vocabulary.size());
+        List<String> notes = new ArrayList<>();
+        String tied = ImportNotes.tiedWarning(tiedShare());
+        if (tied != null) {
+            notes.add(tied);
+        }
+        notes.addAll(warnings);
         DatasetInfo info = new DatasetInfo(source, DatasetInfo.byKey(sizes),
                 DatasetInfo.TokenizerInfo.of("word-level", tokenizerFile, ReleaseLayout.TOKENIZER_JSON),
-                new DatasetInfo.Counts(keptUsers, items.size(), written, trainUsers, evalUsers), split);
+                new DatasetInfo.Counts(keptUsers, items.size(), written, trainUsers, evalUsers), split, notes,
+                nouns.isEmpty() ? null : nouns);
         info.write(directory);
         return info;
     }

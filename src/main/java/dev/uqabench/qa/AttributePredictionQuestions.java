@@ -38,7 +38,7 @@ final class AttributePredictionQuestions implements SubtaskBuilder {
         if (answer.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(Ask.name(Templates.nextAttribute(config.lang(), attribute), OptionSlots.clicks(attribute), answer,
+        return Optional.of(Ask.name(Templates.nextAttribute(config.lang(), config.nouns(), attribute), OptionSlots.clicks(attribute), answer,
                 QuestionFacts.of(attribute)));
     }
 }

@@ -41,7 +41,7 @@ final class DirectFeatureQuestions implements SubtaskBuilder {
         if (answer.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(Ask.name(Templates.directFeature(config.lang(), attribute, position),
+        return Optional.of(Ask.name(Templates.directFeature(config.lang(), config.nouns(), attribute, position),
                 OptionSlots.clicks(attribute), answer, QuestionFacts.position(attribute, position)));
     }
 }

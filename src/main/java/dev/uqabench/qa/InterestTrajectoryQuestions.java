@@ -43,7 +43,7 @@ final class InterestTrajectoryQuestions implements SubtaskBuilder {
         if (path.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new Ask(Templates.trajectory(config.lang(), attribute, window), Ask.Shape.PATH,
+        return Optional.of(new Ask(Templates.trajectory(config.lang(), config.nouns(), attribute, window), Ask.Shape.PATH,
                 OptionSlots.answers(Subtask.IT, attribute), path.get(), QuestionFacts.window(attribute, window)));
     }
 

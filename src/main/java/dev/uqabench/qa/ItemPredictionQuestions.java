@@ -38,6 +38,6 @@ final class ItemPredictionQuestions implements SubtaskBuilder {
         if (answer.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(Ask.name(Templates.nextTitle(config.lang()), OptionSlots.TITLES, answer, QuestionFacts.title()));
+        return Optional.of(Ask.name(Templates.nextTitle(config.lang(), config.nouns()), OptionSlots.TITLES, answer, QuestionFacts.title()));
     }
 }

@@ -35,7 +35,7 @@ final class LongTermInterestQuestions implements SubtaskBuilder {
         if (ranked.size() < 3 || !strictlyDecreasing(ranked)) {
             return Optional.empty();
         }
-        return Optional.of(new Ask(Templates.longTermInterest(config.lang(), attribute), Ask.Shape.NAMES,
+        return Optional.of(new Ask(Templates.longTermInterest(config.lang(), config.nouns(), attribute), Ask.Shape.NAMES,
                 OptionSlots.answers(Subtask.LI, attribute), Picks.names(ranked.subList(0, 3)), QuestionFacts.of(attribute)));
     }
 

@@ -33,7 +33,7 @@ final class MatchFeatureQuestions implements SubtaskBuilder {
             return Optional.empty();
         }
         if (rng.nextBoolean()) {
-            return Optional.of(new Ask(Templates.sequenceLength(config.lang()), Ask.Shape.COUNT, OptionSlots.LENGTH,
+            return Optional.of(new Ask(Templates.sequenceLength(config.lang(), config.nouns()), Ask.Shape.COUNT, OptionSlots.LENGTH,
                     List.of(String.valueOf(context.size())), QuestionFacts.length()));
         }
         Attribute attribute = rng.nextBoolean() ? Attribute.CATEGORY : Attribute.BRAND;
@@ -42,7 +42,7 @@ final class MatchFeatureQuestions implements SubtaskBuilder {
             return Optional.empty();
         }
         Picks.NameCount asked = Picks.any(ranked, rng);
-        return Optional.of(new Ask(Templates.attributeCount(config.lang(), attribute, asked.name()), Ask.Shape.COUNT,
+        return Optional.of(new Ask(Templates.attributeCount(config.lang(), config.nouns(), attribute, asked.name()), Ask.Shape.COUNT,
                 OptionSlots.count(attribute), List.of(String.valueOf(asked.count())),
                 QuestionFacts.count(attribute, asked.name())));
     }

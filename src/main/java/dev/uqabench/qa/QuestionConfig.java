@@ -30,10 +30,11 @@ import java.util.Map;
  *                         (every choice, such as the best epoch, is made on them); the rest are test users
  * @param llmFraction      share of the training users whose questions train the built-in LLM only
  *                         (never the adapter); the pipeline sets it to 0 when the LLM is external
+ * @param nouns            words for the item and its attributes (film, genre); {@link Nouns#DEFAULT} when not given
  */
 public record QuestionConfig(Lang lang, int maxLookback, int recentWindow, int trajectoryWindow, int distractorPool,
                              Map<Subtask, Integer> alignmentPerUser, Map<Subtask, Integer> testPerUser,
-                             double validationFraction, double llmFraction) {
+                             double validationFraction, double llmFraction, Nouns nouns) {
 
     /** Half the held-out users validate, half test. */
     public static final double DEFAULT_VALIDATION_FRACTION = 0.5;
@@ -46,7 +47,7 @@ public record QuestionConfig(Lang lang, int maxLookback, int recentWindow, int t
     public static final double DEFAULT_LLM_FRACTION = 0.5;
 
     private static final List<String> KEYS = List.of("lang", "maxLookback", "recentWindow", "trajectoryWindow",
-            "distractorPool", "alignmentPerUser", "testPerUser", "validationFraction", "llmFraction");
+            "distractorPool", "alignmentPerUser", "testPerUser", "validationFraction", "llmFraction", "nouns");
 
     public QuestionConfig {
         if (lang == null) {
@@ -61,13 +62,14 @@ public record QuestionConfig(Lang lang, int maxLookback, int recentWindow, int t
         require(validationFraction > 0 && validationFraction < 1, "validationFraction",
                 "must be in (0, 1) (some held-out users validate, the others test), got " + validationFraction);
         require(llmFraction >= 0 && llmFraction < 1, "llmFraction", "must be in [0, 1), got " + llmFraction);
+        nouns = nouns == null ? Nouns.DEFAULT : nouns;
     }
 
-    /** The form without the user split (tests, older callers): both fractions at their defaults. */
+    /** The form without the user split (tests, older callers): both fractions at their defaults, the default nouns. */
     public QuestionConfig(Lang lang, int maxLookback, int recentWindow, int trajectoryWindow, int distractorPool,
                           Map<Subtask, Integer> alignmentPerUser, Map<Subtask, Integer> testPerUser) {
         this(lang, maxLookback, recentWindow, trajectoryWindow, distractorPool, alignmentPerUser, testPerUser,
-                DEFAULT_VALIDATION_FRACTION, DEFAULT_LLM_FRACTION);
+                DEFAULT_VALIDATION_FRACTION, DEFAULT_LLM_FRACTION, Nouns.DEFAULT);
     }
 
     /**
@@ -85,13 +87,19 @@ public record QuestionConfig(Lang lang, int maxLookback, int recentWindow, int t
 
     public QuestionConfig withLang(Lang newLang) {
         return new QuestionConfig(newLang, maxLookback, recentWindow, trajectoryWindow, distractorPool,
-                alignmentPerUser, testPerUser, validationFraction, llmFraction);
+                alignmentPerUser, testPerUser, validationFraction, llmFraction, nouns);
     }
 
     /** The same config with another LLM share (0: an external LLM needs no training users). */
     public QuestionConfig withLlmFraction(double fraction) {
         return new QuestionConfig(lang, maxLookback, recentWindow, trajectoryWindow, distractorPool,
-                alignmentPerUser, testPerUser, validationFraction, fraction);
+                alignmentPerUser, testPerUser, validationFraction, fraction, nouns);
+    }
+
+    /** The same questions worded with {@code newNouns} (e.g. {@code Nouns.of(DatasetInfo.read(dataDir))}). */
+    public QuestionConfig withNouns(Nouns newNouns) {
+        return new QuestionConfig(lang, maxLookback, recentWindow, trajectoryWindow, distractorPool,
+                alignmentPerUser, testPerUser, validationFraction, llmFraction, newNouns);
     }
 
     /** The same count for every sub-task. */
@@ -139,6 +147,10 @@ public record QuestionConfig(Lang lang, int maxLookback, int recentWindow, int t
         tree.put("testPerUser", byCode(testPerUser));
         tree.put("validationFraction", validationFraction);
         tree.put("llmFraction", llmFraction);
+        if (!nouns.equals(Nouns.DEFAULT)) {
+            // only when declared, so manifests of runs worded with the defaults keep their hashes
+            tree.put("nouns", nouns.toMap());
+        }
         return tree;
     }
 
@@ -163,6 +175,7 @@ public record QuestionConfig(Lang lang, int maxLookback, int recentWindow, int t
         Map<Subtask, Integer> test = base.testPerUser();
         double validationFraction = base.validationFraction();
         double llmFraction = base.llmFraction();
+        Nouns nouns = base.nouns();
         for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> field = it.next();
             String key = field.getKey();
@@ -182,12 +195,13 @@ public record QuestionConfig(Lang lang, int maxLookback, int recentWindow, int t
                 case "testPerUser" -> test = countsFromTree(key, value, test);
                 case "validationFraction" -> validationFraction = number(key, value);
                 case "llmFraction" -> llmFraction = number(key, value);
+                case "nouns" -> nouns = nounsFromTree(key, value);
                 default -> throw new UqaException("unknown key '" + key + "' in question config (known: "
                         + String.join(", ", KEYS) + ")");
             }
         }
         return new QuestionConfig(lang, maxLookback, recentWindow, trajectoryWindow, distractorPool, alignment, test,
-                validationFraction, llmFraction);
+                validationFraction, llmFraction, nouns);
     }
 
     private static double number(String key, JsonNode value) {
@@ -195,6 +209,25 @@ public record QuestionConfig(Lang lang, int maxLookback, int recentWindow, int t
             throw new UqaException("key '" + key + "' must be a number, got " + value);
         }
         return value.doubleValue();
+    }
+
+    private static Nouns nounsFromTree(String key, JsonNode value) {
+        if (!value.isObject()) {
+            throw new UqaException("key '" + key + "' must map item, category, brand, shop to nouns, got " + value);
+        }
+        Map<String, String> nouns = new java.util.LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = value.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> field = it.next();
+            if (!field.getValue().isTextual()) {
+                throw new UqaException("key '" + key + "." + field.getKey() + "' must be a noun, got " + field.getValue());
+            }
+            nouns.put(field.getKey(), field.getValue().asText());
+        }
+        try {
+            return Nouns.of(nouns);
+        } catch (UqaException e) {
+            throw new UqaException("question config: " + e.getMessage(), e);
+        }
     }
 
     private static Map<Subtask, Integer> countsFromTree(String key, JsonNode value, Map<Subtask, Integer> defaults) {

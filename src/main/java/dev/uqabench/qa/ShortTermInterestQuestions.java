@@ -38,7 +38,7 @@ final class ShortTermInterestQuestions implements SubtaskBuilder {
         if (!Picks.clearLeader(recent)) {
             return Optional.empty();
         }
-        return Optional.of(Ask.name(Templates.shortTermInterest(config.lang(), attribute, window),
+        return Optional.of(Ask.name(Templates.shortTermInterest(config.lang(), config.nouns(), attribute, window),
                 OptionSlots.answers(Subtask.SI, attribute), recent.get(0).name(), QuestionFacts.window(attribute, window)));
     }
 }

@@ -5,7 +5,8 @@ import java.util.List;
 /**
  * Question wording, zh and en. The zh stems carry the phrases the reference scorer
  * ({@code calc_metrics_acc.py}) looks for, so {@link ReferenceRules} assigns each to its own
- * sub-task; wording stays short because a tiny LLM reads it.
+ * sub-task; wording stays short because a tiny LLM reads it. The {@link Nouns} variants word the
+ * item and its attributes as the data set declares them (film, genre); the others use the defaults.
  */
 final class Templates {
 
@@ -14,49 +15,84 @@ final class Templates {
 
     /** @param position the k-th most recent click, 1 = the last one */
     static String directFeature(Lang lang, Attribute attribute, int position) {
+        return directFeature(lang, Nouns.DEFAULT, attribute, position);
+    }
+
+    static String directFeature(Lang lang, Nouns nouns, Attribute attribute, int position) {
         return lang == Lang.ZH
-                ? "用户倒数第" + position + "次浏览的商品的" + attribute.label(lang) + "是什么？"
-                : "What is the " + attribute.label(lang) + " of the item the user clicked " + position
+                ? "用户倒数第" + position + "次浏览的商品的" + nouns.label(attribute, lang) + "是什么？"
+                : "What is the " + nouns.label(attribute, lang) + " of the " + nouns.item() + " the user clicked " + position
                         + (position == 1 ? " click ago (the last click)?" : " clicks ago (1 = the last click)?");
     }
 
     static String sequenceLength(Lang lang) {
-        return lang == Lang.ZH ? "用户浏览序列的长度是多少？" : "How many items has the user clicked in total?";
+        return sequenceLength(lang, Nouns.DEFAULT);
+    }
+
+    static String sequenceLength(Lang lang, Nouns nouns) {
+        return lang == Lang.ZH ? "用户浏览序列的长度是多少？"
+                : "How many " + Nouns.plural(nouns.item()) + " has the user clicked in total?";
     }
 
     static String attributeCount(Lang lang, Attribute attribute, String value) {
+        return attributeCount(lang, Nouns.DEFAULT, attribute, value);
+    }
+
+    static String attributeCount(Lang lang, Nouns nouns, Attribute attribute, String value) {
         return lang == Lang.ZH
-                ? "用户浏览过的" + attribute.label(lang) + "为“" + value + "”的商品有多少个？"
-                : "How many clicked items have the " + attribute.label(lang) + " \"" + value + "\"?";
+                ? "用户浏览过的" + nouns.label(attribute, lang) + "为“" + value + "”的商品有多少个？"
+                : "How many clicked " + Nouns.plural(nouns.item()) + " have the " + nouns.label(attribute, lang) + " \""
+                        + value + "\"?";
     }
 
     static String nextTitle(Lang lang) {
-        return lang == Lang.ZH ? "用户下一个可能点击的商品的标题是什么？" : "What is the title of the item the user will click next?";
+        return nextTitle(lang, Nouns.DEFAULT);
+    }
+
+    static String nextTitle(Lang lang, Nouns nouns) {
+        return lang == Lang.ZH ? "用户下一个可能点击的商品的标题是什么？"
+                : "What is the title of the " + nouns.item() + " the user will click next?";
     }
 
     static String nextAttribute(Lang lang, Attribute attribute) {
+        return nextAttribute(lang, Nouns.DEFAULT, attribute);
+    }
+
+    static String nextAttribute(Lang lang, Nouns nouns, Attribute attribute) {
         return lang == Lang.ZH
-                ? "用户下一个可能点击的商品的" + attribute.label(lang) + "是什么？"
-                : "What is the " + attribute.label(lang) + " of the item the user will click next?";
+                ? "用户下一个可能点击的商品的" + nouns.label(attribute, lang) + "是什么？"
+                : "What is the " + nouns.label(attribute, lang) + " of the " + nouns.item() + " the user will click next?";
     }
 
     static String longTermInterest(Lang lang, Attribute attribute) {
+        return longTermInterest(lang, Nouns.DEFAULT, attribute);
+    }
+
+    static String longTermInterest(Lang lang, Nouns nouns, Attribute attribute) {
         return lang == Lang.ZH
-                ? "用户最感兴趣的3个" + attribute.label(lang) + "是什么？"
-                : "Which 3 " + plural(attribute) + " interest the user most, most clicked first?";
+                ? "用户最感兴趣的3个" + nouns.label(attribute, lang) + "是什么？"
+                : "Which 3 " + Nouns.plural(nouns.label(attribute, lang)) + " interest the user most, most clicked first?";
     }
 
     static String shortTermInterest(Lang lang, Attribute attribute, int window) {
+        return shortTermInterest(lang, Nouns.DEFAULT, attribute, window);
+    }
+
+    static String shortTermInterest(Lang lang, Nouns nouns, Attribute attribute, int window) {
         return lang == Lang.ZH
-                ? "用户近期最感兴趣的" + attribute.label(lang) + "是什么（最近" + window + "次点击）？"
-                : "Which " + attribute.label(lang) + " interests the user most recently (last " + window + " clicks)?";
+                ? "用户近期最感兴趣的" + nouns.label(attribute, lang) + "是什么（最近" + window + "次点击）？"
+                : "Which " + nouns.label(attribute, lang) + " interests the user most recently (last " + window + " clicks)?";
     }
 
     static String trajectory(Lang lang, Attribute attribute, int window) {
+        return trajectory(lang, Nouns.DEFAULT, attribute, window);
+    }
+
+    static String trajectory(Lang lang, Nouns nouns, Attribute attribute, int window) {
         return lang == Lang.ZH
-                ? "把最近" + 3 * window + "次点击按每" + window + "次分3段，用户" + attribute.label(lang) + "偏好的转移路径是什么？"
+                ? "把最近" + 3 * window + "次点击按每" + window + "次分3段，用户" + nouns.label(attribute, lang) + "偏好的转移路径是什么？"
                 : "Splitting the last " + 3 * window + " clicks into 3 parts of " + window + ", how does the user's "
-                        + attribute.label(lang) + " preference move?";
+                        + nouns.label(attribute, lang) + " preference move?";
     }
 
     /** Separator between the names of a long-term interest option. */
@@ -75,13 +111,5 @@ final class Templates {
             text.append('\n').append(Question.LETTERS.get(i)).append(". ").append(options.get(i));
         }
         return text.toString();
-    }
-
-    private static String plural(Attribute attribute) {
-        return switch (attribute) {
-            case CATEGORY -> "categories";
-            case BRAND -> "brands";
-            case SHOP -> "shops";
-        };
     }
 }

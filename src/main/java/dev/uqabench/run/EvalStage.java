@@ -65,7 +65,7 @@ public final class EvalStage {
     public static final String DONORS = "donors.json";
 
     /** What every variant needs besides the LLM and the questions. */
-    public record Context(EventText text, String lang, int batchSize) {
+    public record Context(EventText text, String lang, dev.uqabench.qa.Nouns nouns, int batchSize) {
     }
 
     public static StageRunner.Outcome run(StageRunner runner, Path folder, Variant variant, Path qaFolder,
@@ -106,7 +106,7 @@ public final class EvalStage {
                 int events = variant.kind() == Variant.Kind.TEXT ? variant.textEvents() : 0;
                 // the prompt is always the question's own; only the encoder's input is substituted
                 items.add(new Answerer.Item(TextContext.userTurn(row.sequence(), events, row.chat().question(), ctx.text(),
-                        ctx.lang()), sequences.get(i)));
+                        ctx.lang(), ctx.nouns()), sequences.get(i)));
             }
             Progress.Ticker ticker = progress.ticker("eval " + variant.name() + ": question", items.size(), "questions");
             Answerer.SoftPrompt softPrompt = variant.usesSoftTokens() ? soft.get() : null;

@@ -49,7 +49,7 @@ public final class Pipeline {
         this.model = new Lazy<>(this::loadModel);
         this.context = new Lazy<>(() -> new EvalStage.Context(
                 new CachedEventText(TokenizerEventText.open(config.sources().featureTokenizerFile(data)), 1 << 16),
-                lang(), config.evalBatchSize()));
+                lang(), dev.uqabench.qa.Nouns.ofDataFolder(data), config.evalBatchSize()));
         this.encoders = new HashMap<>();
     }
 

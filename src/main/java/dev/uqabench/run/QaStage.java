@@ -49,6 +49,9 @@ public final class QaStage {
 
     public static StageRunner.Outcome run(StageRunner runner, Path folder, Path dataFolder, QuestionConfig config,
                                           long seed, Path featureTokenizer) {
+        // wording follows the data (films and genres for a ratings log); the data's hash covers dataset.json
+        QuestionConfig worded = config.nouns().equals(dev.uqabench.qa.Nouns.DEFAULT)
+                ? config.withNouns(dev.uqabench.qa.Nouns.ofDataFolder(dataFolder)) : config;
         return runner.run("qa", folder, Json.mapper().valueToTree(config), seed, Map.of("data", dataFolder), work -> {
             List<UserSequence> train = readAll(dataFolder.resolve(ReleaseLayout.PRETRAIN_TRAIN));
             List<UserSequence> held = readAll(dataFolder.resolve(ReleaseLayout.PRETRAIN_EVAL));
@@ -86,7 +89,7 @@ public final class QaStage {
                 // validation and test users never shape them; both training groups halve the fit's noise
                 List<UserSplit> training = train.stream()
                         .map(u -> new UserSplit(u, futures.getOrDefault(u.user(), List.of()))).toList();
-                QuestionBuilder builder = QuestionBuilder.fitted(config, text,
+                QuestionBuilder builder = QuestionBuilder.fitted(worded, text,
                         AttributePool.of(train, text, AttributePool.DEFAULT_KEEP), training, seed);
                 // seeds as before for the alignment and test sets; new sets get their own
                 List<BuiltQuestion> alignment = builder.alignmentSet(alignmentUsers, seed);

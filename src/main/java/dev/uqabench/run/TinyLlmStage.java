@@ -62,6 +62,7 @@ public final class TinyLlmStage {
         com.fasterxml.jackson.databind.node.ObjectNode stageConfig = Json.mapper().valueToTree(config);
         stageConfig.put("answerMode", answerMode.name());
         return runner.run("llm", folder, stageConfig, seed, inputs, work -> {
+            dev.uqabench.qa.Nouns nouns = dev.uqabench.qa.Nouns.ofDataFolder(dataFolder);
             List<ReleaseRow> train = ReleaseReader.open(trainingFile).readAll();
             // the alignment questions only widen the vocabulary: the adapter later asks them
             List<ReleaseRow> alignment = trainingFile.equals(alignmentFile) ? List.of()
@@ -85,7 +86,7 @@ public final class TinyLlmStage {
                         List<String[]> turns = new ArrayList<>();
                         for (int i = 0; i < order.size(); i++) {
                             ReleaseRow row = order.get(i);
-                            String turn = i == 0 ? TextContext.userTurn(row.sequence(), n, row.chat().question(), text, lang)
+                            String turn = i == 0 ? TextContext.userTurn(row.sequence(), n, row.chat().question(), text, lang, nouns)
                                     : row.chat().question();
                             turns.add(new String[] {turn, answerText(row, answerMode, trainingFile)});
                             corpus.add(turn);
@@ -104,7 +105,7 @@ public final class TinyLlmStage {
                         int n = 1 + rng.nextInt(Math.min(5, u.length()));
                         List<Event> context = u.last(n);
                         RecallDrills.Drill d = RecallDrills.categoryRecall(context,
-                                TextContext.render(context, text, lang), text, categories, lang, rng);
+                                TextContext.render(context, text, lang, nouns), text, categories, lang, rng);
                         if (d != null) {
                             String answer = answerMode == AnswerMode.LETTER ? d.answer()
                                     : dev.uqabench.qa.OptionParser.goldText(d.userTurn(), d.answer(), "recall drill");
@@ -123,7 +124,7 @@ public final class TinyLlmStage {
                 for (ReleaseRow row : alignment) {
                     corpus.add(row.chat().question());
                 }
-                corpus.add(TextContext.render(List.of(), text, lang));
+                corpus.add(TextContext.render(List.of(), text, lang, nouns));
                 corpus.addAll(List.of("user", "assistant", "system", "0123456789", "A B C D", "\n"));
             }
             Path tokenizerFile = work.resolve("vocab-build").resolve(HfFolder.TOKENIZER);

@@ -203,4 +203,52 @@ class DataCommandTest {
         assertEquals(2, result.code());
         assertEquals("error: --future-fraction must be in (0, 1), got 1.5\n", result.err());
     }
+
+    @Test
+    void synthLogBadOptionsFailNamingTheOptionAndWriteNothing() {
+        String[][] cases = {{"--users", "0"}, {"--items", "5"}, {"--format", "xml"}};
+        String[] expected = {"error: --users: expected 1 to 1000000, got 0",
+            "error: --items: expected 40 to 10000000 (a user rates at least 20 distinct films), got 5",
+            "error: --format: expected recbole or csv, got 'xml'"};
+        for (int i = 0; i < cases.length; i++) {
+            Path out = dir.resolve("bad" + i);
+            Result result = run("synth-log", cases[i][0], cases[i][1], "-o", out.toString());
+            assertEquals(2, result.code(), result.err());
+            assertEquals(expected[i], result.err().strip());
+            assertFalse(Files.exists(out));
+        }
+        assertEquals(List.of(), leftovers());
+    }
+
+    @Test
+    void synthLogThenImportWarnsOnStderrAndStatsRepeatsTheWarnings() {
+        Path files = dir.resolve("films");
+        Result made = run("synth-log", "--users", "60", "--items", "120", "--seed", "3", "-o", files.toString());
+        assertEquals(0, made.code(), made.err());
+        assertTrue(made.out().contains("60 users, 120 films"), made.out());
+        Path data = dir.resolve("data");
+        Result imported = run("import", "recbole", files.toString(), "-o", data.toString(), "--noun", "brand=studio");
+        assertEquals(0, imported.code(), imported.err());
+        assertTrue(imported.err().contains("warning: the interactions carry a rating field 'rating': every rating is treated"
+                + " as a click"), imported.err());
+        assertTrue(imported.err().contains("of events share a timestamp with another event of the same user"), imported.err());
+        assertEquals(java.util.Map.of("item", "film", "category", "genre", "brand", "studio"),
+                DatasetInfo.read(data).nounMap());
+        Result stats = run("stats", data.toString());
+        assertEquals(0, stats.code(), stats.err());
+        assertTrue(stats.err().contains("warning: the interactions carry a rating field"), stats.err());
+
+        Result badNoun = run("import", "recbole", files.toString(), "-o", dir.resolve("x").toString(), "--noun", "size=big");
+        assertEquals(2, badNoun.code());
+        assertEquals("error: --noun: unknown key 'size' (expected one of [item, category, brand, shop])", badNoun.err().strip());
+        assertFalse(Files.exists(dir.resolve("x")));
+    }
+
+    private List<String> leftovers() {
+        try (Stream<Path> listing = Files.list(dir)) {
+            return listing.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(".")).toList();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 }

@@ -8,13 +8,15 @@ import java.util.Objects;
  * the column of its default name (category, brand, shop, seller, title) when the items file has
  * one; a named column must exist.
  *
- * @param delimiter field separator; 0 chooses by file name (tab unless the name ends in .csv)
+ * @param delimiter    field separator; 0 chooses by file name (tab unless the name ends in .csv)
+ * @param ratingColumn rating/score column of the interactions; null: a column named rating, if any
+ * @param minRating    keep interactions rated at least this (null: keep all)
  */
 public record CsvImportOptions(Path interactions, Path items, char delimiter,
                                String userColumn, String itemColumn, String timeColumn,
                                String itemIdColumn, String categoryColumn, String brandColumn,
                                String shopColumn, String sellerColumn, String titleColumn,
-                               boolean skipBadRows) {
+                               boolean skipBadRows, String ratingColumn, Double minRating) {
 
     public CsvImportOptions {
         Objects.requireNonNull(interactions, "interactions file");
@@ -29,12 +31,22 @@ public record CsvImportOptions(Path interactions, Path items, char delimiter,
     /** Defaults: columns user, item, timestamp; items file keyed by item; attribute columns by their default names. */
     public static CsvImportOptions of(Path interactions, Path items) {
         return new CsvImportOptions(interactions, items, (char) 0, "user", "item", "timestamp", "item",
-                null, null, null, null, null, false);
+                null, null, null, null, null, false, null, null);
     }
 
     public CsvImportOptions withSkipBadRows(boolean skip) {
         return new CsvImportOptions(interactions, items, delimiter, userColumn, itemColumn, timeColumn, itemIdColumn,
-                categoryColumn, brandColumn, shopColumn, sellerColumn, titleColumn, skip);
+                categoryColumn, brandColumn, shopColumn, sellerColumn, titleColumn, skip, ratingColumn, minRating);
+    }
+
+    public CsvImportOptions withMinRating(Double rating) {
+        return new CsvImportOptions(interactions, items, delimiter, userColumn, itemColumn, timeColumn, itemIdColumn,
+                categoryColumn, brandColumn, shopColumn, sellerColumn, titleColumn, skipBadRows, ratingColumn, rating);
+    }
+
+    /** The rating column's name: the one given, or the default "rating". */
+    public String ratingColumnName() {
+        return ratingColumn != null ? ratingColumn : "rating";
     }
 
     public char delimiterFor(Path file) {

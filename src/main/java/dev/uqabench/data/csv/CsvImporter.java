@@ -2,6 +2,7 @@ package dev.uqabench.data.csv;
 
 import dev.uqabench.data.DatasetInfo;
 import dev.uqabench.data.InteractionLog;
+import dev.uqabench.data.ImportNotes;
 import dev.uqabench.run.UqaException;
 
 import java.nio.file.Path;
@@ -41,7 +42,12 @@ public final class CsvImporter {
             int user = in.column(options.userColumn(), "user id");
             int item = in.column(options.itemColumn(), "item id");
             int time = in.column(options.timeColumn(), "timestamp");
-            int needed = Math.max(user, Math.max(item, time)) + 1;
+            String ratingName = options.ratingColumnName();
+            int rating = options.minRating() != null || options.ratingColumn() != null || in.hasColumn(ratingName)
+                    ? in.column(ratingName, "rating") : -1;
+            int needed = Math.max(Math.max(user, rating), Math.max(item, time)) + 1;
+            long rows = 0;
+            long dropped = 0;
             for (String[] row; (row = in.next()) != null; ) {
                 if (!enoughColumns(log, in, row, needed)) {
                     continue;
@@ -53,6 +59,21 @@ public final class CsvImporter {
                     bad(log, "empty id", in.where() + ", column '" + column + "': expected an id, got an empty field");
                     continue;
                 }
+                rows++;
+                if (rating >= 0) {
+                    double value;
+                    try {
+                        value = Double.parseDouble(row[rating].trim());
+                    } catch (NumberFormatException e) {
+                        bad(log, "bad rating", in.where() + ", column '" + ratingName + "': expected a number, got '"
+                                + row[rating] + "'");
+                        continue;
+                    }
+                    if (options.minRating() != null && value < options.minRating()) {
+                        dropped++;
+                        continue;
+                    }
+                }
                 double when;
                 try {
                     when = Timestamps.parse(row[time]);
@@ -61,6 +82,9 @@ public final class CsvImporter {
                     continue;
                 }
                 log.addClick(userKey, itemKey, when);
+            }
+            if (rating >= 0) {
+                log.warn(ImportNotes.ratingWarning("column", ratingName, options.minRating(), dropped, rows));
             }
         }
     }
@@ -74,6 +98,8 @@ public final class CsvImporter {
             int shop = attribute(in, options.shopColumn(), "shop");
             int seller = attribute(in, options.sellerColumn(), "seller");
             int title = attribute(in, options.titleColumn(), "title");
+            ImportNotes.guessNouns(log, category < 0 ? null : in.header().get(category).trim(),
+                    title < 0 ? null : in.header().get(title).trim());
             int needed = 1 + Math.max(id, Math.max(Math.max(category, brand), Math.max(Math.max(shop, seller), title)));
             for (String[] row; (row = in.next()) != null; ) {
                 if (!enoughColumns(log, in, row, needed)) {

@@ -3,6 +3,7 @@ package dev.uqabench.data.recbole;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.uqabench.data.DatasetInfo;
+import dev.uqabench.data.ImportNotes;
 import dev.uqabench.data.InteractionLog;
 import dev.uqabench.data.csv.DelimitedFile;
 import dev.uqabench.data.csv.Timestamps;
@@ -106,7 +107,10 @@ public final class RecBoleImporter {
             int user = header.column(options.userField(), "user id");
             int item = header.column(options.itemField(), "item id");
             int time = header.has(options.timeField()) ? header.column(options.timeField(), "timestamp") : -1;
-            int rating = options.minRating() != null ? header.column(options.ratingField(), "rating (for --min-rating)") : -1;
+            int rating = options.minRating() != null || header.has(options.ratingField())
+                    ? header.column(options.ratingField(), "rating (for --min-rating)") : -1;
+            long rows = 0;
+            long dropped = 0;
             int needed = 1 + Math.max(Math.max(user, item), Math.max(time, rating));
             long row = 0;
             for (String[] fields; (fields = in.next()) != null; row++) {
@@ -122,6 +126,7 @@ public final class RecBoleImporter {
                     bad(log, "empty id", in.where() + ", field '" + field + "': expected an id, got an empty field");
                     continue;
                 }
+                rows++;
                 if (rating >= 0) {
                     double value;
                     try {
@@ -131,7 +136,8 @@ public final class RecBoleImporter {
                                 + fields[rating] + "'");
                         continue;
                     }
-                    if (value < options.minRating()) {
+                    if (options.minRating() != null && value < options.minRating()) {
+                        dropped++;
                         continue;
                     }
                 }
@@ -144,6 +150,9 @@ public final class RecBoleImporter {
                     continue;
                 }
                 log.addClick(userKey, itemKey, when);
+            }
+            if (rating >= 0) {
+                log.warn(ImportNotes.ratingWarning("field", options.ratingField(), options.minRating(), dropped, rows));
             }
         }
     }
@@ -162,6 +171,7 @@ public final class RecBoleImporter {
                             .ifPresent(name -> columns.put(feature, header.column(name, feature)));
                 }
             }
+            ImportNotes.guessNouns(log, fieldName(header, columns.get("category")), fieldName(header, columns.get("title")));
             int needed = 1 + Math.max(id, columns.values().stream().mapToInt(Integer::intValue).max().orElse(-1));
             for (String[] fields; (fields = in.next()) != null; ) {
                 if (fields.length < needed) {
@@ -180,6 +190,10 @@ public final class RecBoleImporter {
                         title(fields, columns.get("title"))));
             }
         }
+    }
+
+    private static String fieldName(AtomicHeader header, Integer column) {
+        return column == null ? null : header.names().get(column);
     }
 
     /** An id feature takes one token: the first of a token_seq. */

@@ -49,8 +49,9 @@ class SyntheticGeneratorTest {
         List<UserSequence> eval = readAll(dir.resolve(ReleaseLayout.PRETRAIN_EVAL), strict);
         List<UserSequence> future = readAll(dir.resolve(ReleaseLayout.FUTURE), strict);
         assertEquals(SMALL.users(), train.size() + eval.size());
-        double heldOut = SMALL.heldOutUserFraction() * SMALL.users();
-        assertTrue(Math.abs(eval.size() - heldOut) < 4 * Math.sqrt(heldOut), "about " + heldOut + " held out, got " + eval.size());
+        double expected = SMALL.heldOutUserFraction() * SMALL.users();
+        assertTrue(Math.abs(eval.size() - expected) < 0.1 * SMALL.users(),
+                "about " + SMALL.heldOutUserFraction() + " of the users held out, got " + eval.size());
         assertEquals(SMALL.users(), future.size());
         Map<String, UserSequence> futures = new HashMap<>();
         future.forEach(f -> futures.put(f.user(), f));

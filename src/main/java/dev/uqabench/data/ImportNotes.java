@@ -1,0 +1,59 @@
+package dev.uqabench.data;
+
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * What importers tell about a log beside its clicks: warnings for {@code dataset.json} and stderr
+ * (tied timestamps, ratings read as clicks) and the nouns questions should use, guessed from field names.
+ */
+public final class ImportNotes {
+
+    /** Share of events in ties at or above which tied timestamps are warned about. */
+    public static final double TIED_SHARE = 0.10;
+
+    private ImportNotes() {
+    }
+
+    /** The warning for a tied share, or null below {@link #TIED_SHARE}. */
+    public static String tiedWarning(double share) {
+        if (share < TIED_SHARE) {
+            return null;
+        }
+        return String.format(java.util.Locale.ROOT, "%.0f %% of events share a timestamp with another event of the same user:"
+                + " their order within a tie is file order, so 'next click' and position questions are partly arbitrary",
+                100 * share);
+    }
+
+    /**
+     * The ratings-as-clicks warning: a ratings log read as a click log.
+     *
+     * @param kind "field" (RecBole) or "column" (CSV)
+     */
+    public static String ratingWarning(String kind, String name, Double minRating, long dropped, long rows) {
+        String head = "the interactions carry a rating " + kind + " '" + name + "': ";
+        if (minRating == null) {
+            return head + "every rating is treated as a click; ratings are ignored"
+                    + " — filter with --min-rating if only positive feedback should count";
+        }
+        return head + dropped + " of " + rows + " interactions rated below " + format(minRating)
+                + " were dropped (--min-rating); every kept rating is treated as a click";
+    }
+
+    private static String format(double value) {
+        return value == Math.rint(value) ? Long.toString((long) value) : Double.toString(value);
+    }
+
+    /**
+     * Nouns chosen from the field names: a category read from genre/genres/class is a "genre", an
+     * item with a movie_title a "film" (as in RecBole's MovieLens files).
+     */
+    public static void guessNouns(InteractionLog log, String categoryField, String titleField) {
+        if (categoryField != null && List.of("genre", "genres", "class").contains(categoryField.toLowerCase(Locale.ROOT))) {
+            log.noun("category", "genre");
+        }
+        if (titleField != null && List.of("movie_title", "film_title").contains(titleField.toLowerCase(Locale.ROOT))) {
+            log.noun("item", "film");
+        }
+    }
+}
