@@ -1,13 +1,21 @@
 package dev.uqabench.align;
 
+import dev.uqabench.pretrain.LearningRateSchedule;
+
 /**
  * Alignment settings. The reference default trains the adapter only, with the encoder and the
  * LLM frozen; {@link Mode#ADAPTER_AND_ENCODER} also tunes the encoder at {@code encoderLearningRate}
  * (the reference's {@code other_lr}).
+ *
+ * @param beta1       AdamW's first-moment decay (the reference: 0.9)
+ * @param beta2       AdamW's second-moment decay (the reference's align script: 0.98; libtorch's default 0.999)
+ * @param weightDecay AdamW's decoupled weight decay (the reference: 0; libtorch's default 0.01)
+ * @param schedule    after {@code warmupFraction} of the steps: cosine decay to 0, or constant (the reference)
  */
 public record AlignConfig(AdapterKind adapter, int queryTokens, Mode mode, int epochs, int batchSize,
                           double learningRate, double encoderLearningRate, double warmupFraction,
-                          double clipNorm) {
+                          double clipNorm, double beta1, double beta2, double weightDecay,
+                          LearningRateSchedule schedule) {
 
     public enum Mode { ADAPTER_ONLY, ADAPTER_AND_ENCODER }
 
@@ -30,18 +38,34 @@ public record AlignConfig(AdapterKind adapter, int queryTokens, Mode mode, int e
         if (batchSize <= 0) {
             throw new IllegalArgumentException("batchSize must be positive");
         }
-        if (!(learningRate > 0)) {
-            throw new IllegalArgumentException("learningRate must be positive");
+        if (!(learningRate > 0 && Double.isFinite(learningRate))) {
+            throw new IllegalArgumentException("learningRate must be positive and finite, got " + learningRate);
         }
-        if (!(encoderLearningRate >= 0)) {
-            throw new IllegalArgumentException("encoderLearningRate must be >= 0");
+        if (!(encoderLearningRate >= 0 && Double.isFinite(encoderLearningRate))) {
+            throw new IllegalArgumentException("encoderLearningRate must be >= 0 and finite, got " + encoderLearningRate);
         }
         if (!(warmupFraction >= 0 && warmupFraction < 1)) {
             throw new IllegalArgumentException("warmupFraction must be in [0, 1)");
         }
-        if (!(clipNorm > 0)) {
-            throw new IllegalArgumentException("clipNorm must be positive");
+        if (!(clipNorm > 0 && Double.isFinite(clipNorm))) {
+            throw new IllegalArgumentException("clipNorm must be positive and finite, got " + clipNorm);
         }
+        if (!(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1)) {
+            throw new IllegalArgumentException("beta1 and beta2 must be in [0, 1), got " + beta1 + ", " + beta2);
+        }
+        if (!(weightDecay >= 0 && Double.isFinite(weightDecay))) {
+            throw new IllegalArgumentException("weightDecay must be >= 0 and finite, got " + weightDecay);
+        }
+        if (schedule == null) {
+            schedule = LearningRateSchedule.COSINE;
+        }
+    }
+
+    /** libtorch's AdamW defaults (betas 0.9/0.999, weight decay 0.01) and cosine decay: what alignment always used. */
+    public AlignConfig(AdapterKind adapter, int queryTokens, Mode mode, int epochs, int batchSize, double learningRate,
+                       double encoderLearningRate, double warmupFraction, double clipNorm) {
+        this(adapter, queryTokens, mode, epochs, batchSize, learningRate, encoderLearningRate, warmupFraction, clipNorm,
+                0.9, 0.999, 0.01, LearningRateSchedule.COSINE);
     }
 
     /**
@@ -50,7 +74,7 @@ public record AlignConfig(AdapterKind adapter, int queryTokens, Mode mode, int e
      */
     public AlignConfig learnedPrompt(int tokens) {
         return new AlignConfig(AdapterKind.LEARNED_PROMPT, tokens, Mode.ADAPTER_ONLY, epochs, batchSize, learningRate,
-                encoderLearningRate, warmupFraction, clipNorm);
+                encoderLearningRate, warmupFraction, clipNorm, beta1, beta2, weightDecay, schedule);
     }
 
     /**

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Random;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.AdamW;
+import dev.uqabench.pretrain.LearningRateSchedule;
 import org.bytedeco.pytorch.AdamWOptions;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.OptimizerParamGroup;
@@ -63,14 +64,14 @@ public final class AlignTrainer {
         }
         boolean tuneEncoder = cfg.mode() == AlignConfig.Mode.ADAPTER_AND_ENCODER;
         TensorVector adapterParams = adapter.module().parameters();
-        AdamW optimizer = new AdamW(adapterParams, new AdamWOptions(cfg.learningRate()));
+        AdamW optimizer = new AdamW(adapterParams, options(cfg, cfg.learningRate()));
         TensorVector all = new TensorVector();
         for (long i = 0; i < adapterParams.size(); i++) {
             all.push_back(adapterParams.get(i));
         }
         if (tuneEncoder) {
             TensorVector encoderParams = encoder.module().parameters();
-            optimizer.add_param_group(new OptimizerParamGroup(encoderParams, new AdamWOptions(cfg.encoderLearningRate())));
+            optimizer.add_param_group(new OptimizerParamGroup(encoderParams, options(cfg, cfg.encoderLearningRate())));
             for (long i = 0; i < encoderParams.size(); i++) {
                 all.push_back(encoderParams.get(i));
             }
@@ -91,6 +92,7 @@ public final class AlignTrainer {
             for (int start = 0; start < order.size(); start += cfg.batchSize()) {
                 List<Example> batch = order.subList(start, Math.min(order.size(), start + cfg.batchSize()));
                 double scale = step < warmup ? (step + 1.0) / warmup
+                        : cfg.schedule() == LearningRateSchedule.CONSTANT ? 1
                         : 0.5 * (1 + Math.cos(Math.PI * (step - warmup) / Math.max(1, total - warmup)));
                 optimizer.param_groups().get(0).options().set_lr(cfg.learningRate() * scale);
                 if (tuneEncoder) {
@@ -169,6 +171,14 @@ public final class AlignTrainer {
                 params.get(i).copy_(saved.get(i));
             }
         }
+    }
+
+    /** AdamW options of one parameter group: the config's betas and weight decay at {@code learningRate}. */
+    private static AdamWOptions options(AlignConfig cfg, double learningRate) {
+        AdamWOptions options = new AdamWOptions(learningRate);
+        options.betas().put(0, cfg.beta1()).put(1, cfg.beta2());
+        options.weight_decay().put(cfg.weightDecay());
+        return options;
     }
 
     /** Mean answer-token loss of one batch. */

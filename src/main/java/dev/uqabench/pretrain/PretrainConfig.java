@@ -19,17 +19,19 @@ import dev.uqabench.run.UqaException;
  * @param epochs           passes over the training users
  * @param learningRate     peak AdamW learning rate
  * @param weightDecay      AdamW decoupled weight decay, applied to matrices only
- * @param warmupSteps      linear warm-up steps; then cosine decay to 10% of the peak
+ * @param warmupSteps      linear warm-up steps; then {@code schedule}
  * @param clipNorm         global gradient-norm clip (0 disables it)
  * @param loss             full or sampled softmax
  * @param negatives        shared random negatives per step (sampled softmax only)
  * @param checkpointEvery  steps between resumable checkpoints (0: only at epoch ends)
  * @param evalUsers        held-out users evaluated each epoch (0: all)
  * @param seed             seeds weights, data order, dropout and negatives
+ * @param schedule         after the warm-up: cosine decay to 10 % of the peak, or constant (the reference)
  */
 public record PretrainConfig(String encoder, String preset, FeatureSet featureSet, int maxLength, int batchSize,
                              int epochs, double learningRate, double weightDecay, int warmupSteps, double clipNorm,
-                             LossType loss, int negatives, int checkpointEvery, int evalUsers, long seed) {
+                             LossType loss, int negatives, int checkpointEvery, int evalUsers, long seed,
+                             LearningRateSchedule schedule) {
 
     public PretrainConfig {
         require(encoder != null, "encoder", "is required");
@@ -47,6 +49,17 @@ public record PretrainConfig(String encoder, String preset, FeatureSet featureSe
         require(negatives > 0, "negatives", "must be positive, got " + negatives);
         require(checkpointEvery >= 0, "checkpointEvery", "must be >= 0, got " + checkpointEvery);
         require(evalUsers >= 0, "evalUsers", "must be >= 0, got " + evalUsers);
+        if (schedule == null) {
+            schedule = LearningRateSchedule.COSINE;
+        }
+    }
+
+    /** Warm-up then cosine decay, as every run before the schedule key. */
+    public PretrainConfig(String encoder, String preset, FeatureSet featureSet, int maxLength, int batchSize, int epochs,
+                          double learningRate, double weightDecay, int warmupSteps, double clipNorm, LossType loss,
+                          int negatives, int checkpointEvery, int evalUsers, long seed) {
+        this(encoder, preset, featureSet, maxLength, batchSize, epochs, learningRate, weightDecay, warmupSteps, clipNorm,
+                loss, negatives, checkpointEvery, evalUsers, seed, LearningRateSchedule.COSINE);
     }
 
     /** Reference settings for an encoder preset: all features, 512 events, full softmax. */
@@ -89,52 +102,52 @@ public record PretrainConfig(String encoder, String preset, FeatureSet featureSe
 
     public PretrainConfig withFeatureSet(FeatureSet value) {
         return new PretrainConfig(encoder, preset, value, maxLength, batchSize, epochs, learningRate, weightDecay,
-                warmupSteps, clipNorm, loss, negatives, checkpointEvery, evalUsers, seed);
+                warmupSteps, clipNorm, loss, negatives, checkpointEvery, evalUsers, seed, schedule);
     }
 
     public PretrainConfig withMaxLength(int value) {
         return new PretrainConfig(encoder, preset, featureSet, value, batchSize, epochs, learningRate, weightDecay,
-                warmupSteps, clipNorm, loss, negatives, checkpointEvery, evalUsers, seed);
+                warmupSteps, clipNorm, loss, negatives, checkpointEvery, evalUsers, seed, schedule);
     }
 
     public PretrainConfig withBatchSize(int value) {
         return new PretrainConfig(encoder, preset, featureSet, maxLength, value, epochs, learningRate, weightDecay,
-                warmupSteps, clipNorm, loss, negatives, checkpointEvery, evalUsers, seed);
+                warmupSteps, clipNorm, loss, negatives, checkpointEvery, evalUsers, seed, schedule);
     }
 
     public PretrainConfig withEpochs(int value) {
         return new PretrainConfig(encoder, preset, featureSet, maxLength, batchSize, value, learningRate, weightDecay,
-                warmupSteps, clipNorm, loss, negatives, checkpointEvery, evalUsers, seed);
+                warmupSteps, clipNorm, loss, negatives, checkpointEvery, evalUsers, seed, schedule);
     }
 
     public PretrainConfig withLearningRate(double value) {
         return new PretrainConfig(encoder, preset, featureSet, maxLength, batchSize, epochs, value, weightDecay,
-                warmupSteps, clipNorm, loss, negatives, checkpointEvery, evalUsers, seed);
+                warmupSteps, clipNorm, loss, negatives, checkpointEvery, evalUsers, seed, schedule);
     }
 
     public PretrainConfig withWarmupSteps(int value) {
         return new PretrainConfig(encoder, preset, featureSet, maxLength, batchSize, epochs, learningRate, weightDecay,
-                value, clipNorm, loss, negatives, checkpointEvery, evalUsers, seed);
+                value, clipNorm, loss, negatives, checkpointEvery, evalUsers, seed, schedule);
     }
 
     public PretrainConfig withLoss(LossType value, int negativeCount) {
         return new PretrainConfig(encoder, preset, featureSet, maxLength, batchSize, epochs, learningRate, weightDecay,
-                warmupSteps, clipNorm, value, negativeCount, checkpointEvery, evalUsers, seed);
+                warmupSteps, clipNorm, value, negativeCount, checkpointEvery, evalUsers, seed, schedule);
     }
 
     public PretrainConfig withCheckpointEvery(int value) {
         return new PretrainConfig(encoder, preset, featureSet, maxLength, batchSize, epochs, learningRate, weightDecay,
-                warmupSteps, clipNorm, loss, negatives, value, evalUsers, seed);
+                warmupSteps, clipNorm, loss, negatives, value, evalUsers, seed, schedule);
     }
 
     public PretrainConfig withEvalUsers(int value) {
         return new PretrainConfig(encoder, preset, featureSet, maxLength, batchSize, epochs, learningRate, weightDecay,
-                warmupSteps, clipNorm, loss, negatives, checkpointEvery, value, seed);
+                warmupSteps, clipNorm, loss, negatives, checkpointEvery, value, seed, schedule);
     }
 
     public PretrainConfig withSeed(long value) {
         return new PretrainConfig(encoder, preset, featureSet, maxLength, batchSize, epochs, learningRate, weightDecay,
-                warmupSteps, clipNorm, loss, negatives, checkpointEvery, evalUsers, value);
+                warmupSteps, clipNorm, loss, negatives, checkpointEvery, evalUsers, value, schedule);
     }
 
     private static void require(boolean condition, String key, String message) {

@@ -281,11 +281,14 @@ public final class Pretrainer {
                 + outDir.resolve(LAST_DIR) + " (resume from it with a smaller learning rate)");
     }
 
-    /** Linear warm-up to the peak, then cosine decay to 10% of it at the last step. */
+    /** Linear warm-up to the peak, then cosine decay to 10% of it at the last step (or the peak throughout). */
     double learningRate(long step) {
         double peak = config.learningRate();
         if (step <= config.warmupSteps()) {
             return peak * step / config.warmupSteps();
+        }
+        if (config.schedule() == LearningRateSchedule.CONSTANT) {
+            return peak;
         }
         long decaySteps = Math.max(1, totalSteps - config.warmupSteps());
         double progressFraction = Math.min(1.0, (double) (step - config.warmupSteps()) / decaySteps);
