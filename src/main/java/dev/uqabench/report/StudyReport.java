@@ -48,13 +48,14 @@ public final class StudyReport {
         }
     }
 
-    public static void write(Path runDir, StudyConfig study, List<StudyRow> rows, Controls controls) {
+    /** @param audit the leak audit's markdown section, shown after the headline (empty: none) */
+    public static void write(Path runDir, StudyConfig study, List<StudyRow> rows, Controls controls, String audit) {
         Findings f = Findings.of(runDir, study, rows, controls.validation());
         Map<String, byte[]> charts = charts(study, rows, f);
         for (Map.Entry<String, byte[]> c : charts.entrySet()) {
             AtomicFiles.write(runDir.resolve("charts").resolve(c.getKey() + ".png"), c.getValue());
         }
-        String headline = headline(runDir, study, rows, controls);
+        String headline = headline(runDir, study, rows, controls) + audit;
         AtomicFiles.writeString(runDir.resolve("report.md"), markdown(rows, f, headline, charts.keySet(), false, charts));
         AtomicFiles.writeString(runDir.resolve("report.html"), html(markdown(rows, f, headline, charts.keySet(), true, charts)));
     }

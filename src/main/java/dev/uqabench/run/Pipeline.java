@@ -90,6 +90,25 @@ public final class Pipeline {
     }
 
     /** The question folder (after {@link #front()}). */
+    /**
+     * The leak audit of the run's questions (after the evaluations: it reads the test questions);
+     * popularity solvers and history oracles need the data's pretrain files, skipped without them.
+     */
+    public Path audit() {
+        Path dataFolder = java.nio.file.Files.isRegularFile(data.resolve(ReleaseLayout.PRETRAIN_TRAIN)) ? data : null;
+        return AuditStage.run(runner, runDir.resolve("audit"), qa, dataFolder, progress).folder();
+    }
+
+    /** The audit's report section, or an empty string when the run has none. */
+    public static String auditSection(Path auditFolder) {
+        Path markdown = auditFolder.resolve(dev.uqabench.audit.Audit.MARKDOWN_FILE);
+        try {
+            return java.nio.file.Files.isRegularFile(markdown) ? java.nio.file.Files.readString(markdown) + "\n" : "";
+        } catch (java.io.IOException e) {
+            throw new UqaException("cannot read " + markdown + ": " + e.getMessage(), e);
+        }
+    }
+
     public Path qaFolder() {
         return qa;
     }

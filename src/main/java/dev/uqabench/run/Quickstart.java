@@ -43,12 +43,14 @@ public final class Quickstart {
             seeds.add(evals);
         }
 
+        Path audit = pipeline.audit();
         String table = ResultsTable.render(results);
         System.out.println(table);
         String text = "text" + (config.textEvents().contains(20) ? 20 : config.textEvents().get(config.textEvents().size() - 1));
         String headline = UserInformation.section(Metrics.ALL, soft, seeds, text, results.get(text), results.get(none.name()));
         AtomicFiles.writeString(runDir.resolve("report.md"),
-                ReportWriter.quickstart(runDir, results, table, headline, pipeline.config().answerMode()));
+                ReportWriter.quickstart(runDir, results, table, headline + Pipeline.auditSection(audit),
+                        pipeline.config().answerMode()));
         progress.message(String.format("quickstart finished in %.1f s; report: %s", (System.nanoTime() - start) / 1e9,
                 runDir.resolve("report.md")));
         return true;

@@ -74,7 +74,7 @@ public final class ReportWriter {
         StringBuilder sb = new StringBuilder();
         for (String key : java.util.List.of("users", "events", "alignment_questions", "test_questions", "parameters",
                 "final_answer_loss_avg", "recall@10", "ndcg@10", "test_recall@10", "best_epoch", "final_loss_avg",
-                "accuracy_all", "mean_prompt_tokens")) {
+                "accuracy_all", "mean_prompt_tokens", "leak", "best_blind_all")) {
             Object v = metrics.get(key);
             if (v != null) {
                 sb.append(sb.length() == 0 ? "" : ", ").append(key).append(' ')

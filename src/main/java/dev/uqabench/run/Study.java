@@ -77,7 +77,8 @@ public final class Study {
         }
         writeResults(runDir, rows);
         writeSeeds(runDir, study.metric(), defaultName, seeds);
-        StudyReport.write(runDir, study, rows, new StudyReport.Controls(defaultName, seeds, validation));
+        String audit = Pipeline.auditSection(pipeline.audit());
+        StudyReport.write(runDir, study, rows, new StudyReport.Controls(defaultName, seeds, validation), audit);
         progress.message(String.format(Locale.ROOT, "study finished in %.1f s: %s, %s", (System.nanoTime() - start) / 1e9,
                 runDir.resolve("study.csv"), runDir.resolve("report.html")));
         return rows;
