@@ -35,8 +35,8 @@ final class OptionSampler {
     private final Map<String, TieredNames> names = new HashMap<>();
     private final Map<String, List<TieredNames>> places = new HashMap<>();
     private final Map<String, CountBins> bins = new HashMap<>();
-    /** Per composite slot: clicks per name, and how often to keep a question by its answer's popularity rank. */
-    private final Map<String, Map<String, Long>> slotClicks = new HashMap<>();
+    /** Clicks per name of every attribute (the {@code click:} slots), and how often to keep a question by its answer's popularity rank. */
+    private final Map<String, Map<String, Long>> clicks = new HashMap<>();
     private final Map<String, double[]> rankAcceptance = new HashMap<>();
     /** Added to each rank's tally: a few dozen calibrating questions must not thin a slot to nothing. */
     private static final double RANK_PSEUDO_COUNT = 20;
@@ -77,7 +77,7 @@ final class OptionSampler {
         answerNames.forEach((slot, counts) -> sampler.names.put(slot, TieredNames.of(expected(counts, clicksOf(clicks, slot)))));
         answerPlaces.forEach((slot, byPlace) -> sampler.places.put(slot,
                 byPlace.stream().map(counts -> TieredNames.of(expected(counts, clicksOf(clicks, slot)))).toList()));
-        answerPlaces.keySet().forEach(slot -> sampler.slotClicks.put(slot, clicksOf(clicks, slot)));
+        sampler.clicks.putAll(clicks);
         answerCounts.forEach((slot, counts) -> {
             CountBins fitted = CountBins.fit(counts);
             if (fitted != null) {
@@ -88,9 +88,10 @@ final class OptionSampler {
     }
 
     /**
-     * Three names drawn place by place still differ from a real triple as a whole: a user's three
-     * favourites are, together, more often the most clicked of the four options ("pick the most
-     * popular option" scored 33 % on it before this). While calibrating, composite drafts are kept
+     * Tiers match popularity only roughly: three names drawn place by place still differ from a real
+     * triple as a whole (a user's three favourites are, together, more often the most clicked of the
+     * four options: "pick the most popular option" scored 33 % on it before this), and on a skewed
+     * log the next film is less popular than its tier-mates ("least popular" 35 % on ip). While calibrating, composite drafts are kept
      * as drawn and the answer's popularity rank among its options is tallied; afterwards a question
      * is kept with probability {@code least frequent rank / its rank}, so every rank is the answer's
      * equally often. The tally must come from the whole building process (retries and thinning
@@ -129,7 +130,7 @@ final class OptionSampler {
     }
 
     private double meanLogClicks(String slot, String option) {
-        Map<String, Long> clicks = slotClicks.getOrDefault(slot, Map.of());
+        Map<String, Long> clicks = clicksOf(this.clicks, slot);
         String[] names = option.split(" -> |、|, ");
         double sum = 0;
         for (String name : names) {
@@ -187,8 +188,7 @@ final class OptionSampler {
     /** The ask with three distractors, or empty where its answer is unknown here or the draw is thinned out. */
     Optional<Draft> draft(Ask ask, Random rng) {
         return switch (ask.shape()) {
-            case NAME -> single(ask, rng);
-            case NAMES, PATH -> composite(ask, rng).filter(d -> {
+            case NAME, NAMES, PATH -> (ask.shape() == Ask.Shape.NAME ? single(ask, rng) : composite(ask, rng)).filter(d -> {
                 int rank = popularityRank(ask.slot(), d, rng);
                 if (rankCounts != null) {
                     rankCounts.computeIfAbsent(ask.slot(), slot -> new int[4])[rank]++;
