@@ -23,7 +23,6 @@ import java.util.Map;
  *                         clicks (0: any click), so that a text prompt of that many events holds the answer
  * @param recentWindow     clicks that count as "recent" for short-term interest
  * @param trajectoryWindow clicks per each of the three windows of an interest trajectory
- * @param distractorPool   how many of the most popular names distractors are drawn from first
  * @param alignmentPerUser questions per sub-task and user in the alignment set
  * @param testPerUser      questions per sub-task and user in the test set
  * @param validationFraction share of the held-out users whose questions are the validation set
@@ -32,7 +31,7 @@ import java.util.Map;
  *                         (never the adapter); the pipeline sets it to 0 when the LLM is external
  * @param nouns            words for the item and its attributes (film, genre); {@link Nouns#DEFAULT} when not given
  */
-public record QuestionConfig(Lang lang, int maxLookback, int recentWindow, int trajectoryWindow, int distractorPool,
+public record QuestionConfig(Lang lang, int maxLookback, int recentWindow, int trajectoryWindow,
                              Map<Subtask, Integer> alignmentPerUser, Map<Subtask, Integer> testPerUser,
                              double validationFraction, double llmFraction, Nouns nouns) {
 
@@ -46,8 +45,7 @@ public record QuestionConfig(Lang lang, int maxLookback, int recentWindow, int t
      */
     public static final double DEFAULT_LLM_FRACTION = 0.5;
 
-    private static final List<String> KEYS = List.of("lang", "maxLookback", "recentWindow", "trajectoryWindow",
-            "distractorPool", "alignmentPerUser", "testPerUser", "validationFraction", "llmFraction", "nouns");
+    private static final List<String> KEYS = List.of("lang", "maxLookback", "recentWindow", "trajectoryWindow", "alignmentPerUser", "testPerUser", "validationFraction", "llmFraction", "nouns");
 
     public QuestionConfig {
         if (lang == null) {
@@ -56,7 +54,6 @@ public record QuestionConfig(Lang lang, int maxLookback, int recentWindow, int t
         require(maxLookback >= 0, "maxLookback", "must be >= 0 (0 = whole history), got " + maxLookback);
         require(recentWindow >= 1, "recentWindow", "must be >= 1, got " + recentWindow);
         require(trajectoryWindow >= 1, "trajectoryWindow", "must be >= 1, got " + trajectoryWindow);
-        require(distractorPool >= 3, "distractorPool", "must be >= 3, got " + distractorPool);
         alignmentPerUser = counts(alignmentPerUser, "alignmentPerUser");
         testPerUser = counts(testPerUser, "testPerUser");
         require(validationFraction > 0 && validationFraction < 1, "validationFraction",
@@ -66,9 +63,9 @@ public record QuestionConfig(Lang lang, int maxLookback, int recentWindow, int t
     }
 
     /** The form without the user split (tests, older callers): both fractions at their defaults, the default nouns. */
-    public QuestionConfig(Lang lang, int maxLookback, int recentWindow, int trajectoryWindow, int distractorPool,
+    public QuestionConfig(Lang lang, int maxLookback, int recentWindow, int trajectoryWindow,
                           Map<Subtask, Integer> alignmentPerUser, Map<Subtask, Integer> testPerUser) {
-        this(lang, maxLookback, recentWindow, trajectoryWindow, distractorPool, alignmentPerUser, testPerUser,
+        this(lang, maxLookback, recentWindow, trajectoryWindow, alignmentPerUser, testPerUser,
                 DEFAULT_VALIDATION_FRACTION, DEFAULT_LLM_FRACTION, Nouns.DEFAULT);
     }
 
@@ -82,23 +79,23 @@ public record QuestionConfig(Lang lang, int maxLookback, int recentWindow, int t
         Map<Subtask, Integer> test = new EnumMap<>(uniform(1));
         test.put(Subtask.LI, 2);
         test.put(Subtask.IT, 3);
-        return new QuestionConfig(Lang.ZH, 20, 10, 10, 50, uniform(1), test);
+        return new QuestionConfig(Lang.ZH, 20, 10, 10, uniform(1), test);
     }
 
     public QuestionConfig withLang(Lang newLang) {
-        return new QuestionConfig(newLang, maxLookback, recentWindow, trajectoryWindow, distractorPool,
+        return new QuestionConfig(newLang, maxLookback, recentWindow, trajectoryWindow,
                 alignmentPerUser, testPerUser, validationFraction, llmFraction, nouns);
     }
 
     /** The same config with another LLM share (0: an external LLM needs no training users). */
     public QuestionConfig withLlmFraction(double fraction) {
-        return new QuestionConfig(lang, maxLookback, recentWindow, trajectoryWindow, distractorPool,
+        return new QuestionConfig(lang, maxLookback, recentWindow, trajectoryWindow,
                 alignmentPerUser, testPerUser, validationFraction, fraction, nouns);
     }
 
     /** The same questions worded with {@code newNouns} (e.g. {@code Nouns.of(DatasetInfo.read(dataDir))}). */
     public QuestionConfig withNouns(Nouns newNouns) {
-        return new QuestionConfig(lang, maxLookback, recentWindow, trajectoryWindow, distractorPool,
+        return new QuestionConfig(lang, maxLookback, recentWindow, trajectoryWindow,
                 alignmentPerUser, testPerUser, validationFraction, llmFraction, newNouns);
     }
 
@@ -142,7 +139,6 @@ public record QuestionConfig(Lang lang, int maxLookback, int recentWindow, int t
         tree.put("maxLookback", maxLookback);
         tree.put("recentWindow", recentWindow);
         tree.put("trajectoryWindow", trajectoryWindow);
-        tree.put("distractorPool", distractorPool);
         tree.put("alignmentPerUser", byCode(alignmentPerUser));
         tree.put("testPerUser", byCode(testPerUser));
         tree.put("validationFraction", validationFraction);
@@ -170,7 +166,6 @@ public record QuestionConfig(Lang lang, int maxLookback, int recentWindow, int t
         int maxLookback = base.maxLookback();
         int recentWindow = base.recentWindow();
         int trajectoryWindow = base.trajectoryWindow();
-        int distractorPool = base.distractorPool();
         Map<Subtask, Integer> alignment = base.alignmentPerUser();
         Map<Subtask, Integer> test = base.testPerUser();
         double validationFraction = base.validationFraction();
@@ -190,7 +185,6 @@ public record QuestionConfig(Lang lang, int maxLookback, int recentWindow, int t
                 case "maxLookback" -> maxLookback = integer(key, value);
                 case "recentWindow" -> recentWindow = integer(key, value);
                 case "trajectoryWindow" -> trajectoryWindow = integer(key, value);
-                case "distractorPool" -> distractorPool = integer(key, value);
                 case "alignmentPerUser" -> alignment = countsFromTree(key, value, alignment);
                 case "testPerUser" -> test = countsFromTree(key, value, test);
                 case "validationFraction" -> validationFraction = number(key, value);
@@ -200,7 +194,7 @@ public record QuestionConfig(Lang lang, int maxLookback, int recentWindow, int t
                         + String.join(", ", KEYS) + ")");
             }
         }
-        return new QuestionConfig(lang, maxLookback, recentWindow, trajectoryWindow, distractorPool, alignment, test,
+        return new QuestionConfig(lang, maxLookback, recentWindow, trajectoryWindow, alignment, test,
                 validationFraction, llmFraction, nouns);
     }
 

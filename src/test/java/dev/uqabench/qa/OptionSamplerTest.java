@@ -123,7 +123,7 @@ class OptionSamplerTest {
     @Test
     void anOptionStringsAnswerRateOnOtherUsersDoesNotPredictTheAnswer() {
         List<dev.uqabench.data.UserSequence> users = TinyWorld.users(600, 9);
-        QuestionConfig config = new QuestionConfig(Lang.ZH, 20, 10, 10, 50, QuestionConfig.uniform(1), QuestionConfig.uniform(1));
+        QuestionConfig config = new QuestionConfig(Lang.ZH, 20, 10, 10, QuestionConfig.uniform(1), QuestionConfig.uniform(1));
         List<BuiltQuestion> built = QuestionBuilder.fittedOnHistories(config, TinyWorld.TEXT, TinyWorld.pool(users), users, 9)
                 .alignmentSet(users, 9);
         Map<String, int[]> rates = new HashMap<>();

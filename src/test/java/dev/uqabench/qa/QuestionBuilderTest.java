@@ -14,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class QuestionBuilderTest {
 
     private static final List<UserSequence> USERS = TinyWorld.users(20, 3);
-    private static final QuestionConfig CONFIG = new QuestionConfig(Lang.ZH, 20, 10, 10, 50,
+    private static final QuestionConfig CONFIG = new QuestionConfig(Lang.ZH, 20, 10, 10,
             QuestionConfig.uniform(3), QuestionConfig.uniform(1));
 
     private static QuestionBuilder builder() {
@@ -72,7 +72,7 @@ class QuestionBuilderTest {
 
     @Test
     void countsPerUserAreUpperBoundsAndZeroBuildsNothing() {
-        QuestionConfig onlyIp = new QuestionConfig(Lang.EN, 20, 10, 10, 50,
+        QuestionConfig onlyIp = new QuestionConfig(Lang.EN, 20, 10, 10,
                 java.util.Map.of(Subtask.DF, 0, Subtask.MF, 0, Subtask.IP, 4, Subtask.AP, 0, Subtask.LI, 0, Subtask.SI, 0,
                         Subtask.IT, 0), QuestionConfig.uniform(0));
         List<BuiltQuestion> built = QuestionBuilder.fittedOnHistories(onlyIp, TinyWorld.TEXT, TinyWorld.pool(USERS), USERS, 1)

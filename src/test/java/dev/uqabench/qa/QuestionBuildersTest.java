@@ -35,7 +35,7 @@ class QuestionBuildersTest {
 
     private static List<Case> cases(Lang lang, long seed) {
         List<UserSequence> users = TinyWorld.users(40, seed);
-        QuestionConfig config = new QuestionConfig(lang, 20, 10, 10, 50, QuestionConfig.uniform(2),
+        QuestionConfig config = new QuestionConfig(lang, 20, 10, 10, QuestionConfig.uniform(2),
                 QuestionConfig.uniform(2));
         QuestionBuilder builder = QuestionBuilder.fittedOnHistories(config, TinyWorld.TEXT, TinyWorld.pool(users), users, seed);
         List<Case> cases = new ArrayList<>();

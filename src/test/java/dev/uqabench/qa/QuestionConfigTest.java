@@ -72,7 +72,7 @@ class QuestionConfigTest {
 
     @Test
     void countsMustCoverEverySubtask() {
-        UqaException e = assertThrows(UqaException.class, () -> new QuestionConfig(Lang.ZH, 20, 10, 10, 50,
+        UqaException e = assertThrows(UqaException.class, () -> new QuestionConfig(Lang.ZH, 20, 10, 10,
                 java.util.Map.of(Subtask.DF, 1), QuestionConfig.uniform(1)));
         assertTrue(e.getMessage().contains("'alignmentPerUser.mf' is missing"), e.getMessage());
     }

@@ -20,8 +20,7 @@ class ReferenceRulesTest {
         Set<Subtask> seen = EnumSet.noneOf(Subtask.class);
         for (long seed = 0; seed < 25; seed++) {
             List<UserSequence> users = TinyWorld.users(12, seed);
-            QuestionConfig config = new QuestionConfig(Lang.ZH, (int) (seed % 3) * 10, 5 + (int) seed % 6, 5 + (int) seed % 4,
-                    50, QuestionConfig.uniform(2), QuestionConfig.uniform(2));
+            QuestionConfig config = new QuestionConfig(Lang.ZH, (int) (seed % 3) * 10, 5 + (int) seed % 6, 5 + (int) seed % 4, QuestionConfig.uniform(2), QuestionConfig.uniform(2));
             QuestionBuilder builder = QuestionBuilder.fittedOnHistories(config, TinyWorld.TEXT, TinyWorld.pool(users), users, seed);
             List<BuiltQuestion> all = new java.util.ArrayList<>(builder.alignmentSet(users, seed));
             all.addAll(builder.testSet(users.stream().map(u -> UserSplit.holdOut(u, 3)).toList(), seed));
