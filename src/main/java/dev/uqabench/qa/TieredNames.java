@@ -79,10 +79,6 @@ final class TieredNames {
         return tierOf.containsKey(name);
     }
 
-    int size() {
-        return tierOf.size();
-    }
-
     /** The probability of keeping a question with this answer: the tier's smallest weight over the name's (0 if unknown). */
     double acceptance(String name) {
         Integer tier = tierOf.get(name);
