@@ -1,6 +1,6 @@
 package dev.uqabench.align;
 
-import dev.uqabench.run.UqaException;
+import dev.uqabench.base.UqaException;
 import dev.uqabench.tensor.Safetensors;
 import dev.uqabench.tensor.Tensors;
 import java.nio.file.Path;
@@ -69,7 +69,7 @@ public final class AdapterCheckpoint {
         Map<String, Tensor> out = new LinkedHashMap<>();
         for (long i = 0; i < dict.size(); i++) {
             // owning copies: the dict's elements die with the dict
-            out.put(dict.get(i).key().getString(), dev.uqabench.encoder.Params.owned(dict.get(i).value()));
+            out.put(dict.get(i).key().getString(), dev.uqabench.nn.Params.owned(dict.get(i).value()));
         }
         return out;
     }

@@ -23,7 +23,7 @@ public final class LearnedPromptAdapter extends Module implements Adapter {
         this.tokens = tokens;
         torch.manual_seed(seed);
         // the same small init as the Q-Former's learned queries: training, not init, sets the scale
-        this.prompt = dev.uqabench.encoder.Params.register(this, "prompt",
+        this.prompt = dev.uqabench.nn.Params.register(this, "prompt",
                 torch.randn(tokens, llmHidden).mul(new Scalar(0.02)));
     }
 

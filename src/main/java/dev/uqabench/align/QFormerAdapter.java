@@ -1,6 +1,6 @@
 package dev.uqabench.align;
 
-import dev.uqabench.encoder.LayerNorm;
+import dev.uqabench.nn.LayerNorm;
 import org.bytedeco.pytorch.LinearImpl;
 import org.bytedeco.pytorch.Module;
 import org.bytedeco.pytorch.Scalar;
@@ -38,7 +38,7 @@ public final class QFormerAdapter extends Module implements Adapter {
         this.width = encoderHidden;
         torch.manual_seed(seed);
         // keep the tensor we pass in: the reference register_parameter returns moves with later registrations
-        this.queries = dev.uqabench.encoder.Params.register(this, "queries",
+        this.queries = dev.uqabench.nn.Params.register(this, "queries",
                 torch.randn(queryTokens, encoderHidden).mul(new Scalar(0.02)));
         q = new LinearImpl[layers];
         k = new LinearImpl[layers];

@@ -1,6 +1,6 @@
 package dev.uqabench.audit;
 
-import dev.uqabench.data.AtomicFiles;
+import dev.uqabench.base.AtomicFiles;
 import dev.uqabench.data.Event;
 import dev.uqabench.data.EventText;
 import dev.uqabench.data.UserSequence;
@@ -11,8 +11,8 @@ import dev.uqabench.eval.Metrics;
 import dev.uqabench.eval.Score;
 import dev.uqabench.qa.CachedEventText;
 import dev.uqabench.qa.Subtask;
-import dev.uqabench.run.Manifest;
-import dev.uqabench.run.UqaException;
+import dev.uqabench.base.Manifest;
+import dev.uqabench.base.UqaException;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.uqabench.eval.Metrics;
 import dev.uqabench.eval.Score;
 import dev.uqabench.qa.Subtask;
-import dev.uqabench.run.Json;
+import dev.uqabench.base.Json;
 
 import java.util.ArrayList;
 import java.util.List;

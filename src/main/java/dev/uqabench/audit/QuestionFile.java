@@ -2,8 +2,8 @@ package dev.uqabench.audit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.uqabench.qa.Subtask;
-import dev.uqabench.run.Json;
-import dev.uqabench.run.UqaException;
+import dev.uqabench.base.Json;
+import dev.uqabench.base.UqaException;
 
 import java.io.BufferedReader;
 import java.io.IOException;

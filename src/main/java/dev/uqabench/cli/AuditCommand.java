@@ -4,7 +4,7 @@ import dev.uqabench.audit.Audit;
 import dev.uqabench.audit.AuditLimits;
 import dev.uqabench.audit.AuditReport;
 import dev.uqabench.audit.AuditResult;
-import dev.uqabench.run.UqaException;
+import dev.uqabench.base.UqaException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;

@@ -5,7 +5,7 @@ import dev.uqabench.llm.ComputeType;
 import dev.uqabench.llm.Generation;
 import dev.uqabench.llm.HfFolder;
 import dev.uqabench.llm.LoadedModel;
-import dev.uqabench.run.UqaException;
+import dev.uqabench.base.UqaException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;

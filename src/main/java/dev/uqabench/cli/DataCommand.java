@@ -1,6 +1,6 @@
 package dev.uqabench.cli;
 
-import dev.uqabench.data.AtomicFiles;
+import dev.uqabench.base.AtomicFiles;
 import dev.uqabench.data.DataStats;
 import dev.uqabench.data.DatasetInfo;
 import dev.uqabench.data.InteractionLog;
@@ -12,7 +12,7 @@ import dev.uqabench.data.recbole.RecBoleOptions;
 import dev.uqabench.data.skewed.SkewedLogConfig;
 import dev.uqabench.data.skewed.SkewedLogGenerator;
 import dev.uqabench.qa.ReferenceRules;
-import dev.uqabench.run.UqaException;
+import dev.uqabench.base.UqaException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

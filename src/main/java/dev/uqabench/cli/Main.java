@@ -1,6 +1,6 @@
 package dev.uqabench.cli;
 
-import dev.uqabench.run.UqaException;
+import dev.uqabench.base.UqaException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 

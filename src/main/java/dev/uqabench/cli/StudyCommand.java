@@ -1,8 +1,8 @@
 package dev.uqabench.cli;
 
-import dev.uqabench.run.ConfigLoader;
-import dev.uqabench.run.Study;
-import dev.uqabench.run.StudyConfig;
+import dev.uqabench.base.ConfigLoader;
+import dev.uqabench.study.Study;
+import dev.uqabench.study.StudyConfig;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

@@ -1,9 +1,11 @@
 package dev.uqabench.data;
 
+import dev.uqabench.base.AtomicFiles;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.uqabench.run.UqaException;
+import dev.uqabench.base.UqaException;
 
 import java.io.BufferedReader;
 import java.io.BufferedWriter;

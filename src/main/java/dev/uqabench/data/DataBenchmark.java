@@ -1,5 +1,7 @@
 package dev.uqabench.data;
 
+import dev.uqabench.base.AtomicFiles;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.uqabench.data.arrow.ReleaseLayout;

@@ -9,7 +9,7 @@ import dev.uqabench.data.arrow.ReleaseLayout;
 import dev.uqabench.data.arrow.ReleasePass;
 import dev.uqabench.data.arrow.ReleaseReader;
 import dev.uqabench.data.arrow.ReleaseRow;
-import dev.uqabench.run.UqaException;
+import dev.uqabench.base.UqaException;
 
 import java.util.Arrays;
 import java.util.BitSet;

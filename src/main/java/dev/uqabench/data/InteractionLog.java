@@ -6,7 +6,7 @@ import dev.uqabench.data.arrow.ReleaseLayout;
 import dev.uqabench.data.arrow.ReleaseWriter;
 import dev.uqabench.data.text.CatalogTokens;
 import dev.uqabench.data.text.WordTokenizerBuilder;
-import dev.uqabench.run.UqaException;
+import dev.uqabench.base.UqaException;
 
 import java.io.IOException;
 import java.nio.file.Files;

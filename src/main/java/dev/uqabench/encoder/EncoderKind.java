@@ -1,6 +1,6 @@
 package dev.uqabench.encoder;
 
-import dev.uqabench.run.UqaException;
+import dev.uqabench.base.UqaException;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;

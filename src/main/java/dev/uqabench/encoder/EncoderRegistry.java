@@ -5,7 +5,7 @@ import dev.uqabench.encoder.hstu.Hstu;
 import dev.uqabench.encoder.mamba.Mamba4Rec;
 import dev.uqabench.encoder.sasrec.SasRec;
 import dev.uqabench.encoder.trmplus.TrmPlus;
-import dev.uqabench.run.UqaException;
+import dev.uqabench.base.UqaException;
 import java.util.List;
 
 /** Every encoder architecture, in the order {@code uqabench encoders} lists them. */

@@ -1,8 +1,11 @@
 package dev.uqabench.encoder;
 
+import dev.uqabench.nn.Params;
+import dev.uqabench.nn.Init;
+import dev.uqabench.nn.Linear;
 import dev.uqabench.data.Feature;
 import dev.uqabench.data.Table;
-import dev.uqabench.run.UqaException;
+import dev.uqabench.base.UqaException;
 import java.util.EnumMap;
 import java.util.Map;
 import org.bytedeco.pytorch.Generator;

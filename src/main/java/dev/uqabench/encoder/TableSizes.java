@@ -1,7 +1,7 @@
 package dev.uqabench.encoder;
 
 import dev.uqabench.data.Table;
-import dev.uqabench.run.UqaException;
+import dev.uqabench.base.UqaException;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.Map;

@@ -1,5 +1,6 @@
 package dev.uqabench.encoder;
 
+import dev.uqabench.nn.Linear;
 import org.bytedeco.pytorch.Generator;
 import org.bytedeco.pytorch.Module;
 import org.bytedeco.pytorch.Tensor;

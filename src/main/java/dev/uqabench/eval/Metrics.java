@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.uqabench.qa.JsonlFiles;
 import dev.uqabench.qa.Subtask;
 import dev.uqabench.qa.TaskGroup;
-import dev.uqabench.run.UqaException;
+import dev.uqabench.base.UqaException;
 
 import java.io.IOException;
 import java.nio.file.Path;

@@ -1,7 +1,7 @@
 package dev.uqabench.eval;
 
 import dev.uqabench.data.UserSequence;
-import dev.uqabench.run.UqaException;
+import dev.uqabench.base.UqaException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,6 +1,6 @@
 package dev.uqabench.eval;
 
-import dev.uqabench.run.UqaException;
+import dev.uqabench.base.UqaException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 

@@ -1,6 +1,6 @@
 package dev.uqabench.llm;
 
-import dev.uqabench.run.UqaException;
+import dev.uqabench.base.UqaException;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 
 import java.util.Locale;

@@ -1,6 +1,6 @@
 package dev.uqabench.llm;
 
-import dev.uqabench.run.UqaException;
+import dev.uqabench.base.UqaException;
 import dev.uqabench.tensor.Tensors;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.DoubleOptional;

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.uqabench.run.UqaException;
+import dev.uqabench.base.UqaException;
 import dev.uqabench.tensor.DType;
 import dev.uqabench.tensor.Safetensors;
 import org.bytedeco.pytorch.Tensor;

@@ -3,7 +3,7 @@ package dev.uqabench.llm;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.uqabench.run.UqaException;
+import dev.uqabench.base.UqaException;
 
 import java.io.IOException;
 import java.nio.file.Files;

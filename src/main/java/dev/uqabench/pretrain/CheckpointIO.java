@@ -1,6 +1,6 @@
 package dev.uqabench.pretrain;
 
-import dev.uqabench.run.UqaException;
+import dev.uqabench.base.UqaException;
 import dev.uqabench.tensor.DType;
 import dev.uqabench.tensor.Safetensors;
 import java.io.IOException;

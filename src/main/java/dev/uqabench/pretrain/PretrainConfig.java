@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.uqabench.encoder.EncoderRegistry;
 import java.util.Map;
 import dev.uqabench.encoder.FeatureSet;
-import dev.uqabench.run.UqaException;
+import dev.uqabench.base.UqaException;
 
 /**
  * Everything that decides a pre-training run. Validated when built; every error names the key.

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.uqabench.run.UqaException;
+import dev.uqabench.base.UqaException;
 
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
@@ -113,13 +113,13 @@ public final class JsonlFiles {
 
     /** Writes into a temporary file beside {@code file}, then renames it over {@code file}. */
     public static void writeAtomically(Path file, Content content) {
-        Path temp = dev.uqabench.data.AtomicFiles.temporaryFor(file);
+        Path temp = dev.uqabench.base.AtomicFiles.temporaryFor(file);
         try (BufferedWriter out = Files.newBufferedWriter(temp, StandardCharsets.UTF_8)) {
             content.writeTo(out);
         } catch (IOException e) {
-            dev.uqabench.data.AtomicFiles.deleteQuietly(temp);
+            dev.uqabench.base.AtomicFiles.deleteQuietly(temp);
             throw new UqaException(file + ": cannot write: " + e.getMessage(), e);
         }
-        dev.uqabench.data.AtomicFiles.commit(temp, file.toAbsolutePath());
+        dev.uqabench.base.AtomicFiles.commit(temp, file.toAbsolutePath());
     }
 }

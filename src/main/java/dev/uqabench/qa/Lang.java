@@ -1,6 +1,6 @@
 package dev.uqabench.qa;
 
-import dev.uqabench.run.UqaException;
+import dev.uqabench.base.UqaException;
 
 /** Language of the question text: Chinese like the UQABench release, or English. */
 public enum Lang {

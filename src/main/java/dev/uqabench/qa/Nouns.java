@@ -1,7 +1,7 @@
 package dev.uqabench.qa;
 
 import dev.uqabench.data.DatasetInfo;
-import dev.uqabench.run.UqaException;
+import dev.uqabench.base.UqaException;
 
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -95,7 +95,7 @@ public final class QuestionsJsonl {
             Lang.fromCode(lang);
             return new Question(row.text("id"), row.text("user"), subtask, row.text("question"), options,
                     row.text("answer"), lang);
-        } catch (IllegalArgumentException | dev.uqabench.run.UqaException e) {
+        } catch (IllegalArgumentException | dev.uqabench.base.UqaException e) {
             throw row.error(e.getMessage());
         }
     }

@@ -1,6 +1,6 @@
 package dev.uqabench.qa;
 
-import dev.uqabench.run.UqaException;
+import dev.uqabench.base.UqaException;
 
 import java.util.List;
 import java.util.Optional;

@@ -1,5 +1,6 @@
 package dev.uqabench.report;
 
+import dev.uqabench.eval.Metrics;
 import dev.uqabench.eval.Prediction;
 import dev.uqabench.eval.PredictionsJsonl;
 import java.nio.file.Path;
@@ -48,8 +49,8 @@ public final class UserInformation {
     }
 
     public static Difference difference(String metric, String a, Path evalA, String b, Path evalB) {
-        List<Prediction> pa = StudyReport.counted(metric, PredictionsJsonl.read(evalA.resolve(PREDICTIONS)));
-        List<Prediction> pb = StudyReport.counted(metric, PredictionsJsonl.read(evalB.resolve(PREDICTIONS)));
+        List<Prediction> pa = counted(metric, PredictionsJsonl.read(evalA.resolve(PREDICTIONS)));
+        List<Prediction> pb = counted(metric, PredictionsJsonl.read(evalB.resolve(PREDICTIONS)));
         return new Difference(a, b, accuracy(pa), accuracy(pb), Significance.mcnemar(pa, pb));
     }
 
@@ -141,5 +142,13 @@ public final class UserInformation {
         }
         double sd = v.length > 1 ? Math.sqrt(ss / (v.length - 1)) : 0;
         return String.format(Locale.ROOT, signed ? "%+.1f ± %.1f" : "%.1f ± %.1f", mean, sd);
+    }
+
+    /** The predictions that count towards {@code metric} (all of them for the overall accuracy). */
+    public    static List<Prediction> counted(String metric, List<Prediction> predictions) {
+        if (metric.equals(Metrics.ALL)) {
+            return predictions;
+        }
+        return predictions.stream().filter(p -> p.subtask() != null && Metrics.keysOf(p.subtask()).contains(metric)).toList();
     }
 }

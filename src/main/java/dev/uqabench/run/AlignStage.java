@@ -1,5 +1,9 @@
 package dev.uqabench.run;
 
+import dev.uqabench.align.EncoderStates;
+import dev.uqabench.eval.AnswerMode;
+import dev.uqabench.base.AtomicFiles;
+import dev.uqabench.base.Json;
 import dev.uqabench.align.Adapter;
 import dev.uqabench.align.AdapterCheckpoint;
 import dev.uqabench.align.AlignConfig;

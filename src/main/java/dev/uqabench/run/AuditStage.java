@@ -1,5 +1,7 @@
 package dev.uqabench.run;
 
+import dev.uqabench.base.AtomicFiles;
+import dev.uqabench.base.Json;
 import dev.uqabench.audit.Audit;
 import dev.uqabench.audit.AuditLimits;
 import dev.uqabench.audit.AuditReport;

@@ -11,7 +11,7 @@ import java.nio.file.Path;
  * and adapter, another test user's history) and the learned-prompt control (same number of soft
  * tokens, trained by the same recipe from no user information). Shared by the quickstart and studies.
  */
-final class Controls {
+public final class Controls {
 
     private Controls() {
     }
@@ -21,7 +21,7 @@ final class Controls {
      * @param pretrainKey folder key of the pretraining (null for a quickstart's {@code pretrain/})
      * @param alignKey    folder key of the alignment (null for a quickstart's {@code align/})
      */
-    static UserInformation.SeedEvals run(Pipeline pipeline, String embeddingName, String pretrainKey, String alignKey,
+    public static UserInformation.SeedEvals run(Pipeline pipeline, String embeddingName, String pretrainKey, String alignKey,
                                          PretrainConfig pretrainConfig, AlignConfig alignConfig) {
         Path pretrain = pipeline.pretrain(pretrainKey, pretrainConfig);
         Path align = pipeline.align(alignKey, pretrain, alignConfig);

@@ -1,5 +1,6 @@
 package dev.uqabench.run;
 
+import dev.uqabench.base.Json;
 import dev.uqabench.data.DatasetInfo;
 import dev.uqabench.data.synthetic.SyntheticConfig;
 import dev.uqabench.data.synthetic.SyntheticGenerator;

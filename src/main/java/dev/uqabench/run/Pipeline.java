@@ -1,5 +1,8 @@
 package dev.uqabench.run;
 
+import dev.uqabench.align.EncoderStates;
+import dev.uqabench.base.Manifest;
+import dev.uqabench.base.UqaException;
 import dev.uqabench.align.AlignConfig;
 import dev.uqabench.data.UserRoles;
 import dev.uqabench.data.arrow.ReleaseLayout;

@@ -1,5 +1,7 @@
 package dev.uqabench.run;
 
+import dev.uqabench.base.Json;
+import dev.uqabench.base.UqaException;
 import dev.uqabench.data.Event;
 import dev.uqabench.data.EventText;
 import dev.uqabench.data.UserRoles;

@@ -1,5 +1,7 @@
 package dev.uqabench.run;
 
+import dev.uqabench.base.ConfigLoader;
+import dev.uqabench.base.AtomicFiles;
 import dev.uqabench.eval.Metrics;
 import dev.uqabench.eval.Variant;
 import dev.uqabench.report.UserInformation;

@@ -1,5 +1,8 @@
 package dev.uqabench.run;
 
+import dev.uqabench.eval.AnswerMode;
+import dev.uqabench.base.Manifest;
+import dev.uqabench.base.UqaException;
 import java.nio.file.Path;
 import java.util.Map;
 

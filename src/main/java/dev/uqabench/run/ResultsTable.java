@@ -1,5 +1,6 @@
 package dev.uqabench.run;
 
+import dev.uqabench.base.Manifest;
 import dev.uqabench.eval.Metrics;
 import dev.uqabench.eval.Score;
 import java.nio.file.Path;

@@ -1,5 +1,6 @@
 package dev.uqabench.run;
 
+import dev.uqabench.eval.AnswerMode;
 import dev.uqabench.align.AlignConfig;
 import dev.uqabench.data.synthetic.SyntheticConfig;
 import dev.uqabench.encoder.FeatureSet;
@@ -61,7 +62,7 @@ public record RunConfig(long seed, Sources sources, SyntheticConfig data, Questi
     }
 
     /** A non-empty list of distinct integers; the message names {@code key}. */
-    static List<Integer> validSeeds(List<Integer> seeds, String key) {
+    public static List<Integer> validSeeds(List<Integer> seeds, String key) {
         if (seeds == null || seeds.isEmpty()) {
             throw new IllegalArgumentException(key + " must be a non-empty list of integers, e.g. [1, 2, 3]");
         }

@@ -1,5 +1,6 @@
 package dev.uqabench.run;
 
+import dev.uqabench.base.UqaException;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.uqabench.data.arrow.ReleaseLayout;
 import dev.uqabench.llm.HfFolder;

@@ -1,5 +1,11 @@
 package dev.uqabench.run;
 
+import dev.uqabench.base.Manifest;
+import dev.uqabench.base.Versions;
+import dev.uqabench.base.AtomicFiles;
+import dev.uqabench.base.Hashing;
+import dev.uqabench.base.Json;
+import dev.uqabench.base.UqaException;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,5 +1,8 @@
 package dev.uqabench.run;
 
+import dev.uqabench.eval.AnswerMode;
+import dev.uqabench.base.AtomicFiles;
+import dev.uqabench.base.Json;
 import dev.uqabench.data.Catalog;
 import dev.uqabench.data.EventText;
 import dev.uqabench.data.arrow.ReleaseLayout;

@@ -10,8 +10,8 @@ import dev.uqabench.data.arrow.ReleaseWriter;
 import dev.uqabench.eval.Metrics;
 import dev.uqabench.eval.Score;
 import dev.uqabench.qa.Subtask;
-import dev.uqabench.run.Json;
-import dev.uqabench.run.UqaException;
+import dev.uqabench.base.Json;
+import dev.uqabench.base.UqaException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

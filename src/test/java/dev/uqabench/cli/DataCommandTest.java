@@ -10,7 +10,7 @@ import dev.uqabench.data.arrow.ReleaseReader;
 import dev.uqabench.data.arrow.ReleaseWriter;
 import dev.uqabench.data.synthetic.SyntheticConfig;
 import dev.uqabench.data.synthetic.SyntheticGenerator;
-import dev.uqabench.run.UqaException;
+import dev.uqabench.base.UqaException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;

@@ -1,6 +1,6 @@
 package dev.uqabench.data;
 
-import dev.uqabench.run.UqaException;
+import dev.uqabench.base.UqaException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

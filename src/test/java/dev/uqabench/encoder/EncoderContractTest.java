@@ -1,5 +1,6 @@
 package dev.uqabench.encoder;
 
+import dev.uqabench.nn.Init;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -7,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.uqabench.data.Event;
 import dev.uqabench.data.UserSequence;
-import dev.uqabench.run.UqaException;
+import dev.uqabench.base.UqaException;
 import java.util.ArrayList;
 import java.util.List;
 import org.bytedeco.javacpp.PointerScope;

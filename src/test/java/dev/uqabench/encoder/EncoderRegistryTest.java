@@ -1,5 +1,6 @@
 package dev.uqabench.encoder;
 
+import dev.uqabench.nn.Init;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.uqabench.encoder.hstu.HstuConfig;
 import dev.uqabench.encoder.sasrec.SasRecConfig;
 import dev.uqabench.encoder.trmplus.TrmPlusConfig;
-import dev.uqabench.run.UqaException;
+import dev.uqabench.base.UqaException;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

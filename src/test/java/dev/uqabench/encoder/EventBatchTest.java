@@ -9,7 +9,7 @@ import dev.uqabench.data.Event;
 import dev.uqabench.data.Feature;
 import dev.uqabench.data.Table;
 import dev.uqabench.data.UserSequence;
-import dev.uqabench.run.UqaException;
+import dev.uqabench.base.UqaException;
 import java.util.List;
 import org.bytedeco.javacpp.PointerScope;
 import org.junit.jupiter.api.Test;

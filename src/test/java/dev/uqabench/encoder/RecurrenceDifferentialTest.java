@@ -1,5 +1,6 @@
 package dev.uqabench.encoder;
 
+import dev.uqabench.nn.Init;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.uqabench.encoder.gru4rec.Gru4Rec;

@@ -1,7 +1,7 @@
 package dev.uqabench.eval;
 
 import dev.uqabench.qa.Subtask;
-import dev.uqabench.run.UqaException;
+import dev.uqabench.base.UqaException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

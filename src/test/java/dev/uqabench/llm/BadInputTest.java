@@ -1,6 +1,6 @@
 package dev.uqabench.llm;
 
-import dev.uqabench.run.UqaException;
+import dev.uqabench.base.UqaException;
 import dev.uqabench.tensor.DType;
 import dev.uqabench.tensor.Safetensors;
 import dev.uqabench.tensor.Tensors;

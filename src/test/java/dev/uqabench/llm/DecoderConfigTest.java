@@ -1,7 +1,7 @@
 package dev.uqabench.llm;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.uqabench.run.UqaException;
+import dev.uqabench.base.UqaException;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

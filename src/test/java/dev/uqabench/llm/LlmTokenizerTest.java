@@ -1,6 +1,6 @@
 package dev.uqabench.llm;
 
-import dev.uqabench.run.UqaException;
+import dev.uqabench.base.UqaException;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.uqabench.encoder.FeatureSet;
-import dev.uqabench.run.UqaException;
+import dev.uqabench.base.UqaException;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 

@@ -10,7 +10,7 @@ import dev.uqabench.data.UserSequence;
 import dev.uqabench.encoder.EventBatch;
 import dev.uqabench.encoder.TableSizes;
 import dev.uqabench.encoder.ToyData;
-import dev.uqabench.run.UqaException;
+import dev.uqabench.base.UqaException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -10,7 +10,7 @@ import dev.uqabench.data.recbole.RecBoleOptions;
 import dev.uqabench.data.skewed.SkewedLogConfig;
 import dev.uqabench.data.skewed.SkewedLogGenerator;
 import dev.uqabench.data.text.TokenizerEventText;
-import dev.uqabench.run.UqaException;
+import dev.uqabench.base.UqaException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

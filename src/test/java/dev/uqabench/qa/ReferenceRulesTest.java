@@ -1,7 +1,7 @@
 package dev.uqabench.qa;
 
 import dev.uqabench.data.UserSequence;
-import dev.uqabench.run.UqaException;
+import dev.uqabench.base.UqaException;
 import org.junit.jupiter.api.Test;
 
 import java.util.EnumSet;

@@ -1,5 +1,7 @@
 package dev.uqabench.run;
 
+import dev.uqabench.base.ConfigLoader;
+import dev.uqabench.base.UqaException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

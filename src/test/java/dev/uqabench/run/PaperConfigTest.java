@@ -1,5 +1,8 @@
 package dev.uqabench.run;
 
+import dev.uqabench.eval.AnswerMode;
+import dev.uqabench.study.StudyConfig;
+import dev.uqabench.base.ConfigLoader;
 import dev.uqabench.align.AlignConfig;
 import dev.uqabench.pretrain.LearningRateSchedule;
 import dev.uqabench.pretrain.LossType;

@@ -1,5 +1,9 @@
 package dev.uqabench.run;
 
+import dev.uqabench.align.EncoderStates;
+import dev.uqabench.base.ConfigLoader;
+import dev.uqabench.base.Manifest;
+import dev.uqabench.base.Hashing;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

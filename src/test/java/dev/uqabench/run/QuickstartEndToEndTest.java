@@ -1,5 +1,6 @@
 package dev.uqabench.run;
 
+import dev.uqabench.base.Manifest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

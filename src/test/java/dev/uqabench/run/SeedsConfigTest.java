@@ -1,5 +1,8 @@
 package dev.uqabench.run;
 
+import dev.uqabench.study.StudyConfig;
+import dev.uqabench.base.ConfigLoader;
+import dev.uqabench.base.UqaException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;

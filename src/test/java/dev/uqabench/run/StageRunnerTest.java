@@ -1,5 +1,8 @@
 package dev.uqabench.run;
 
+import dev.uqabench.base.Manifest;
+import dev.uqabench.base.Hashing;
+import dev.uqabench.base.UqaException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -3,7 +3,7 @@ package dev.uqabench.data.arrow;
 import dev.uqabench.data.Catalog;
 import dev.uqabench.data.DatasetInfo;
 import dev.uqabench.data.text.TokenizerEventText;
-import dev.uqabench.run.UqaException;
+import dev.uqabench.base.UqaException;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

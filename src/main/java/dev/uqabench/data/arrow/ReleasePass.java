@@ -4,7 +4,7 @@ import dev.uqabench.data.Event;
 import dev.uqabench.data.Feature;
 import dev.uqabench.data.Table;
 import dev.uqabench.data.UserSequence;
-import dev.uqabench.run.UqaException;
+import dev.uqabench.base.UqaException;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.BigIntVector;

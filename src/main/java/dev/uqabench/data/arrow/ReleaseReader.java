@@ -3,7 +3,7 @@ package dev.uqabench.data.arrow;
 import dev.uqabench.data.Feature;
 import dev.uqabench.data.SequenceSource;
 import dev.uqabench.data.UserSequence;
-import dev.uqabench.run.UqaException;
+import dev.uqabench.base.UqaException;
 import org.apache.arrow.flatbuf.Message;
 import org.apache.arrow.flatbuf.MessageHeader;
 import org.apache.arrow.flatbuf.RecordBatch;

@@ -1,10 +1,10 @@
 package dev.uqabench.data.arrow;
 
-import dev.uqabench.data.AtomicFiles;
+import dev.uqabench.base.AtomicFiles;
 import dev.uqabench.data.Event;
 import dev.uqabench.data.Feature;
 import dev.uqabench.data.UserSequence;
-import dev.uqabench.run.UqaException;
+import dev.uqabench.base.UqaException;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.BigIntVector;

@@ -3,7 +3,7 @@ package dev.uqabench.data.csv;
 import dev.uqabench.data.DatasetInfo;
 import dev.uqabench.data.InteractionLog;
 import dev.uqabench.data.ImportNotes;
-import dev.uqabench.run.UqaException;
+import dev.uqabench.base.UqaException;
 
 import java.nio.file.Path;
 

@@ -1,6 +1,6 @@
 package dev.uqabench.data.csv;
 
-import dev.uqabench.run.UqaException;
+import dev.uqabench.base.UqaException;
 
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;

@@ -1,7 +1,7 @@
 package dev.uqabench.data.recbole;
 
 import dev.uqabench.data.csv.DelimitedFile;
-import dev.uqabench.run.UqaException;
+import dev.uqabench.base.UqaException;
 
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -7,7 +7,7 @@ import dev.uqabench.data.ImportNotes;
 import dev.uqabench.data.InteractionLog;
 import dev.uqabench.data.csv.DelimitedFile;
 import dev.uqabench.data.csv.Timestamps;
-import dev.uqabench.run.UqaException;
+import dev.uqabench.base.UqaException;
 
 import java.io.IOException;
 import java.nio.file.Files;

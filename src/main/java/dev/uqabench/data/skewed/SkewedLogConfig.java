@@ -1,6 +1,6 @@
 package dev.uqabench.data.skewed;
 
-import dev.uqabench.run.UqaException;
+import dev.uqabench.base.UqaException;
 
 /**
  * What {@link SkewedLogGenerator} makes: a film-ratings-like log.

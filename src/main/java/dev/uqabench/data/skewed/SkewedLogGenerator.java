@@ -1,7 +1,7 @@
 package dev.uqabench.data.skewed;
 
-import dev.uqabench.data.AtomicFiles;
-import dev.uqabench.run.UqaException;
+import dev.uqabench.base.AtomicFiles;
+import dev.uqabench.base.UqaException;
 
 import java.io.BufferedWriter;
 import java.io.IOException;

@@ -57,7 +57,7 @@ public final class SyntheticGenerator {
         try {
             Files.createDirectories(directory);
         } catch (java.io.IOException e) {
-            throw new dev.uqabench.run.UqaException("cannot create " + directory + ": " + e.getMessage(), e);
+            throw new dev.uqabench.base.UqaException("cannot create " + directory + ": " + e.getMessage(), e);
         }
         Map<String, Integer> vocabulary = WordTokenizerBuilder.write(CatalogTokens.corpus(catalog), tokenizerFile);
         CatalogTokens tokens = CatalogTokens.encode(catalog, tokenizerFile);

@@ -4,7 +4,7 @@ import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import dev.uqabench.data.Catalog;
 import dev.uqabench.data.CatalogItem;
 import dev.uqabench.data.Event;
-import dev.uqabench.run.UqaException;
+import dev.uqabench.base.UqaException;
 
 import java.io.IOException;
 import java.nio.file.Path;

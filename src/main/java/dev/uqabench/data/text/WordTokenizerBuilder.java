@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.uqabench.data.AtomicFiles;
-import dev.uqabench.run.UqaException;
+import dev.uqabench.base.AtomicFiles;
+import dev.uqabench.base.UqaException;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;

@@ -1,10 +1,10 @@
 package dev.uqabench.encoder.gru4rec;
 
 import dev.uqabench.encoder.EncoderKind;
-import dev.uqabench.encoder.Init;
-import dev.uqabench.encoder.LayerNorm;
-import dev.uqabench.encoder.Linear;
-import dev.uqabench.encoder.Params;
+import dev.uqabench.nn.Init;
+import dev.uqabench.nn.LayerNorm;
+import dev.uqabench.nn.Linear;
+import dev.uqabench.nn.Params;
 import dev.uqabench.encoder.UserEncoder;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

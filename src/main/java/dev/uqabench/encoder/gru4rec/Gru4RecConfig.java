@@ -1,7 +1,7 @@
 package dev.uqabench.encoder.gru4rec;
 
 import dev.uqabench.encoder.EncoderConfig;
-import dev.uqabench.run.UqaException;
+import dev.uqabench.base.UqaException;
 
 /**
  * GRU4Rec shape.

@@ -1,8 +1,8 @@
 package dev.uqabench.encoder.hstu;
 
-import dev.uqabench.encoder.Init;
-import dev.uqabench.encoder.Linear;
-import dev.uqabench.encoder.Params;
+import dev.uqabench.nn.Init;
+import dev.uqabench.nn.Linear;
+import dev.uqabench.nn.Params;
 import org.bytedeco.pytorch.Generator;
 import org.bytedeco.pytorch.Module;
 import org.bytedeco.pytorch.Tensor;

@@ -1,7 +1,7 @@
 package dev.uqabench.encoder.mamba;
 
 import dev.uqabench.encoder.EncoderConfig;
-import dev.uqabench.run.UqaException;
+import dev.uqabench.base.UqaException;
 
 /**
  * Mamba4Rec (Mamba-2 blocks) shape.

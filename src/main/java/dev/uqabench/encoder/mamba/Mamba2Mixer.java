@@ -1,9 +1,9 @@
 package dev.uqabench.encoder.mamba;
 
-import dev.uqabench.encoder.Init;
-import dev.uqabench.encoder.Linear;
-import dev.uqabench.encoder.Params;
-import dev.uqabench.encoder.RmsNorm;
+import dev.uqabench.nn.Init;
+import dev.uqabench.nn.Linear;
+import dev.uqabench.nn.Params;
+import dev.uqabench.nn.RmsNorm;
 import org.bytedeco.pytorch.Generator;
 import org.bytedeco.pytorch.Module;
 import org.bytedeco.pytorch.Scalar;

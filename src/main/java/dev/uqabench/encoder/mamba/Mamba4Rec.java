@@ -1,7 +1,7 @@
 package dev.uqabench.encoder.mamba;
 
 import dev.uqabench.encoder.EncoderKind;
-import dev.uqabench.encoder.RmsNorm;
+import dev.uqabench.nn.RmsNorm;
 import dev.uqabench.encoder.UserEncoder;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,11 +1,11 @@
 package dev.uqabench.encoder.sasrec;
 
 import dev.uqabench.encoder.EncoderKind;
-import dev.uqabench.encoder.Init;
-import dev.uqabench.encoder.LayerNorm;
-import dev.uqabench.encoder.Params;
+import dev.uqabench.nn.Init;
+import dev.uqabench.nn.LayerNorm;
+import dev.uqabench.nn.Params;
 import dev.uqabench.encoder.UserEncoder;
-import dev.uqabench.run.UqaException;
+import dev.uqabench.base.UqaException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

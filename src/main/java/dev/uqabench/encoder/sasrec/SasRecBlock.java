@@ -1,9 +1,9 @@
 package dev.uqabench.encoder.sasrec;
 
-import dev.uqabench.encoder.Init;
-import dev.uqabench.encoder.LayerNorm;
-import dev.uqabench.encoder.Linear;
-import dev.uqabench.encoder.Params;
+import dev.uqabench.nn.Init;
+import dev.uqabench.nn.LayerNorm;
+import dev.uqabench.nn.Linear;
+import dev.uqabench.nn.Params;
 import org.bytedeco.pytorch.DoubleOptional;
 import org.bytedeco.pytorch.Generator;
 import org.bytedeco.pytorch.Module;

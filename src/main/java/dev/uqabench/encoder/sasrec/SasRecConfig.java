@@ -1,7 +1,7 @@
 package dev.uqabench.encoder.sasrec;
 
 import dev.uqabench.encoder.EncoderConfig;
-import dev.uqabench.run.UqaException;
+import dev.uqabench.base.UqaException;
 
 /**
  * SASRec shape.

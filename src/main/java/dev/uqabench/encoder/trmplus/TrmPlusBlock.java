@@ -1,7 +1,7 @@
 package dev.uqabench.encoder.trmplus;
 
-import dev.uqabench.encoder.Linear;
-import dev.uqabench.encoder.RmsNorm;
+import dev.uqabench.nn.Linear;
+import dev.uqabench.nn.RmsNorm;
 import org.bytedeco.pytorch.DoubleOptional;
 import org.bytedeco.pytorch.Generator;
 import org.bytedeco.pytorch.Module;

@@ -3,7 +3,7 @@ package dev.uqabench.data.arrow;
 import dev.uqabench.data.Feature;
 import dev.uqabench.data.Table;
 import dev.uqabench.data.UserSequence;
-import dev.uqabench.run.UqaException;
+import dev.uqabench.base.UqaException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

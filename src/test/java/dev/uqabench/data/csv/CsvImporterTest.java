@@ -9,7 +9,7 @@ import dev.uqabench.data.arrow.ReleaseFolder;
 import dev.uqabench.data.arrow.ReleaseLayout;
 import dev.uqabench.data.arrow.ReleaseReader;
 import dev.uqabench.data.text.TokenizerEventText;
-import dev.uqabench.run.UqaException;
+import dev.uqabench.base.UqaException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,4 +1,4 @@
-package dev.uqabench.run;
+package dev.uqabench.eval;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 

@@ -1,4 +1,4 @@
-package dev.uqabench.run;
+package dev.uqabench.base;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationFeature;

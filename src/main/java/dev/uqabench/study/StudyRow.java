@@ -1,4 +1,4 @@
-package dev.uqabench.run;
+package dev.uqabench.study;
 
 import java.util.Map;
 

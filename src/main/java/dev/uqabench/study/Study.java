@@ -1,5 +1,12 @@
-package dev.uqabench.run;
+package dev.uqabench.study;
 
+import dev.uqabench.run.Controls;
+import dev.uqabench.run.RunConfig;
+import dev.uqabench.run.Progress;
+import dev.uqabench.run.EvalStage;
+import dev.uqabench.run.Pipeline;
+import dev.uqabench.base.Manifest;
+import dev.uqabench.base.AtomicFiles;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.uqabench.align.AlignConfig;
 import dev.uqabench.encoder.EncoderRegistry;
@@ -7,7 +14,6 @@ import dev.uqabench.eval.Metrics;
 import dev.uqabench.eval.Score;
 import dev.uqabench.eval.Variant;
 import dev.uqabench.pretrain.PretrainConfig;
-import dev.uqabench.report.StudyReport;
 import dev.uqabench.report.UserInformation;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
-package dev.uqabench.encoder;
+package dev.uqabench.nn;
 
+import dev.uqabench.nn.Linear;
 import static org.bytedeco.pytorch.global.torch.empty;
 
 import org.bytedeco.javacpp.PointerScope;

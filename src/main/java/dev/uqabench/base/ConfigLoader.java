@@ -1,5 +1,7 @@
-package dev.uqabench.run;
+package dev.uqabench.base;
 
+import dev.uqabench.base.Json;
+import dev.uqabench.base.UqaException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;

@@ -1,5 +1,8 @@
-package dev.uqabench.run;
+package dev.uqabench.base;
 
+import dev.uqabench.base.Hashing;
+import dev.uqabench.base.Json;
+import dev.uqabench.base.UqaException;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package dev.uqabench.encoder;
+package dev.uqabench.nn;
 
 import org.bytedeco.pytorch.Module;
 import org.bytedeco.pytorch.Tensor;

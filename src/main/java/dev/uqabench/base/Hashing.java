@@ -1,4 +1,4 @@
-package dev.uqabench.run;
+package dev.uqabench.base;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,4 +1,4 @@
-package dev.uqabench.run;
+package dev.uqabench.base;
 
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-class StudyReportTest {
+class CountedPredictionsTest {
 
     private static List<Prediction> onePerSubtask() {
         List<Prediction> out = new ArrayList<>();
@@ -21,9 +21,9 @@ class StudyReportTest {
     @Test
     void significanceTestsCountOnlyTheHeadlineMetricsQuestions() {
         List<Prediction> all = onePerSubtask();
-        assertEquals(7, StudyReport.counted("All tasks", all).size());
+        assertEquals(7, UserInformation.counted("All tasks", all).size());
         assertEquals(List.of(Subtask.LI, Subtask.SI, Subtask.IT),
-                StudyReport.counted("Interest perception", all).stream().map(Prediction::subtask).toList());
-        assertEquals(List.of(Subtask.AP), StudyReport.counted("ap", all).stream().map(Prediction::subtask).toList());
+                UserInformation.counted("Interest perception", all).stream().map(Prediction::subtask).toList());
+        assertEquals(List.of(Subtask.AP), UserInformation.counted("ap", all).stream().map(Prediction::subtask).toList());
     }
 }

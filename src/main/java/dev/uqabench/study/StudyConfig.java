@@ -1,5 +1,6 @@
-package dev.uqabench.run;
+package dev.uqabench.study;
 
+import dev.uqabench.run.RunConfig;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.uqabench.align.AlignConfig;
 import dev.uqabench.encoder.EncoderRegistry;

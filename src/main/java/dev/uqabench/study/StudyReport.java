@@ -1,11 +1,14 @@
-package dev.uqabench.report;
+package dev.uqabench.study;
 
+import dev.uqabench.report.UserInformation;
+import dev.uqabench.report.Charts;
+import dev.uqabench.report.Significance;
 import dev.uqabench.eval.Metrics;
 import dev.uqabench.eval.Prediction;
 import dev.uqabench.eval.PredictionsJsonl;
-import dev.uqabench.run.AtomicFiles;
-import dev.uqabench.run.StudyConfig;
-import dev.uqabench.run.StudyRow;
+import dev.uqabench.base.AtomicFiles;
+import dev.uqabench.study.StudyConfig;
+import dev.uqabench.study.StudyRow;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -164,8 +167,8 @@ public final class StudyReport {
             if (a == null || b == null || a.variant().equals(b.variant())) {
                 return;
             }
-            List<Prediction> pa = counted(metric, PredictionsJsonl.read(runDir.resolve(a.source()).resolve("predictions.jsonl")));
-            List<Prediction> pb = counted(metric, PredictionsJsonl.read(runDir.resolve(b.source()).resolve("predictions.jsonl")));
+            List<Prediction> pa = UserInformation.counted(metric, PredictionsJsonl.read(runDir.resolve(a.source()).resolve("predictions.jsonl")));
+            List<Prediction> pb = UserInformation.counted(metric, PredictionsJsonl.read(runDir.resolve(b.source()).resolve("predictions.jsonl")));
             Significance.Paired t = Significance.mcnemar(pa, pb);
             double diff = a.accuracy().get(metric) - b.accuracy().get(metric);
             lines.add(String.format(Locale.ROOT, "%s: %s %s vs %s %s: %+.1f points (McNemar p = %.3g, %d vs %d discordant) — %s.",
@@ -194,13 +197,6 @@ public final class StudyReport {
     }
 
     /** The predictions {@code metric} counts: all of them, one task group's, or one sub-task's. */
-    static List<Prediction> counted(String metric, List<Prediction> predictions) {
-        if (metric.equals(Metrics.ALL)) {
-            return predictions;
-        }
-        return predictions.stream().filter(p -> p.subtask() != null && Metrics.keysOf(p.subtask()).contains(metric)).toList();
-    }
-
     private static Map<String, byte[]> charts(StudyConfig study, List<StudyRow> rows, Findings f) {
         Map<String, byte[]> charts = new LinkedHashMap<>();
         List<StudyRow> shown = new ArrayList<>();

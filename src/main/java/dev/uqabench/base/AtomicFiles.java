@@ -1,7 +1,7 @@
-package dev.uqabench.data;
+package dev.uqabench.base;
 
-import dev.uqabench.run.UqaException;
-
+import dev.uqabench.base.Json;
+import dev.uqabench.base.UqaException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -10,8 +10,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Comparator;
+import java.util.stream.Stream;
 
-/** Temp-then-rename writes, so that a crash never leaves a half-written file under the final name. */
+/**
+ * The one temp-then-rename mechanism: every file and folder the project writes goes through here, so a
+ * crash never leaves a half-written output under its final name.
+ */
 public final class AtomicFiles {
 
     private AtomicFiles() {
@@ -50,21 +55,57 @@ public final class AtomicFiles {
     }
 
     public static void writeString(Path target, String content) {
-        Path temporary = temporaryFor(target);
+        write(target, content.getBytes(StandardCharsets.UTF_8));
+    }
+
+    public static void writeJson(Path target, Object value) {
         try {
-            Files.writeString(temporary, content, StandardCharsets.UTF_8);
+            writeString(target, Json.mapper().writeValueAsString(value) + "\n");
         } catch (IOException e) {
-            deleteQuietly(temporary);
+            throw new UncheckedIOException("cannot serialise " + target, e);
+        }
+    }
+
+    /** Writes {@code bytes} to a temporary sibling, then renames it onto {@code target}. */
+    public static void write(Path target, byte[] bytes) {
+        Path tmp = temporaryFor(target);
+        try {
+            Files.write(tmp, bytes);
+        } catch (IOException e) {
+            deleteQuietly(tmp);
             throw new UncheckedIOException("cannot write " + target, e);
         }
-        commit(temporary, target);
+        commit(tmp, target.toAbsolutePath());
+    }
+
+    /** Renames {@code from} onto {@code to}, replacing a previous file or directory. */
+    public static void move(Path from, Path to) throws IOException {
+        if (Files.isDirectory(to)) {
+            deleteRecursively(to);
+        }
+        try {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    public static void deleteRecursively(Path path) {
+        if (!Files.exists(path)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(path)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(AtomicFiles::deleteQuietly);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete " + path, e);
+        }
     }
 
     public static void deleteQuietly(Path path) {
         try {
             Files.deleteIfExists(path);
         } catch (IOException ignored) {
-            // best effort: the temporary name never looks like a finished output
+            // best effort: a leftover temp file has a dotted name and is never mistaken for output
         }
     }
 }

@@ -1,4 +1,4 @@
-package dev.uqabench.run;
+package dev.uqabench.align;
 
 import dev.uqabench.align.StateEncoder;
 import dev.uqabench.data.UserSequence;

@@ -1,4 +1,4 @@
-package dev.uqabench.run;
+package dev.uqabench.base;
 
 /** An error the user can fix (bad file, option, key); the CLI prints its message and exits non-zero. */
 public class UqaException extends RuntimeException {
