@@ -6,11 +6,26 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
-/** The project's JSON and YAML mappers: strict on read (unknown keys fail), stable on write. */
+/**
+ * The project's JSON and YAML mappers, one home for all of them:
+ * <ul>
+ *   <li>{@link #mapper()} / {@link #yaml()}: the project's own documents (configs, manifests, checkpoints'
+ *       JSON): strict on read (unknown keys and duplicate keys fail), indented and key-ordered on write;</li>
+ *   <li>{@link #rows()}: JSONL rows and small embedded JSON strings: Jackson's defaults, one line each;</li>
+ *   <li>{@link #pretty()}: Jackson's defaults, indented (reports, benchmark figures, tokenizer files);</li>
+ *   <li>{@link #external()}: files written by other tools (Hugging Face {@code config.json}): unknown keys
+ *       are ignored, as transformers does.</li>
+ * </ul>
+ */
 public final class Json {
 
     private static final ObjectMapper JSON = configure(new ObjectMapper());
     private static final ObjectMapper YAML = configure(new ObjectMapper(new YAMLFactory()));
+    private static final ObjectMapper ROWS = new ObjectMapper();
+    private static final ObjectMapper PRETTY = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper EXTERNAL = new ObjectMapper()
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(SerializationFeature.INDENT_OUTPUT);
 
     private Json() {
     }
@@ -30,6 +45,18 @@ public final class Json {
 
     public static ObjectMapper yaml() {
         return YAML;
+    }
+
+    public static ObjectMapper rows() {
+        return ROWS;
+    }
+
+    public static ObjectMapper pretty() {
+        return PRETTY;
+    }
+
+    public static ObjectMapper external() {
+        return EXTERNAL;
     }
 
     /** A compact (one-line) JSON string, e.g. for JSONL rows. */

@@ -1,10 +1,12 @@
 package dev.uqabench.data;
 
+import dev.uqabench.base.Json;
 import dev.uqabench.base.AtomicFiles;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import dev.uqabench.base.UqaException;
 
 import java.io.BufferedReader;
@@ -29,9 +31,9 @@ public final class Catalog {
 
     public static final String FILE_NAME = "catalog.jsonl";
 
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES);
+    private static final ObjectMapper JSON = Json.rows();
+    private static final ObjectReader ITEM = JSON.readerFor(CatalogItem.class)
+            .with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES);
 
     private final List<CatalogItem> items;
     private final Map<Long, CatalogItem> byItem = new HashMap<>();
@@ -108,7 +110,7 @@ public final class Catalog {
                     continue;
                 }
                 try {
-                    items.add(JSON.readValue(line, CatalogItem.class));
+                    items.add(ITEM.readValue(line));
                 } catch (JsonProcessingException e) {
                     Throwable cause = e.getCause() instanceof IllegalArgumentException ? e.getCause() : null;
                     throw new UqaException(file + ", line " + number + ": "

@@ -1,9 +1,8 @@
 package dev.uqabench.data;
 
+import dev.uqabench.base.Json;
 import dev.uqabench.base.AtomicFiles;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.uqabench.data.arrow.ReleaseLayout;
 import dev.uqabench.data.arrow.ReleasePass;
 import dev.uqabench.data.arrow.ReleaseReader;
@@ -56,7 +55,7 @@ public final class DataBenchmark {
         figures.put("max_heap_bytes", Runtime.getRuntime().maxMemory());
         figures.put("peak_heap_used_bytes", peakHeap());
         figures.put("peak_rss_bytes", peakRss());
-        String json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(figures);
+        String json = Json.pretty().writeValueAsString(figures);
         System.out.println(json);
         AtomicFiles.writeString(Path.of(args[args.length - 1]), json + "\n");
     }

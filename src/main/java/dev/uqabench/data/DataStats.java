@@ -1,9 +1,8 @@
 package dev.uqabench.data;
 
+import dev.uqabench.base.Json;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.uqabench.data.arrow.ReleaseFolder;
 import dev.uqabench.data.arrow.ReleaseLayout;
 import dev.uqabench.data.arrow.ReleasePass;
@@ -160,7 +159,7 @@ public record DataStats(@JsonProperty("files") Map<String, FileStats> files,
 
     public String toJson() {
         try {
-            return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(this);
+            return Json.pretty().writeValueAsString(this);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

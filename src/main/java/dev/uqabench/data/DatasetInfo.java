@@ -1,15 +1,14 @@
 package dev.uqabench.data;
 
+import dev.uqabench.base.Json;
 import dev.uqabench.base.AtomicFiles;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import dev.uqabench.base.UqaException;
 
@@ -59,10 +58,7 @@ public record DatasetInfo(
     public static final List<String> NOUN_KEYS = List.of("item", "category", "brand", "shop");
     private static final Pattern NOUN = Pattern.compile("[a-z][a-z' -]{0,29}");
 
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(SerializationFeature.INDENT_OUTPUT)
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+    private static final ObjectMapper JSON = Json.mapper();
 
     /**
      * The tokenizer of the token-id features.

@@ -1,8 +1,8 @@
 package dev.uqabench.eval;
 
+import dev.uqabench.base.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.uqabench.qa.JsonlFiles;
@@ -42,7 +42,7 @@ public record Metrics(Map<String, Score> scores) {
         KEYS = List.copyOf(keys);
     }
 
-    private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper MAPPER = Json.pretty();
 
     public Metrics {
         if (!List.copyOf(scores.keySet()).equals(KEYS)) {

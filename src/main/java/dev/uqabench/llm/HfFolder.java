@@ -1,9 +1,8 @@
 package dev.uqabench.llm;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
+import dev.uqabench.base.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.uqabench.base.UqaException;
 import dev.uqabench.tensor.DType;
@@ -41,9 +40,7 @@ public final class HfFolder {
     public static final String TOKENIZER_CONFIG = "tokenizer_config.json";
     public static final String GENERATION_CONFIG = "generation_config.json";
 
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper JSON = Json.external();
 
     private HfFolder() {}
 

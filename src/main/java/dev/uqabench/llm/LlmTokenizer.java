@@ -1,8 +1,8 @@
 package dev.uqabench.llm;
 
+import dev.uqabench.base.Json;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.uqabench.base.UqaException;
 
 import java.io.IOException;
@@ -47,7 +47,7 @@ public final class LlmTokenizer implements AutoCloseable {
     private static Map<String, Integer> readVocabulary(Path path) {
         JsonNode root;
         try {
-            root = new ObjectMapper().readTree(path.toFile());
+            root = Json.rows().readTree(path.toFile());
         } catch (IOException e) {
             throw new UqaException(path + ": not valid JSON: " + e.getMessage(), e);
         }

@@ -1,8 +1,7 @@
 package dev.uqabench.pretrain;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
+import dev.uqabench.base.Json;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.uqabench.encoder.EncoderConfig;
 import dev.uqabench.encoder.EncoderKind;
 import dev.uqabench.encoder.EncoderRegistry;
@@ -33,10 +32,7 @@ public final class EncoderCheckpoint {
     static final String FORMAT = "uqabench-encoder/1";
     static final String MODEL_FILE = "model.safetensors";
     static final String CONFIG_FILE = "encoder.json";
-    static final ObjectMapper JSON = new ObjectMapper()
-            .enable(SerializationFeature.INDENT_OUTPUT)
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+    static final ObjectMapper JSON = Json.mapper();
 
     /**
      * Contents of {@code encoder.json}.

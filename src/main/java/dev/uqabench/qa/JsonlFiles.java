@@ -1,5 +1,6 @@
 package dev.uqabench.qa;
 
+import dev.uqabench.base.Json;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -24,7 +25,7 @@ import java.util.function.Function;
  */
 public final class JsonlFiles {
 
-    static final ObjectMapper MAPPER = new ObjectMapper();
+    static final ObjectMapper MAPPER = Json.rows();
 
     private JsonlFiles() {
     }

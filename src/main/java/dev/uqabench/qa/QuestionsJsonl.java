@@ -1,5 +1,6 @@
 package dev.uqabench.qa;
 
+import dev.uqabench.base.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -19,7 +20,7 @@ public final class QuestionsJsonl {
     private static final String FACTS = "facts";
     private static final List<String> KEYS = List.of("id", "user", "subtask", "task", "question", "options", "answer",
             "lang", CONTEXT_LENGTH, FACTS);
-    private static final com.fasterxml.jackson.databind.ObjectMapper MAPPER = new com.fasterxml.jackson.databind.ObjectMapper();
+    private static final com.fasterxml.jackson.databind.ObjectMapper MAPPER = Json.rows();
 
     private QuestionsJsonl() {
     }

@@ -2,7 +2,6 @@ package dev.uqabench.run;
 
 import dev.uqabench.base.Json;
 import dev.uqabench.base.UqaException;
-import dev.uqabench.data.DatasetInfo;
 import dev.uqabench.data.FilteredSequences;
 import dev.uqabench.data.SequenceSource;
 import dev.uqabench.data.UserRoles;

@@ -9,7 +9,6 @@ import dev.uqabench.data.UserSequence;
 import dev.uqabench.data.arrow.ChatText;
 import dev.uqabench.data.arrow.ReleaseLayout;
 import dev.uqabench.data.arrow.ReleaseReader;
-import dev.uqabench.data.arrow.ReleaseRow;
 import dev.uqabench.data.arrow.ReleaseWriter;
 import dev.uqabench.data.text.TokenizerEventText;
 import dev.uqabench.qa.AttributePool;

@@ -7,7 +7,6 @@ import dev.uqabench.run.EvalStage;
 import dev.uqabench.run.Pipeline;
 import dev.uqabench.base.Manifest;
 import dev.uqabench.base.AtomicFiles;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.uqabench.align.AlignConfig;
 import dev.uqabench.encoder.EncoderRegistry;
 import dev.uqabench.eval.Metrics;

@@ -1,5 +1,6 @@
 package dev.uqabench.tensor;
 
+import dev.uqabench.base.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -40,7 +41,7 @@ import java.util.TreeMap;
 public final class Safetensors {
     /** Headers beyond this are refused rather than allocated (real ones are well under 1 MiB). */
     private static final long MAX_HEADER_BYTES = 100L << 20;
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.rows();
 
     /** The JDK's supported-but-unexported way to release a mapping promptly (as Lucene and Netty do). */
     private static final java.util.function.Consumer<ByteBuffer> UNMAPPER = unmapper();

@@ -1,5 +1,6 @@
 package dev.uqabench.data.arrow;
 
+import dev.uqabench.base.Json;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -17,7 +18,7 @@ import java.util.Objects;
  */
 public record ChatText(String question, String answer) {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.rows();
 
     public ChatText {
         Objects.requireNonNull(question, "question");

@@ -1,7 +1,7 @@
 package dev.uqabench.data.recbole;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.uqabench.base.Json;
+
 import dev.uqabench.data.DatasetInfo;
 import dev.uqabench.data.ImportNotes;
 import dev.uqabench.data.InteractionLog;
@@ -49,7 +49,7 @@ public final class RecBoleImporter {
         }
         Map<?, ?> raw;
         try {
-            raw = new ObjectMapper(new YAMLFactory()).readValue(file.toFile(), Map.class);
+            raw = Json.yaml().readValue(file.toFile(), Map.class);
         } catch (IOException e) {
             throw new UqaException(file + ": expected a mapping feature: field (YAML or JSON), " + e.getMessage(), e);
         }

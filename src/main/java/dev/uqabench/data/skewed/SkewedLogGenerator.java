@@ -3,9 +3,7 @@ package dev.uqabench.data.skewed;
 import dev.uqabench.base.AtomicFiles;
 import dev.uqabench.base.UqaException;
 
-import java.io.BufferedWriter;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

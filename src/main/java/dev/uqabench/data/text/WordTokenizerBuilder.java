@@ -1,8 +1,8 @@
 package dev.uqabench.data.text;
 
+import dev.uqabench.base.Json;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.uqabench.base.AtomicFiles;
@@ -40,7 +40,7 @@ public final class WordTokenizerBuilder {
     /** Split pattern of the pre-tokenizer (Oniguruma syntax, as in the Rust tokenizers crate). */
     public static final String PIECE_PATTERN = "\\p{Han}+|[A-Za-z]+|\\d|\\s|[^\\p{Han}A-Za-z\\d\\s]";
 
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper JSON = Json.pretty();
 
     private WordTokenizerBuilder() {
     }
