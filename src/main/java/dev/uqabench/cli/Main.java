@@ -5,7 +5,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code uqabench} command line: one subcommand per job. */
-@Command(name = "uqabench", mixinStandardHelpOptions = true, version = "uqabench 0.1.0",
+@Command(name = "uqabench", mixinStandardHelpOptions = true, versionProvider = Main.BuildVersion.class,
         description = "Can a user embedding prompt a frozen LLM as well as the history written out as text? "
                 + "The UQABench protocol on a CPU.",
         subcommands = {QuickstartCommand.class, StudyCommand.class, DataCommand.class, EncodersCommand.class, ChatCommand.class,
@@ -39,5 +39,13 @@ public final class Main implements Runnable {
             return 1;
         });
         return cli.execute(args);
+    }
+
+    /** {@code --version}: the version written in pom.xml, nowhere else. */
+    static final class BuildVersion implements picocli.CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"uqabench " + dev.uqabench.base.Versions.UQABENCH};
+        }
     }
 }

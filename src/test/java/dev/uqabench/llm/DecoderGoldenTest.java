@@ -32,7 +32,7 @@ class DecoderGoldenTest {
     @TestFactory
     List<DynamicTest> everyFixtureMatchesItsReference() throws IOException {
         List<Path> fixtures = Fixtures.decoderFixtures();
-        assertFalse(fixtures.isEmpty(), "no decoder-* fixture under " + Fixtures.shared().toAbsolutePath());
+        assertFalse(fixtures.isEmpty(), "no decoder-* fixture under " + FixtureGenerator.ROOT.toAbsolutePath());
         List<DynamicTest> tests = new ArrayList<>();
         for (Path dir : fixtures) tests.add(DynamicTest.dynamicTest(dir.getFileName().toString(), () -> check(dir)));
         return tests;

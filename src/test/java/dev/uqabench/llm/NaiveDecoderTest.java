@@ -13,12 +13,12 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The naive reference that produced our own fixtures agrees with the Python-made shared fixture. */
+/** The naive reference that produced our own fixtures agrees with the Python-made fixture (copied from ../shared). */
 class NaiveDecoderTest {
 
     @Test
     void naiveReferenceMatchesTheSharedPythonFixture() {
-        Path dir = Fixtures.shared().resolve("decoder-qwen2-tiny");
+        Path dir = Fixtures.pythonReference();
         try (PointerScope scope = new PointerScope()) {
             DecoderConfig config = HfFolder.readConfig(dir);
             Map<String, float[]> weights = new HashMap<>();
@@ -37,7 +37,7 @@ class NaiveDecoderTest {
                     for (int j = 0; j < v; j++) worst = Math.max(worst, Math.abs(out[i][j] - logits[(row * t + i) * v + j]));
                 }
             }
-            assertTrue(worst < 1e-4, "naive vs shared fixture: " + worst);
+            assertTrue(worst < 1e-4, "naive vs Python fixture: " + worst);
             assertArrayEquals(Tensors.toLongs(expected.get("greedy.generated_ids")),
                     naive.greedy(Tensors.toLongs(expected.get("greedy.input_ids")), 6));
         }
