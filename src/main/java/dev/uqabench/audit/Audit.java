@@ -14,19 +14,15 @@ import dev.uqabench.qa.Subtask;
 import dev.uqabench.base.Manifest;
 import dev.uqabench.base.UqaException;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
-import java.util.stream.Stream;
 
 /**
  * Runs the leak audit on a question set: blind solvers fitted on the alignment questions and scored
@@ -249,35 +245,11 @@ public final class Audit {
      * temporary sibling folder that then replaces {@code folder}, so a crash leaves the old audit or none.
      */
     public static void write(AuditResult result, Path folder) {
-        Path parent = folder.toAbsolutePath().getParent();
-        Path temporary;
-        try {
-            Files.createDirectories(parent);
-            temporary = Files.createTempDirectory(parent, "." + folder.getFileName() + ".");
-            try {
-                Files.setPosixFilePermissions(temporary, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
-            } catch (UnsupportedOperationException notPosix) {
-                // keep the default permissions
-            }
+        AtomicFiles.writeFolder(folder, temporary -> {
             Files.writeString(temporary.resolve(JSON_FILE), AuditReport.json(result));
             Files.writeString(temporary.resolve(MARKDOWN_FILE), AuditReport.markdown(result));
-            Path old = null;
-            if (Files.exists(folder)) {
-                old = parent.resolve("." + folder.getFileName() + ".old-" + System.nanoTime());
-                Files.move(folder, old);
-            }
-            Files.move(temporary, folder, StandardCopyOption.ATOMIC_MOVE);
-            if (old != null) {
-                deleteTree(old);
-            }
-        } catch (IOException e) {
-            throw new UqaException("cannot write the audit into " + folder + ": " + e.getMessage(), e);
-        }
+            return null;
+        });
     }
 
-    private static void deleteTree(Path root) throws IOException {
-        try (Stream<Path> paths = Files.walk(root)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(AtomicFiles::deleteQuietly);
-        }
-    }
 }

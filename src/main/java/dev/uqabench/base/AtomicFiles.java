@@ -78,6 +78,65 @@ public final class AtomicFiles {
         commit(tmp, target.toAbsolutePath());
     }
 
+    /** The work that fills a fresh temporary folder. */
+    @FunctionalInterface
+    public interface FolderBody<T> {
+        T fill(Path folder) throws IOException;
+    }
+
+    /**
+     * Fills a fresh temporary folder beside {@code target} with {@code body}, then swaps it into place
+     * ({@link #replaceFolder}). On any failure the temporary folder is deleted and {@code target} is as it was.
+     */
+    public static <T> T writeFolder(Path target, FolderBody<T> body) {
+        Path absolute = target.toAbsolutePath();
+        Path temporary;
+        try {
+            Files.createDirectories(absolute.getParent());
+            temporary = Files.createTempDirectory(absolute.getParent(), "." + absolute.getFileName() + ".");
+            try {
+                // temp folders are created owner-only; outputs should read like any other folder
+                Files.setPosixFilePermissions(temporary, PosixFilePermissions.fromString("rwxr-xr-x"));
+            } catch (UnsupportedOperationException ignored) {
+                // not a POSIX file system: keep the default permissions
+            }
+        } catch (IOException e) {
+            throw new UqaException("cannot create a folder beside " + absolute + ": " + e.getMessage(), e);
+        }
+        try {
+            T result = body.fill(temporary);
+            replaceFolder(temporary, absolute);
+            return result;
+        } catch (IOException e) {
+            deleteRecursively(temporary);
+            throw new UqaException("cannot write " + absolute + ": " + e.getMessage(), e);
+        } catch (RuntimeException | Error e) {
+            deleteRecursively(temporary);
+            throw e;
+        }
+    }
+
+    /**
+     * Puts the finished folder {@code staged} in place of {@code target}: an existing target is first renamed
+     * aside and deleted only after {@code staged} has taken its name, so a crash leaves the old or the new folder.
+     */
+    public static void replaceFolder(Path staged, Path target) throws IOException {
+        Path absolute = target.toAbsolutePath();
+        Path old = null;
+        if (Files.exists(absolute)) {
+            old = absolute.resolveSibling("." + absolute.getFileName() + ".old-" + System.nanoTime());
+            Files.move(absolute, old, StandardCopyOption.ATOMIC_MOVE);
+        }
+        try {
+            Files.move(staged, absolute, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(staged, absolute);
+        }
+        if (old != null) {
+            deleteRecursively(old);
+        }
+    }
+
     /** Renames {@code from} onto {@code to}, replacing a previous file or directory. */
     public static void move(Path from, Path to) throws IOException {
         if (Files.isDirectory(to)) {

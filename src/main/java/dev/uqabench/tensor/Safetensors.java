@@ -1,5 +1,7 @@
 package dev.uqabench.tensor;
 
+import dev.uqabench.base.AtomicFiles;
+
 import dev.uqabench.base.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -18,7 +20,6 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -281,9 +282,8 @@ public final class Safetensors {
         int padded = (json.length + 7) / 8 * 8;
         byte[] headerBytes = Arrays.copyOf(json, padded);
         Arrays.fill(headerBytes, json.length, padded, (byte) ' ');
-        Path temp = path.resolveSibling("." + path.getFileName() + ".tmp");
+        Path temp = AtomicFiles.temporaryFor(path);
         try {
-            Files.createDirectories(path.toAbsolutePath().getParent());
             try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     StandardOpenOption.TRUNCATE_EXISTING)) {
                 ByteBuffer length = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(padded).flip();
@@ -303,15 +303,11 @@ public final class Safetensors {
                 }
                 out.force(true);
             }
-            Files.move(temp, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
-            try {
-                Files.deleteIfExists(temp);
-            } catch (IOException ignored) {
-                // The write error below is the one the user needs.
-            }
+            AtomicFiles.deleteQuietly(temp);
             throw new UqaException(path + ": cannot write: " + e.getMessage(), e);
         }
+        AtomicFiles.commit(temp, path.toAbsolutePath());
     }
 
     private static void readFully(FileChannel channel, ByteBuffer buffer, long position) throws IOException {
