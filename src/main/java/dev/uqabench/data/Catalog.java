@@ -1,7 +1,8 @@
 package dev.uqabench.data;
 
+import dev.uqabench.base.JsonlFiles;
+
 import dev.uqabench.base.Json;
-import dev.uqabench.base.AtomicFiles;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -9,13 +10,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import dev.uqabench.base.UqaException;
 
-import java.io.BufferedReader;
-import java.io.BufferedWriter;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -83,43 +79,27 @@ public final class Catalog {
 
     /** Writes {@code catalog.jsonl} atomically. */
     public void write(Path file) {
-        Path temporary = AtomicFiles.temporaryFor(file);
-        try (BufferedWriter out = Files.newBufferedWriter(temporary, StandardCharsets.UTF_8)) {
+        JsonlFiles.writeAtomically(file, out -> {
             for (CatalogItem item : items) {
                 out.write(JSON.writeValueAsString(item));
                 out.write('\n');
             }
-        } catch (IOException e) {
-            AtomicFiles.deleteQuietly(temporary);
-            throw new UqaException("cannot write " + file + ": " + e.getMessage(), e);
-        }
-        AtomicFiles.commit(temporary, file);
+        });
     }
 
     public static Catalog read(Path file) {
         if (!Files.isRegularFile(file)) {
             throw new UqaException(file + ": file not found");
         }
-        List<CatalogItem> items = new ArrayList<>();
-        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            String line;
-            int number = 0;
-            while ((line = in.readLine()) != null) {
-                number++;
-                if (line.isBlank()) {
-                    continue;
-                }
-                try {
-                    items.add(ITEM.readValue(line));
-                } catch (JsonProcessingException e) {
-                    Throwable cause = e.getCause() instanceof IllegalArgumentException ? e.getCause() : null;
-                    throw new UqaException(file + ", line " + number + ": "
-                            + (cause != null ? cause.getMessage() : e.getOriginalMessage()), e);
-                }
+        List<CatalogItem> items = JsonlFiles.lines(file, (line, number) -> {
+            try {
+                return ITEM.readValue(line);
+            } catch (JsonProcessingException e) {
+                Throwable cause = e.getCause() instanceof IllegalArgumentException ? e.getCause() : null;
+                throw new UqaException(file + ", line " + number + ": "
+                        + (cause != null ? cause.getMessage() : e.getOriginalMessage()), e);
             }
-        } catch (IOException e) {
-            throw new UqaException(file + ": cannot read (" + e.getMessage() + ")", e);
-        }
+        });
         try {
             return new Catalog(items);
         } catch (IllegalArgumentException e) {

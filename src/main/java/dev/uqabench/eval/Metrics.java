@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.uqabench.qa.JsonlFiles;
+import dev.uqabench.base.JsonlFiles;
 import dev.uqabench.qa.Subtask;
 import dev.uqabench.qa.TaskGroup;
 import dev.uqabench.base.UqaException;

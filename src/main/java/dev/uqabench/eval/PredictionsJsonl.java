@@ -2,7 +2,7 @@ package dev.uqabench.eval;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.uqabench.qa.JsonlFiles;
+import dev.uqabench.base.JsonlFiles;
 import dev.uqabench.qa.Subtask;
 
 import java.nio.file.Path;

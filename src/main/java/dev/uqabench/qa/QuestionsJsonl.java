@@ -1,5 +1,6 @@
 package dev.uqabench.qa;
 
+import dev.uqabench.base.JsonlFiles;
 import dev.uqabench.base.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;

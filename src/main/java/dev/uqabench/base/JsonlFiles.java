@@ -1,4 +1,4 @@
-package dev.uqabench.qa;
+package dev.uqabench.base;
 
 import dev.uqabench.base.Json;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -80,26 +80,38 @@ public final class JsonlFiles {
 
     /** Reads every non-blank line as an object; a parse error names the file and line. */
     public static <T> List<T> read(Path file, Function<Row, T> fromJson) {
+        return lines(file, (line, number) -> {
+            String where = file + " line " + number;
+            JsonNode node;
+            try {
+                node = MAPPER.readTree(line);
+            } catch (JsonProcessingException e) {
+                throw new UqaException(where + ": not valid JSON: " + e.getOriginalMessage(), e);
+            }
+            if (!(node instanceof ObjectNode object)) {
+                throw new UqaException(where + ": expected a JSON object, got " + node.getNodeType());
+            }
+            return fromJson.apply(new Row(object, where));
+        });
+    }
+
+    /** Parses one non-blank line; {@code number} counts from 1, blank lines included. */
+    @FunctionalInterface
+    public interface LineParser<T> {
+        T parse(String line, int number) throws IOException;
+    }
+
+    /** Reads a UTF-8 file line by line, skipping blank lines; the parser names the line in its errors. */
+    public static <T> List<T> lines(Path file, LineParser<T> parser) {
         List<T> items = new ArrayList<>();
         try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             String line;
             int number = 0;
             while ((line = in.readLine()) != null) {
                 number++;
-                if (line.isBlank()) {
-                    continue;
+                if (!line.isBlank()) {
+                    items.add(parser.parse(line, number));
                 }
-                String where = file + " line " + number;
-                JsonNode node;
-                try {
-                    node = MAPPER.readTree(line);
-                } catch (JsonProcessingException e) {
-                    throw new UqaException(where + ": not valid JSON: " + e.getOriginalMessage(), e);
-                }
-                if (!(node instanceof ObjectNode object)) {
-                    throw new UqaException(where + ": expected a JSON object, got " + node.getNodeType());
-                }
-                items.add(fromJson.apply(new Row(object, where)));
             }
         } catch (IOException e) {
             throw new UqaException(file + ": cannot read: " + e.getMessage(), e);
@@ -114,13 +126,13 @@ public final class JsonlFiles {
 
     /** Writes into a temporary file beside {@code file}, then renames it over {@code file}. */
     public static void writeAtomically(Path file, Content content) {
-        Path temp = dev.uqabench.base.AtomicFiles.temporaryFor(file);
+        Path temp = AtomicFiles.temporaryFor(file);
         try (BufferedWriter out = Files.newBufferedWriter(temp, StandardCharsets.UTF_8)) {
             content.writeTo(out);
         } catch (IOException e) {
-            dev.uqabench.base.AtomicFiles.deleteQuietly(temp);
+            AtomicFiles.deleteQuietly(temp);
             throw new UqaException(file + ": cannot write: " + e.getMessage(), e);
         }
-        dev.uqabench.base.AtomicFiles.commit(temp, file.toAbsolutePath());
+        AtomicFiles.commit(temp, file.toAbsolutePath());
     }
 }
