@@ -78,7 +78,7 @@ public record RunConfig(long seed, Sources sources, SyntheticConfig data, Questi
         return new RunConfig(seed, newSources, data, qa, llm, pretrain, align, answerMode, textEvents, evalBatchSize, seeds);
     }
 
-    /** The same run with {@code answerMode: auto} resolved by where the LLM comes from. */
+    /** The same run with {@code answer_mode: auto} resolved by where the LLM comes from. */
     public RunConfig withResolvedAnswerMode() {
         return new RunConfig(seed, sources, data, qa, llm, pretrain, align, answerMode.resolve(sources.llmFolder() != null),
                 textEvents, evalBatchSize, seeds);
