@@ -36,7 +36,7 @@ public final class ConfigLoader {
             return fromTree(defaults, null, type, "config");
         }
         if (!Files.isRegularFile(file)) {
-            throw new UqaException("config file " + file + " does not exist");
+            throw new UqaException("config file " + file + (Files.exists(file) ? " is not a file" : " does not exist"));
         }
         JsonNode override;
         try {

@@ -296,7 +296,11 @@ public final class DataCommand implements Runnable {
             out.flush();
             warn(spec, folder.info());
             if (jsonOut != null) {
-                AtomicFiles.writeString(jsonOut, stats.toJson() + "\n");
+                try {
+                    AtomicFiles.writeString(jsonOut, stats.toJson() + "\n");
+                } catch (java.io.UncheckedIOException e) {
+                    throw new UqaException("--json-out: cannot write " + jsonOut + ": " + e.getCause(), e);
+                }
             }
         }
     }

@@ -98,9 +98,9 @@ public record StudyConfig(RunConfig base, Design design, List<String> encoders, 
         for (String e : encoders) {
             known(WHERE, "encoders", () -> EncoderRegistry.kind(e).preset(preset));
         }
-        adapters.forEach(a -> known(WHERE, "adapters", () -> adapter(a)));
-        modes.forEach(m -> known(WHERE, "modes", () -> mode(m)));
-        features.forEach(f -> known(WHERE, "features", () -> featureSet(f)));
+        adapters.forEach(StudyConfig::adapter);
+        modes.forEach(StudyConfig::mode);
+        features.forEach(StudyConfig::featureSet);
         encoders = List.copyOf(encoders);
         adapters = List.copyOf(adapters);
         modes = List.copyOf(modes);
@@ -108,13 +108,11 @@ public record StudyConfig(RunConfig base, Design design, List<String> encoders, 
         textBaselines = List.copyOf(textBaselines);
     }
 
-    /** {@code lookup}'s value, its failure (an unknown name) reported as an invalid value at {@code key}. */
+    /** An encoder or preset from the registry, an unknown name reported as an invalid value at {@code key}. */
     private static <T> T known(String where, String key, java.util.function.Supplier<T> lookup) {
         try {
             return lookup.get();
-        } catch (ConfigException e) {
-            throw e;
-        } catch (UqaException | IllegalArgumentException e) {
+        } catch (UqaException e) {
             throw new ConfigException(where, key, e.getMessage(), e);
         }
     }
@@ -165,7 +163,7 @@ public record StudyConfig(RunConfig base, Design design, List<String> encoders, 
         return switch (name) {
             case "meanpool" -> AlignConfig.AdapterKind.MEANPOOL;
             case "qformer" -> AlignConfig.AdapterKind.QFORMER;
-            default -> throw new IllegalArgumentException("unknown adapter '" + name + "' (known: meanpool, qformer)");
+            default -> throw new ConfigException(WHERE, "adapters", "unknown adapter '" + name + "' (known: meanpool, qformer)");
         };
     }
 
@@ -173,7 +171,7 @@ public record StudyConfig(RunConfig base, Design design, List<String> encoders, 
         return switch (name) {
             case "adapter_only" -> AlignConfig.Mode.ADAPTER_ONLY;
             case "adapter_and_encoder" -> AlignConfig.Mode.ADAPTER_AND_ENCODER;
-            default -> throw new IllegalArgumentException("unknown alignment mode '" + name
+            default -> throw new ConfigException(WHERE, "modes", "unknown alignment mode '" + name
                     + "' (known: adapter_only, adapter_and_encoder)");
         };
     }
@@ -183,7 +181,7 @@ public record StudyConfig(RunConfig base, Design design, List<String> encoders, 
             case "ids" -> FeatureSet.ID_ONLY;
             case "side" -> FeatureSet.SIDE_INFO;
             case "text" -> FeatureSet.TEXT;
-            default -> throw new IllegalArgumentException("unknown feature set '" + name + "' (known: ids, side, text)");
+            default -> throw new ConfigException(WHERE, "features", "unknown feature set '" + name + "' (known: ids, side, text)");
         };
     }
 
