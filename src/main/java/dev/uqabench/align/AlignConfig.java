@@ -1,5 +1,9 @@
 package dev.uqabench.align;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import dev.uqabench.base.ConfigException;
 import dev.uqabench.pretrain.LearningRateSchedule;
 
 /**
@@ -12,50 +16,43 @@ import dev.uqabench.pretrain.LearningRateSchedule;
  * @param weightDecay AdamW's decoupled weight decay (the reference: 0; libtorch's default 0.01)
  * @param schedule    after {@code warmupFraction} of the steps: cosine decay to 0, or constant (the reference)
  */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record AlignConfig(AdapterKind adapter, int queryTokens, Mode mode, int epochs, int batchSize,
                           double learningRate, double encoderLearningRate, double warmupFraction,
                           double clipNorm, double beta1, double beta2, double weightDecay,
                           LearningRateSchedule schedule) {
 
-    public enum Mode { ADAPTER_ONLY, ADAPTER_AND_ENCODER }
+    /** {@code adapter_only} (the reference's main setting) or {@code adapter_and_encoder}. */
+    public enum Mode {
+        @JsonProperty("adapter_only") ADAPTER_ONLY,
+        @JsonProperty("adapter_and_encoder") ADAPTER_AND_ENCODER
+    }
 
     /** {@code LEARNED_PROMPT} is the no-user control ({@link LearnedPromptAdapter}), {@code queryTokens} of them. */
-    public enum AdapterKind { MEANPOOL, QFORMER, LEARNED_PROMPT }
+    public enum AdapterKind {
+        @JsonProperty("meanpool") MEANPOOL,
+        @JsonProperty("qformer") QFORMER,
+        @JsonProperty("learned_prompt") LEARNED_PROMPT
+    }
+
+    private static final String WHERE = "alignment config";
 
     public AlignConfig {
-        if (adapter == null) {
-            throw new IllegalArgumentException("adapter must be one of meanpool, qformer, learned_prompt");
-        }
-        if (mode == null) {
-            throw new IllegalArgumentException("mode must be one of ADAPTER_ONLY, ADAPTER_AND_ENCODER");
-        }
-        if (queryTokens <= 0) {
-            throw new IllegalArgumentException("queryTokens must be positive");
-        }
-        if (epochs <= 0) {
-            throw new IllegalArgumentException("epochs must be positive");
-        }
-        if (batchSize <= 0) {
-            throw new IllegalArgumentException("batchSize must be positive");
-        }
-        if (!(learningRate > 0 && Double.isFinite(learningRate))) {
-            throw new IllegalArgumentException("learningRate must be positive and finite, got " + learningRate);
-        }
-        if (!(encoderLearningRate >= 0 && Double.isFinite(encoderLearningRate))) {
-            throw new IllegalArgumentException("encoderLearningRate must be >= 0 and finite, got " + encoderLearningRate);
-        }
-        if (!(warmupFraction >= 0 && warmupFraction < 1)) {
-            throw new IllegalArgumentException("warmupFraction must be in [0, 1)");
-        }
-        if (!(clipNorm > 0 && Double.isFinite(clipNorm))) {
-            throw new IllegalArgumentException("clipNorm must be positive and finite, got " + clipNorm);
-        }
-        if (!(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1)) {
-            throw new IllegalArgumentException("beta1 and beta2 must be in [0, 1), got " + beta1 + ", " + beta2);
-        }
-        if (!(weightDecay >= 0 && Double.isFinite(weightDecay))) {
-            throw new IllegalArgumentException("weightDecay must be >= 0 and finite, got " + weightDecay);
-        }
+        require(adapter != null, "adapter", "must be one of meanpool, qformer");
+        require(mode != null, "mode", "must be one of adapter_only, adapter_and_encoder");
+        require(queryTokens > 0, "query_tokens", "must be positive, got " + queryTokens);
+        require(epochs > 0, "epochs", "must be positive, got " + epochs);
+        require(batchSize > 0, "batch_size", "must be positive, got " + batchSize);
+        require(learningRate > 0 && Double.isFinite(learningRate), "learning_rate",
+                "must be positive and finite, got " + learningRate);
+        require(encoderLearningRate >= 0 && Double.isFinite(encoderLearningRate), "encoder_learning_rate",
+                "must be >= 0 and finite, got " + encoderLearningRate);
+        require(warmupFraction >= 0 && warmupFraction < 1, "warmup_fraction", "must be in [0, 1), got " + warmupFraction);
+        require(clipNorm > 0 && Double.isFinite(clipNorm), "clip_norm", "must be positive and finite, got " + clipNorm);
+        require(beta1 >= 0 && beta1 < 1, "beta1", "must be in [0, 1), got " + beta1);
+        require(beta2 >= 0 && beta2 < 1, "beta2", "must be in [0, 1), got " + beta2);
+        require(weightDecay >= 0 && Double.isFinite(weightDecay), "weight_decay",
+                "must be >= 0 and finite, got " + weightDecay);
         if (schedule == null) {
             schedule = LearningRateSchedule.COSINE;
         }
@@ -84,5 +81,9 @@ public record AlignConfig(AdapterKind adapter, int queryTokens, Mode mode, int e
      */
     public static AlignConfig quickstart() {
         return new AlignConfig(AdapterKind.MEANPOOL, 16, Mode.ADAPTER_ONLY, 3, 32, 3e-3, 1e-5, 0.05, 1.0);
+    }
+
+    private static void require(boolean condition, String key, String problem) {
+        ConfigException.require(condition, WHERE, key, problem);
     }
 }

@@ -1,102 +1,225 @@
 package dev.uqabench.base;
 
-import dev.uqabench.base.Json;
-import dev.uqabench.base.UqaException;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
- * Loads a config record from defaults overridden by a YAML/JSON file. Every key of the file must
- * exist in the defaults (so a typo fails with its dotted path), and the record's own validation
- * runs on the merged result: a bad value fails before any work, naming the key.
+ * The one way a config is read: a YAML/JSON file (or a tree of keys) merged over a defaults record,
+ * then bound to the record by {@link Json#config()}. Keys are snake_case and enum values lower-case;
+ * every key of the file must exist in the defaults, so a typo or an old camelCase spelling fails with
+ * its dotted path (and the new spelling), and the record's own validation runs on the merged result:
+ * a bad value fails before any work as a {@link ConfigException} naming the key.
  */
 public final class ConfigLoader {
 
     private ConfigLoader() {
     }
 
+    /** {@code defaults} overridden by {@code file} (none: the defaults). */
     public static <T> T load(T defaults, Path file, Class<T> type) {
-        ObjectMapper json = Json.mapper();
-        ObjectNode merged = json.valueToTree(defaults);
-        if (file != null) {
-            if (!Files.isRegularFile(file)) {
-                throw new UqaException("config file " + file + " does not exist");
-            }
-            JsonNode override;
-            try {
-                String name = file.getFileName().toString().toLowerCase();
-                ObjectMapper reader = name.endsWith(".json") ? json : Json.yaml();
-                override = reader.readTree(file.toFile());
-            } catch (IOException e) {
-                throw new UqaException("config file " + file + " is not valid YAML/JSON: " + e.getMessage());
-            }
-            if (override != null && !override.isMissingNode() && !override.isNull()) {
-                if (!override.isObject()) {
-                    throw new UqaException("config file " + file + ": expected a mapping of keys at the top level");
-                }
-                mergeInto(merged, (ObjectNode) override, "", file);
-            }
+        if (file == null) {
+            return fromTree(defaults, null, type, "config");
         }
-        return bind(merged, type, file);
+        if (!Files.isRegularFile(file)) {
+            throw new UqaException("config file " + file + (Files.exists(file) ? " is not a file" : " does not exist"));
+        }
+        JsonNode override;
+        try {
+            String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+            ObjectMapper reader = name.endsWith(".json") ? Json.config() : Json.yaml();
+            override = reader.readTree(file.toFile());
+        } catch (IOException e) {
+            throw new UqaException("config file " + file + " is not valid YAML/JSON: " + firstLine(e.getMessage()), e);
+        }
+        return fromTree(defaults, override, type, "config file " + file);
     }
 
-    /** Binds a tree to the record, turning validation failures into messages that name the key. */
-    public static <T> T bind(JsonNode tree, Class<T> type, Path source) {
-        String where = source == null ? "config" : "config file " + source;
+    /**
+     * {@code defaults} overridden by the keys of {@code override} (null or empty: the defaults);
+     * errors start with {@code where} ("pretrain config", "config file x.yaml").
+     */
+    public static <T> T fromTree(T defaults, JsonNode override, Class<T> type, String where) {
+        ObjectNode merged = Json.config().valueToTree(defaults);
+        if (override != null && !override.isMissingNode() && !override.isNull()) {
+            if (!override.isObject()) {
+                throw new UqaException(where + ": expected a mapping of keys at the top level");
+            }
+            mergeInto(merged, (ObjectNode) override, "", where);
+        }
+        return bind(merged, type, where);
+    }
+
+    /** {@code defaults} overridden by {@code override}'s keys, as a program would pass them. */
+    public static <T> T fromMap(T defaults, Map<String, ?> override, Class<T> type, String where) {
+        return fromTree(defaults, Json.config().valueToTree(override), type, where);
+    }
+
+    /** A config record as a tree of keys: snake_case, enum values lower-case, every key present. */
+    public static ObjectNode toTree(Object config) {
+        return Json.config().valueToTree(config);
+    }
+
+    /** {@code maxLength} -> {@code max_length}; a snake_case key is returned unchanged. */
+    public static String snakeCase(String key) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < key.length(); i++) {
+            char c = key.charAt(i);
+            if (Character.isUpperCase(c)) {
+                if (i > 0 && key.charAt(i - 1) != '_') {
+                    sb.append('_');
+                }
+                sb.append(Character.toLowerCase(c));
+            } else {
+                sb.append(c);
+            }
+        }
+        return sb.toString();
+    }
+
+    /** Binds a complete tree to the record, turning every failure into a {@link ConfigException} naming the key. */
+    private static <T> T bind(JsonNode tree, Class<T> type, String where) {
         try {
-            return Json.mapper().treeToValue(tree, type);
+            return Json.config().treeToValue(tree, type);
         } catch (ValueInstantiationException e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
-            throw new UqaException(where + ": invalid value at '" + path(e) + "': " + cause.getMessage(), e);
-        } catch (com.fasterxml.jackson.databind.JsonMappingException e) {
-            throw new UqaException(where + ": invalid value at '" + path(e) + "': " + e.getOriginalMessage(), e);
+            String at = path(e);
+            if (cause instanceof ConfigException config && config.problem() != null) {
+                throw new ConfigException(where, join(at, config.key()), config.problem(), config);
+            }
+            throw new ConfigException(where, at.isEmpty() ? "(top level)" : at, firstLine(cause.getMessage()), cause);
+        } catch (UnrecognizedPropertyException e) {
+            String at = path(e);
+            throw ConfigException.unknownKey(where, at, hint(at, e.getKnownPropertyIds()));
+        } catch (InvalidFormatException e) {
+            throw new ConfigException(where, pathOrTop(e), expected(e.getTargetType(), tree, e) + ", got "
+                    + valueAt(tree, e), e);
+        } catch (MismatchedInputException e) {
+            throw new ConfigException(where, pathOrTop(e), expected(e.getTargetType(), tree, e) + ", got "
+                    + valueAt(tree, e), e);
+        } catch (JsonMappingException e) {
+            throw new ConfigException(where, pathOrTop(e), firstLine(e.getOriginalMessage()), e);
         } catch (IOException e) {
-            throw new UqaException(where + ": " + e.getMessage(), e);
+            throw new UqaException(where + ": " + firstLine(e.getMessage()), e);
         }
     }
 
-    private static String path(com.fasterxml.jackson.databind.JsonMappingException e) {
+    /** What a value of {@code type} must look like, in the user's words. */
+    private static String expected(Class<?> type, JsonNode tree, JsonMappingException e) {
+        if (type == null) {
+            return "has the wrong type";
+        }
+        if (type.isEnum()) {
+            List<String> accepted = new ArrayList<>();
+            for (Object constant : type.getEnumConstants()) {
+                accepted.add(Json.config().convertValue(constant, String.class));
+            }
+            String given = valueAt(tree, e);
+            boolean oldSpelling = given.startsWith("\"") && accepted.contains(given.replace("\"", "").toLowerCase(Locale.ROOT));
+            return "must be one of " + String.join(", ", accepted)
+                    + (oldSpelling ? " (values are lower-case now)" : "");
+        }
+        if (type == int.class || type == Integer.class || type == long.class || type == Long.class
+                || type == short.class || type == Short.class) {
+            return "must be an integer";
+        }
+        if (type == double.class || type == Double.class || type == float.class || type == Float.class) {
+            return "must be a number";
+        }
+        if (type == boolean.class || type == Boolean.class) {
+            return "must be true or false";
+        }
+        if (type == String.class) {
+            return "must be a string";
+        }
+        if (Collection.class.isAssignableFrom(type) || type.isArray()) {
+            return "must be a list";
+        }
+        return "must be a mapping of keys";
+    }
+
+    /** The value the failure is about, as written in JSON. */
+    private static String valueAt(JsonNode tree, JsonMappingException e) {
+        JsonNode node = tree;
+        for (JsonMappingException.Reference r : e.getPath()) {
+            if (node == null) {
+                break;
+            }
+            node = r.getFieldName() != null ? node.get(r.getFieldName()) : node.get(r.getIndex());
+        }
+        return node == null ? "(nothing)" : node.toString();
+    }
+
+    private static String pathOrTop(JsonMappingException e) {
+        String at = path(e);
+        return at.isEmpty() ? "(top level)" : at;
+    }
+
+    private static String path(JsonMappingException e) {
         StringBuilder sb = new StringBuilder();
-        for (com.fasterxml.jackson.databind.JsonMappingException.Reference r : e.getPath()) {
+        for (JsonMappingException.Reference r : e.getPath()) {
             if (r.getFieldName() != null) {
                 sb.append(sb.length() == 0 ? "" : ".").append(r.getFieldName());
             } else if (r.getIndex() >= 0) {
                 sb.append('[').append(r.getIndex()).append(']');
             }
         }
-        return sb.length() == 0 ? "(top level)" : sb.toString();
+        return sb.toString();
     }
 
-    private static void mergeInto(ObjectNode target, ObjectNode override, String prefix, Path file) {
+    private static String join(String prefix, String key) {
+        return prefix.isEmpty() ? key : prefix + "." + key;
+    }
+
+    private static void mergeInto(ObjectNode target, ObjectNode override, String prefix, String where) {
         Iterator<Map.Entry<String, JsonNode>> fields = override.fields();
         while (fields.hasNext()) {
             Map.Entry<String, JsonNode> f = fields.next();
             String key = prefix + f.getKey();
             JsonNode existing = target.get(f.getKey());
             if (existing == null) {
-                throw new UqaException("config file " + file + ": unknown key '" + key + "'"
-                        + (prefix.isEmpty() ? "" : " (known keys under '" + prefix.substring(0, prefix.length() - 1)
-                        + "': " + String.join(", ", iterable(target.fieldNames())) + ")")
-                        + (prefix.isEmpty() ? " (known keys: " + String.join(", ", iterable(target.fieldNames())) + ")" : ""));
+                List<String> known = new ArrayList<>();
+                target.fieldNames().forEachRemaining(known::add);
+                throw ConfigException.unknownKey(where, key, hint(key, known));
             }
             if (existing.isObject() && f.getValue().isObject()) {
-                mergeInto((ObjectNode) existing, (ObjectNode) f.getValue(), key + ".", file);
+                mergeInto((ObjectNode) existing, (ObjectNode) f.getValue(), key + ".", where);
             } else {
                 target.set(f.getKey(), f.getValue());
             }
         }
     }
 
-    private static Iterable<String> iterable(Iterator<String> it) {
-        java.util.List<String> list = new java.util.ArrayList<>();
-        it.forEachRemaining(list::add);
-        return list;
+    /** The new spelling of an old camelCase key, or the keys known beside it. */
+    private static String hint(String key, Collection<?> known) {
+        int dot = key.lastIndexOf('.');
+        String parent = dot < 0 ? "" : key.substring(0, dot);
+        String last = key.substring(dot + 1);
+        String snake = snakeCase(last);
+        if (!snake.equals(last) && known.contains(snake)) {
+            return " \u2014 keys are snake_case now: '" + (dot < 0 ? "" : parent + ".") + snake + "'";
+        }
+        List<String> names = new ArrayList<>();
+        known.forEach(k -> names.add(String.valueOf(k)));
+        return parent.isEmpty() ? " (known keys: " + String.join(", ", names) + ")"
+                : " (known keys under '" + parent + "': " + String.join(", ", names) + ")";
+    }
+
+    private static String firstLine(String message) {
+        return message == null ? "" : message.lines().findFirst().orElse("");
     }
 }

@@ -1,6 +1,7 @@
 package dev.uqabench.cli;
 
 import dev.uqabench.base.AtomicFiles;
+import dev.uqabench.base.ConfigException;
 import dev.uqabench.data.DataStats;
 import dev.uqabench.data.DatasetInfo;
 import dev.uqabench.data.InteractionLog;
@@ -295,7 +296,11 @@ public final class DataCommand implements Runnable {
             out.flush();
             warn(spec, folder.info());
             if (jsonOut != null) {
-                AtomicFiles.writeString(jsonOut, stats.toJson() + "\n");
+                try {
+                    AtomicFiles.writeString(jsonOut, stats.toJson() + "\n");
+                } catch (java.io.UncheckedIOException e) {
+                    throw new UqaException("--json-out: cannot write " + jsonOut + ": " + e.getCause(), e);
+                }
             }
         }
     }
@@ -326,7 +331,13 @@ public final class DataCommand implements Runnable {
                 case "csv" -> SkewedLogConfig.Format.CSV;
                 default -> throw new UqaException("--format: expected recbole or csv, got '" + format + "'");
             };
-            SkewedLogConfig config = SkewedLogConfig.of(users, items, seed, chosen);
+            SkewedLogConfig config;
+            try {
+                config = SkewedLogConfig.of(users, items, seed, chosen);
+            } catch (ConfigException e) {
+                // the config's keys for the flags are the flags themselves
+                throw new UqaException(e.key() + ": " + e.problem(), e);
+            }
             String name = out.toAbsolutePath().normalize().getFileName().toString();
             SkewedLogGenerator.Log log = writeFolderAtomically(out, force, dir -> new SkewedLogGenerator(config).write(dir, name));
             PrintWriter printer = spec.commandLine().getOut();

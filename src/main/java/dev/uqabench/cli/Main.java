@@ -1,6 +1,8 @@
 package dev.uqabench.cli;
 
 import dev.uqabench.base.UqaException;
+import dev.uqabench.base.Versions;
+import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -13,6 +15,11 @@ import picocli.CommandLine.Command;
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
+    /** Exit code of a user error. */
+    public static final int USER_ERROR = 2;
+    /** Exit code of a bug. */
+    public static final int BUG = 1;
+
     @Override
     public void run() {
         new CommandLine(this).usage(System.out);
@@ -22,23 +29,55 @@ public final class Main implements Runnable {
         System.exit(execute(args));
     }
 
-    /** Runs the CLI; user errors print one clear message and return a non-zero code. */
+    /**
+     * Runs the CLI and returns its exit code. A user error ({@link UqaException}: bad input, bad config,
+     * a missing file) prints one line naming the file, row or key and returns 2; anything else is a bug:
+     * the stack trace and a request to report it, and 1.
+     */
     public static int execute(String... args) {
-        CommandLine cli = new CommandLine(new Main());
+        return execute(new CommandLine(new Main()), null, null, args);
+    }
+
+    /** {@link #execute(String...)} writing to {@code out} and {@code err}. */
+    public static int execute(PrintWriter out, PrintWriter err, String... args) {
+        return execute(new CommandLine(new Main()), out, err, args);
+    }
+
+    /**
+     * Runs {@code cli} (this command line, possibly with more subcommands) with its error handling,
+     * writing to {@code out} and {@code err} (null: stdout and stderr).
+     */
+    public static int execute(CommandLine cli, PrintWriter out, PrintWriter err, String... args) {
+        if (out != null) {
+            cli.setOut(out);
+        }
+        if (err != null) {
+            cli.setErr(err);
+        }
         cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
-            Throwable t = ex;
-            while (!(t instanceof UqaException) && t.getCause() != null && t.getCause() != t) {
-                t = t.getCause();
+            if (ex instanceof UqaException) {
+                commandLine.getErr().println("error: " + ex.getMessage());
+                commandLine.getErr().flush();
+                return USER_ERROR;
             }
-            if (t instanceof UqaException) {
-                commandLine.getErr().println("error: " + t.getMessage());
-                return 2;
-            }
-            commandLine.getErr().println("error: " + ex);
-            ex.printStackTrace(commandLine.getErr());
-            return 1;
+            return reportBug(ex, commandLine.getErr());
         });
-        return cli.execute(args);
+        try {
+            return cli.execute(args);
+        } catch (Error e) {
+            return reportBug(e, cli.getErr());
+        }
+    }
+
+    private static int reportBug(Throwable bug, PrintWriter err) {
+        bug.printStackTrace(err);
+        if (bug instanceof OutOfMemoryError) {
+            err.println("uqabench ran out of memory: give the JVM more (-Xmx) or choose smaller settings");
+        } else {
+            err.println("uqabench " + Versions.UQABENCH + " hit a bug; please report it with the stack trace above");
+        }
+        err.flush();
+        return BUG;
     }
 
     /** {@code --version}: the version written in pom.xml, nowhere else. */

@@ -1,5 +1,7 @@
 package dev.uqabench.cli;
 
+import dev.uqabench.base.ConfigException;
+import dev.uqabench.base.UqaException;
 import dev.uqabench.run.Sources;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -14,7 +16,8 @@ public final class QuickstartCommand implements Callable<Integer> {
     @Option(names = "--run-dir", description = "Run folder (default: ${DEFAULT-VALUE}).", defaultValue = "runs/quickstart")
     Path runDir;
 
-    @Option(names = "--config", description = "YAML or JSON file overriding sizes and seeds.")
+    @Option(names = "--config", description = "YAML or JSON file overriding sizes and seeds; keys in snake_case, "
+            + "enum values in lower case (e.g. pretrain: {batch_size: 16, loss: sampled_softmax}).")
     Path config;
 
     @Option(names = "--force", description = "Redo every stage even when a finished one matches.")
@@ -37,7 +40,12 @@ public final class QuickstartCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Sources overrides = new Sources(data, featureTokenizer, llm, llmDtype);
+        Sources overrides;
+        try {
+            overrides = new Sources(data, featureTokenizer, llm, llmDtype);
+        } catch (ConfigException e) {
+            throw new UqaException("--llm-dtype: " + e.problem(), e);
+        }
         return dev.uqabench.run.Quickstart.run(runDir, config, force, quiet, overrides) ? 0 : 1;
     }
 }

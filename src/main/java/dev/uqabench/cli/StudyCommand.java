@@ -14,7 +14,8 @@ import picocli.CommandLine.Option;
                 + "into one run folder, reusing finished stages; writes study.csv, study.json, report.md and report.html.")
 public final class StudyCommand implements Callable<Integer> {
 
-    @Option(names = "--config", required = true, description = "Study config (YAML or JSON), e.g. configs/quick.yaml.")
+    @Option(names = "--config", required = true, description = "Study config (YAML or JSON; keys in snake_case, enum values in lower case), "
+            + "e.g. configs/quick.yaml.")
     Path config;
 
     @Option(names = "--run-dir", description = "Run folder (default: runs/<config file name>).")

@@ -1,5 +1,6 @@
 package dev.uqabench.encoder;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.uqabench.data.Feature;
 import dev.uqabench.data.Table;
 import java.util.EnumSet;
@@ -8,15 +9,16 @@ import java.util.Set;
 
 /**
  * Which event features feed the encoder: the input ablation of the UQABench paper (ids only,
- * plus side information, plus title/name text tokens). The reference uses all of them.
+ * plus side information, plus title/name text tokens). The reference uses all of them. Config files
+ * spell the constants in lower case ({@code feature_set: id_only}).
  */
 public enum FeatureSet {
     /** The item id alone. */
-    ID_ONLY(List.of(Feature.ITEM)),
+    @JsonProperty("id_only") ID_ONLY(List.of(Feature.ITEM)),
     /** Item, category, brand, shop and seller ids. */
-    SIDE_INFO(List.of(Feature.ITEM, Feature.CATEGORY, Feature.BRAND, Feature.SHOP, Feature.SELLER)),
+    @JsonProperty("side_info") SIDE_INFO(List.of(Feature.ITEM, Feature.CATEGORY, Feature.BRAND, Feature.SHOP, Feature.SELLER)),
     /** The side information plus the five token features (the reference setting). */
-    TEXT(List.of(Feature.values()));
+    @JsonProperty("text") TEXT(List.of(Feature.values()));
 
     private final List<Feature> features;
 

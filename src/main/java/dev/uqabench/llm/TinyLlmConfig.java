@@ -1,5 +1,8 @@
 package dev.uqabench.llm;
 
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import dev.uqabench.base.ConfigException;
 import java.util.List;
 
 /**
@@ -11,25 +14,30 @@ import java.util.List;
  * @param answerWeight   loss weight of the answer tokens relative to the other tokens
  * @param drills         category-recall warm-up questions added to the training text ({@link RecallDrills})
  */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record TinyLlmConfig(int hiddenSize, int layers, int heads, int kvHeads, int intermediateSize,
                             int steps, int batchSize, double learningRate, int warmupSteps,
                             double answerWeight, List<Integer> contextLengths, int maxTokens, int drills) {
 
     public TinyLlmConfig {
-        require(hiddenSize > 0, "hiddenSize", "must be positive");
-        require(layers > 0, "layers", "must be positive");
-        require(heads > 0 && hiddenSize % heads == 0, "heads", "must be positive and divide hiddenSize " + hiddenSize);
-        require(kvHeads > 0 && heads % kvHeads == 0, "kvHeads", "must be positive and divide heads " + heads);
-        require(intermediateSize > 0, "intermediateSize", "must be positive");
-        require(steps > 0, "steps", "must be positive");
-        require(batchSize > 0, "batchSize", "must be positive");
-        require(learningRate > 0, "learningRate", "must be positive");
-        require(warmupSteps >= 0 && warmupSteps < steps, "warmupSteps", "must be in [0, steps)");
-        require(answerWeight > 0, "answerWeight", "must be positive");
-        require(contextLengths != null && !contextLengths.isEmpty() && contextLengths.stream().allMatch(n -> n >= 0),
-                "contextLengths", "must be a non-empty list of non-negative event counts");
-        require(maxTokens > 8, "maxTokens", "must be > 8");
-        require(drills >= 0, "drills", "must be >= 0");
+        require(hiddenSize > 0, "hidden_size", "must be positive, got " + hiddenSize);
+        require(layers > 0, "layers", "must be positive, got " + layers);
+        require(heads > 0 && hiddenSize % heads == 0, "heads", "must be positive and divide hidden_size " + hiddenSize
+                + ", got " + heads);
+        require(kvHeads > 0 && heads % kvHeads == 0, "kv_heads", "must be positive and divide heads " + heads
+                + ", got " + kvHeads);
+        require(intermediateSize > 0, "intermediate_size", "must be positive, got " + intermediateSize);
+        require(steps > 0, "steps", "must be positive, got " + steps);
+        require(batchSize > 0, "batch_size", "must be positive, got " + batchSize);
+        require(learningRate > 0, "learning_rate", "must be positive, got " + learningRate);
+        require(warmupSteps >= 0 && warmupSteps < steps, "warmup_steps", "must be in [0, steps " + steps + "), got "
+                + warmupSteps);
+        require(answerWeight > 0, "answer_weight", "must be positive, got " + answerWeight);
+        require(contextLengths != null && !contextLengths.isEmpty()
+                        && contextLengths.stream().allMatch(n -> n != null && n >= 0),
+                "context_lengths", "must be a non-empty list of non-negative event counts, got " + contextLengths);
+        require(maxTokens > 8, "max_tokens", "must be > 8, got " + maxTokens);
+        require(drills >= 0, "drills", "must be >= 0, got " + drills);
         contextLengths = List.copyOf(contextLengths);
     }
 
@@ -37,9 +45,7 @@ public record TinyLlmConfig(int hiddenSize, int layers, int heads, int kvHeads, 
         return new TinyLlmConfig(128, 2, 8, 4, 256, 1200, 8, 2e-3, 50, 10.0, List.of(0, 20, 20, 20), 512, 20000);
     }
 
-    private static void require(boolean ok, String key, String what) {
-        if (!ok) {
-            throw new IllegalArgumentException(key + " " + what);
-        }
+    private static void require(boolean condition, String key, String problem) {
+        ConfigException.require(condition, "tiny LLM config", key, problem);
     }
 }

@@ -1,9 +1,11 @@
 package dev.uqabench.pretrain;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+
 /** How next-item prediction is scored during pre-training. */
 public enum LossType {
     /** Softmax over the whole item table (the reference). */
-    FULL_SOFTMAX,
+    @JsonProperty("full_softmax") FULL_SOFTMAX,
     /** Softmax over the target, shared random negatives (log-Q corrected) and in-batch targets. */
-    SAMPLED_SOFTMAX
+    @JsonProperty("sampled_softmax") SAMPLED_SOFTMAX
 }

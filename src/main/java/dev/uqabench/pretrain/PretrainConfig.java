@@ -1,12 +1,14 @@
 package dev.uqabench.pretrain;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.uqabench.encoder.EncoderRegistry;
-import java.util.Map;
-import dev.uqabench.encoder.FeatureSet;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import dev.uqabench.base.ConfigException;
+import dev.uqabench.base.ConfigLoader;
 import dev.uqabench.base.UqaException;
+import dev.uqabench.encoder.EncoderKind;
+import dev.uqabench.encoder.EncoderRegistry;
+import dev.uqabench.encoder.FeatureSet;
+import java.util.Map;
 
 /**
  * Everything that decides a pre-training run. Validated when built; every error names the key.
@@ -28,27 +30,40 @@ import dev.uqabench.base.UqaException;
  * @param seed             seeds weights, data order, dropout and negatives
  * @param schedule         after the warm-up: cosine decay to 10 % of the peak, or constant (the reference)
  */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record PretrainConfig(String encoder, String preset, FeatureSet featureSet, int maxLength, int batchSize,
                              int epochs, double learningRate, double weightDecay, int warmupSteps, double clipNorm,
                              LossType loss, int negatives, int checkpointEvery, int evalUsers, long seed,
                              LearningRateSchedule schedule) {
 
+    private static final String WHERE = "pretrain config";
+
     public PretrainConfig {
         require(encoder != null, "encoder", "is required");
         require(preset != null, "preset", "is required");
-        EncoderRegistry.kind(encoder).preset(preset);
-        require(featureSet != null, "featureSet", "is required");
-        require(maxLength > 0, "maxLength", "must be positive, got " + maxLength);
-        require(batchSize > 0, "batchSize", "must be positive, got " + batchSize);
+        EncoderKind<?> kind;
+        try {
+            kind = EncoderRegistry.kind(encoder);
+        } catch (UqaException e) {
+            throw new ConfigException(WHERE, "encoder", e.getMessage(), e);
+        }
+        try {
+            kind.preset(preset);
+        } catch (UqaException e) {
+            throw new ConfigException(WHERE, "preset", e.getMessage(), e);
+        }
+        require(featureSet != null, "feature_set", "is required (text, side_info or id_only)");
+        require(maxLength > 0, "max_length", "must be positive, got " + maxLength);
+        require(batchSize > 0, "batch_size", "must be positive, got " + batchSize);
         require(epochs > 0, "epochs", "must be positive, got " + epochs);
-        require(learningRate > 0 && Double.isFinite(learningRate), "learningRate", "must be positive, got " + learningRate);
-        require(weightDecay >= 0 && Double.isFinite(weightDecay), "weightDecay", "must be >= 0, got " + weightDecay);
-        require(warmupSteps >= 0, "warmupSteps", "must be >= 0, got " + warmupSteps);
-        require(clipNorm >= 0 && Double.isFinite(clipNorm), "clipNorm", "must be >= 0, got " + clipNorm);
-        require(loss != null, "loss", "is required");
+        require(learningRate > 0 && Double.isFinite(learningRate), "learning_rate", "must be positive, got " + learningRate);
+        require(weightDecay >= 0 && Double.isFinite(weightDecay), "weight_decay", "must be >= 0, got " + weightDecay);
+        require(warmupSteps >= 0, "warmup_steps", "must be >= 0, got " + warmupSteps);
+        require(clipNorm >= 0 && Double.isFinite(clipNorm), "clip_norm", "must be >= 0, got " + clipNorm);
+        require(loss != null, "loss", "is required (full_softmax or sampled_softmax)");
         require(negatives > 0, "negatives", "must be positive, got " + negatives);
-        require(checkpointEvery >= 0, "checkpointEvery", "must be >= 0, got " + checkpointEvery);
-        require(evalUsers >= 0, "evalUsers", "must be >= 0, got " + evalUsers);
+        require(checkpointEvery >= 0, "checkpoint_every", "must be >= 0, got " + checkpointEvery);
+        require(evalUsers >= 0, "eval_users", "must be >= 0, got " + evalUsers);
         if (schedule == null) {
             schedule = LearningRateSchedule.COSINE;
         }
@@ -74,30 +89,13 @@ public record PretrainConfig(String encoder, String preset, FeatureSet featureSe
      * wrong type is an error naming the key.
      */
     public static PretrainConfig fromMap(Map<String, ?> values) {
-        Object encoder = values.get("encoder");
-        Object preset = values.get("preset");
-        if (!(encoder instanceof String) || !(preset instanceof String)) {
-            throw new UqaException("pretrain config: 'encoder' and 'preset' are required strings");
+        if (!(values.get("encoder") instanceof String encoder)) {
+            throw new ConfigException(WHERE, "encoder", "is required");
         }
-        ObjectMapper json = new ObjectMapper();
-        ObjectNode node = json.valueToTree(defaults((String) encoder, (String) preset));
-        for (Map.Entry<String, ?> e : values.entrySet()) {
-            if (!node.has(e.getKey())) {
-                throw new UqaException("pretrain config: unknown key '" + e.getKey() + "' (known: "
-                        + String.join(", ", (Iterable<String>) node::fieldNames) + ")");
-            }
-            node.set(e.getKey(), json.valueToTree(e.getValue()));
+        if (!(values.get("preset") instanceof String preset)) {
+            throw new ConfigException(WHERE, "preset", "is required");
         }
-        try {
-            return json.treeToValue(node, PretrainConfig.class);
-        } catch (JsonProcessingException e) {
-            if (e.getCause() instanceof UqaException cause) {
-                throw cause;
-            }
-            String key = e instanceof com.fasterxml.jackson.databind.JsonMappingException mapping && !mapping.getPath().isEmpty()
-                    ? mapping.getPath().get(0).getFieldName() : "?";
-            throw new UqaException("pretrain config: bad value for '" + key + "': " + e.getOriginalMessage(), e);
-        }
+        return ConfigLoader.fromMap(defaults(encoder, preset), values, PretrainConfig.class, WHERE);
     }
 
     public PretrainConfig withFeatureSet(FeatureSet value) {
@@ -150,9 +148,7 @@ public record PretrainConfig(String encoder, String preset, FeatureSet featureSe
                 warmupSteps, clipNorm, loss, negatives, checkpointEvery, evalUsers, value, schedule);
     }
 
-    private static void require(boolean condition, String key, String message) {
-        if (!condition) {
-            throw new UqaException("pretrain config: '" + key + "' " + message);
-        }
+    private static void require(boolean condition, String key, String problem) {
+        ConfigException.require(condition, WHERE, key, problem);
     }
 }

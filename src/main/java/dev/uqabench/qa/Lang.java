@@ -1,5 +1,7 @@
 package dev.uqabench.qa;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 import dev.uqabench.base.UqaException;
 
 /** Language of the question text: Chinese like the UQABench release, or English. */
@@ -13,11 +15,13 @@ public enum Lang {
         this.code = code;
     }
 
-    /** "zh" or "en", as stored in question files. */
+    /** "zh" or "en", as stored in question files and written in configs. */
+    @JsonValue
     public String code() {
         return code;
     }
 
+    @JsonCreator
     public static Lang fromCode(String code) {
         for (Lang lang : values()) {
             if (lang.code.equals(code)) {

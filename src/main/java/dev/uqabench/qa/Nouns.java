@@ -1,6 +1,7 @@
 package dev.uqabench.qa;
 
 import dev.uqabench.data.DatasetInfo;
+import dev.uqabench.base.ConfigException;
 import dev.uqabench.base.UqaException;
 
 import java.util.LinkedHashMap;
@@ -96,7 +97,7 @@ public record Nouns(String item, String category, String brand, String shop) {
 
     private static String check(String key, String noun) {
         if (noun == null || !NOUN.matcher(noun).matches()) {
-            throw new UqaException("nouns." + key + ": expected a lower-case English noun (letters, space, hyphen,"
+            throw new ConfigException("nouns", key, "expected a lower-case English noun (letters, space, hyphen,"
                     + " apostrophe; at most 30 characters), got '" + noun + "'");
         }
         return noun;

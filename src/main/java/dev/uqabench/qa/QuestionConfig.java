@@ -1,21 +1,29 @@
 package dev.uqabench.qa;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import dev.uqabench.base.UqaException;
+import com.fasterxml.jackson.databind.JsonSerializer;
+import com.fasterxml.jackson.databind.KeyDeserializer;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import dev.uqabench.base.ConfigException;
+import dev.uqabench.base.ConfigLoader;
+import dev.uqabench.base.Json;
 
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.EnumMap;
-import java.util.Iterator;
-import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
- * How questions are built. Keys in config files are the component names.
+ * How questions are built. Keys in config files are the component names in snake_case
+ * ({@code max_lookback}); the per-user counts are keyed by sub-task code ({@code test_per_user: {li: 2}}).
  *
  * @param lang             question language
  * @param maxLookback      direct-feature questions ask about one of the last {@code maxLookback}
@@ -30,9 +38,15 @@ import java.util.Map;
  *                         (never the adapter); the pipeline sets it to 0 when the LLM is external
  * @param nouns            words for the item and its attributes (film, genre); {@link Nouns#DEFAULT} when not given
  */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record QuestionConfig(Lang lang, int maxLookback, int recentWindow, int trajectoryWindow,
-                             Map<Subtask, Integer> alignmentPerUser, Map<Subtask, Integer> testPerUser,
-                             double validationFraction, double llmFraction, Nouns nouns) {
+                             @JsonSerialize(keyUsing = SubtaskCode.class) @JsonDeserialize(keyUsing = SubtaskKey.class)
+                             Map<Subtask, Integer> alignmentPerUser,
+                             @JsonSerialize(keyUsing = SubtaskCode.class) @JsonDeserialize(keyUsing = SubtaskKey.class)
+                             Map<Subtask, Integer> testPerUser,
+                             double validationFraction, double llmFraction,
+                             @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = DefaultNouns.class)
+                             Nouns nouns) {
 
     /** Half the held-out users validate, half test. */
     public static final double DEFAULT_VALIDATION_FRACTION = 0.5;
@@ -44,20 +58,18 @@ public record QuestionConfig(Lang lang, int maxLookback, int recentWindow, int t
      */
     public static final double DEFAULT_LLM_FRACTION = 0.5;
 
-    private static final List<String> KEYS = List.of("lang", "maxLookback", "recentWindow", "trajectoryWindow", "alignmentPerUser", "testPerUser", "validationFraction", "llmFraction", "nouns");
+    private static final String WHERE = "question config";
 
     public QuestionConfig {
-        if (lang == null) {
-            throw new UqaException("question config: 'lang' must be zh or en");
-        }
-        require(maxLookback >= 0, "maxLookback", "must be >= 0 (0 = whole history), got " + maxLookback);
-        require(recentWindow >= 1, "recentWindow", "must be >= 1, got " + recentWindow);
-        require(trajectoryWindow >= 1, "trajectoryWindow", "must be >= 1, got " + trajectoryWindow);
-        alignmentPerUser = counts(alignmentPerUser, "alignmentPerUser");
-        testPerUser = counts(testPerUser, "testPerUser");
-        require(validationFraction > 0 && validationFraction < 1, "validationFraction",
+        require(lang != null, "lang", "must be zh or en");
+        require(maxLookback >= 0, "max_lookback", "must be >= 0 (0 = whole history), got " + maxLookback);
+        require(recentWindow >= 1, "recent_window", "must be >= 1, got " + recentWindow);
+        require(trajectoryWindow >= 1, "trajectory_window", "must be >= 1, got " + trajectoryWindow);
+        alignmentPerUser = counts(alignmentPerUser, "alignment_per_user");
+        testPerUser = counts(testPerUser, "test_per_user");
+        require(validationFraction > 0 && validationFraction < 1, "validation_fraction",
                 "must be in (0, 1) (some held-out users validate, the others test), got " + validationFraction);
-        require(llmFraction >= 0 && llmFraction < 1, "llmFraction", "must be in [0, 1), got " + llmFraction);
+        require(llmFraction >= 0 && llmFraction < 1, "llm_fraction", "must be in [0, 1), got " + llmFraction);
         nouns = nouns == null ? Nouns.DEFAULT : nouns;
     }
 
@@ -109,162 +121,62 @@ public record QuestionConfig(Lang lang, int maxLookback, int recentWindow, int t
 
     /** Reads a JSON or YAML (.yaml/.yml) file; missing keys keep their defaults, unknown keys are an error. */
     public static QuestionConfig read(Path file) {
-        boolean yaml = file.getFileName().toString().toLowerCase(Locale.ROOT).matches(".*\\.ya?ml");
-        ObjectMapper mapper = yaml ? new ObjectMapper(new YAMLFactory()) : new ObjectMapper();
-        JsonNode root;
-        try {
-            root = mapper.readTree(file.toFile());
-        } catch (IOException e) {
-            throw new UqaException(file + ": cannot read question config: " + e.getMessage(), e);
-        }
-        try {
-            return fromTree(root == null ? mapper.createObjectNode() : root);
-        } catch (UqaException e) {
-            throw new UqaException(file + ": " + e.getMessage(), e);
-        }
+        return ConfigLoader.load(defaults(), file, QuestionConfig.class);
     }
 
-    /** Jackson entry point (run configs embed this record): same rules as {@link #fromTree}. */
-    @com.fasterxml.jackson.annotation.JsonCreator(mode = com.fasterxml.jackson.annotation.JsonCreator.Mode.DELEGATING)
-    static QuestionConfig fromJson(JsonNode root) {
-        return fromTree(root);
-    }
-
-    /** The file form: the keys {@link #fromTree} reads, sub-tasks by code. */
-    @com.fasterxml.jackson.annotation.JsonValue
+    /** The keys {@link #fromTree} reads; the nouns only when they are not the defaults (as in manifests). */
     public Map<String, Object> toTree() {
-        Map<String, Object> tree = new java.util.LinkedHashMap<>();
-        tree.put("lang", lang.code());
-        tree.put("maxLookback", maxLookback);
-        tree.put("recentWindow", recentWindow);
-        tree.put("trajectoryWindow", trajectoryWindow);
-        tree.put("alignmentPerUser", byCode(alignmentPerUser));
-        tree.put("testPerUser", byCode(testPerUser));
-        tree.put("validationFraction", validationFraction);
-        tree.put("llmFraction", llmFraction);
-        if (!nouns.equals(Nouns.DEFAULT)) {
-            // only when declared, so manifests of runs worded with the defaults keep their hashes
-            tree.put("nouns", nouns.toMap());
-        }
-        return tree;
+        return Json.mapper().convertValue(this, Json.mapper().getTypeFactory()
+                .constructMapType(java.util.LinkedHashMap.class, String.class, Object.class));
     }
 
-    private static Map<String, Integer> byCode(Map<Subtask, Integer> counts) {
-        Map<String, Integer> out = new java.util.LinkedHashMap<>();
-        counts.forEach((subtask, n) -> out.put(subtask.code(), n));
-        return out;
-    }
-
-    /** Builds from a parsed JSON/YAML tree (errors name the key). */
+    /** Builds from a parsed JSON/YAML tree of keys over {@link #defaults()} (errors name the key). */
     public static QuestionConfig fromTree(JsonNode root) {
-        if (!root.isObject()) {
-            throw new UqaException("question config must be an object of keys " + KEYS);
-        }
-        QuestionConfig base = defaults();
-        Lang lang = base.lang();
-        int maxLookback = base.maxLookback();
-        int recentWindow = base.recentWindow();
-        int trajectoryWindow = base.trajectoryWindow();
-        Map<Subtask, Integer> alignment = base.alignmentPerUser();
-        Map<Subtask, Integer> test = base.testPerUser();
-        double validationFraction = base.validationFraction();
-        double llmFraction = base.llmFraction();
-        Nouns nouns = base.nouns();
-        for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> field = it.next();
-            String key = field.getKey();
-            JsonNode value = field.getValue();
-            switch (key) {
-                case "lang" -> {
-                    if (!value.isTextual()) {
-                        throw new UqaException("key 'lang' must be \"zh\" or \"en\", got " + value);
-                    }
-                    lang = Lang.fromCode(value.asText());
-                }
-                case "maxLookback" -> maxLookback = integer(key, value);
-                case "recentWindow" -> recentWindow = integer(key, value);
-                case "trajectoryWindow" -> trajectoryWindow = integer(key, value);
-                case "alignmentPerUser" -> alignment = countsFromTree(key, value, alignment);
-                case "testPerUser" -> test = countsFromTree(key, value, test);
-                case "validationFraction" -> validationFraction = number(key, value);
-                case "llmFraction" -> llmFraction = number(key, value);
-                case "nouns" -> nouns = nounsFromTree(key, value);
-                default -> throw new UqaException("unknown key '" + key + "' in question config (known: "
-                        + String.join(", ", KEYS) + ")");
-            }
-        }
-        return new QuestionConfig(lang, maxLookback, recentWindow, trajectoryWindow, alignment, test,
-                validationFraction, llmFraction, nouns);
-    }
-
-    private static double number(String key, JsonNode value) {
-        if (!value.isNumber()) {
-            throw new UqaException("key '" + key + "' must be a number, got " + value);
-        }
-        return value.doubleValue();
-    }
-
-    private static Nouns nounsFromTree(String key, JsonNode value) {
-        if (!value.isObject()) {
-            throw new UqaException("key '" + key + "' must map item, category, brand, shop to nouns, got " + value);
-        }
-        Map<String, String> nouns = new java.util.LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = value.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> field = it.next();
-            if (!field.getValue().isTextual()) {
-                throw new UqaException("key '" + key + "." + field.getKey() + "' must be a noun, got " + field.getValue());
-            }
-            nouns.put(field.getKey(), field.getValue().asText());
-        }
-        try {
-            return Nouns.of(nouns);
-        } catch (UqaException e) {
-            throw new UqaException("question config: " + e.getMessage(), e);
-        }
-    }
-
-    private static Map<Subtask, Integer> countsFromTree(String key, JsonNode value, Map<Subtask, Integer> defaults) {
-        if (!value.isObject()) {
-            throw new UqaException("key '" + key + "' must map sub-task codes (df, mf, ip, ap, li, si, it) to counts, got " + value);
-        }
-        Map<Subtask, Integer> counts = new EnumMap<>(defaults);
-        for (Iterator<Map.Entry<String, JsonNode>> it = value.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> field = it.next();
-            Subtask subtask;
-            try {
-                subtask = Subtask.fromCode(field.getKey());
-            } catch (IllegalArgumentException e) {
-                throw new UqaException("key '" + key + "." + field.getKey() + "': " + e.getMessage());
-            }
-            counts.put(subtask, integer(key + "." + field.getKey(), field.getValue()));
-        }
-        return counts;
-    }
-
-    private static int integer(String key, JsonNode value) {
-        if (!value.isIntegralNumber() || !value.canConvertToInt()) {
-            throw new UqaException("key '" + key + "' must be an integer, got " + value);
-        }
-        return value.intValue();
+        return ConfigLoader.fromTree(defaults(), root, QuestionConfig.class, WHERE);
     }
 
     private static Map<Subtask, Integer> counts(Map<Subtask, Integer> given, String key) {
-        if (given == null) {
-            throw new UqaException("question config: '" + key + "' is missing");
-        }
+        require(given != null, key, "missing (a count per sub-task code: df, mf, ip, ap, li, si, it)");
         Map<Subtask, Integer> counts = new EnumMap<>(Subtask.class);
         for (Subtask subtask : Subtask.values()) {
             Integer count = given.get(subtask);
-            require(count != null, key + "." + subtask.code(), "is missing");
+            require(count != null, key + "." + subtask.code(), "missing (every sub-task needs a count)");
             require(count >= 0, key + "." + subtask.code(), "must be >= 0, got " + count);
             counts.put(subtask, count);
         }
         return Collections.unmodifiableMap(counts);
     }
 
-    private static void require(boolean condition, String key, String message) {
-        if (!condition) {
-            throw new UqaException("question config: '" + key + "' " + message);
+    private static void require(boolean condition, String key, String problem) {
+        ConfigException.require(condition, WHERE, key, problem);
+    }
+
+    /** Writes a sub-task key as its code ({@code df}). */
+    static final class SubtaskCode extends JsonSerializer<Subtask> {
+        @Override
+        public void serialize(Subtask subtask, JsonGenerator out, SerializerProvider provider) throws IOException {
+            out.writeFieldName(subtask.code());
+        }
+    }
+
+    /** Reads a sub-task key from its code. */
+    static final class SubtaskKey extends KeyDeserializer {
+        @Override
+        public Object deserializeKey(String code, DeserializationContext context) {
+            return Subtask.fromCode(code);
+        }
+    }
+
+    /** Leaves the default nouns out of written configs, so manifests of runs worded with them keep their form. */
+    static final class DefaultNouns {
+        @Override
+        public boolean equals(Object value) {
+            return Nouns.DEFAULT.equals(value);
+        }
+
+        @Override
+        public int hashCode() {
+            return Nouns.DEFAULT.hashCode();
         }
     }
 }

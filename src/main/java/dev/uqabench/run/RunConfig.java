@@ -1,5 +1,8 @@
 package dev.uqabench.run;
 
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import dev.uqabench.base.ConfigException;
 import dev.uqabench.eval.AnswerMode;
 import dev.uqabench.align.AlignConfig;
 import dev.uqabench.data.synthetic.SyntheticConfig;
@@ -14,6 +17,8 @@ import java.util.List;
  * Everything a quickstart run needs, one validated record per stage. A {@code --config} file
  * overrides any subset of keys; unknown keys and invalid values fail before any work.
  *
+ * Keys are snake_case ({@code answer_mode}, {@code text_events}); see {@link dev.uqabench.base.ConfigLoader}.
+ *
  * @param answerMode how the LLM answers and is scored ({@link AnswerMode})
  * @param textEvents the N of the text baseline ({@code textN})
  * @param seeds      optional seeds of pretraining and alignment (initialisation and data order) and
@@ -23,37 +28,34 @@ import java.util.List;
  *                   in {@code seed-<s>/}. Data, questions and the LLM come from {@code seed} and are
  *                   shared by every repetition. Absent (null): one run, seeded as before.
  */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record RunConfig(long seed, Sources sources, SyntheticConfig data, QuestionConfig qa, TinyLlmConfig llm, PretrainConfig pretrain,
                         AlignConfig align,
                         AnswerMode answerMode, List<Integer> textEvents, int evalBatchSize, List<Integer> seeds) {
+
+    private static final String WHERE = "run config";
 
     public RunConfig {
         if (sources == null) {
             sources = Sources.builtIn();
         }
-        if (data == null || qa == null || llm == null || pretrain == null || align == null) {
-            throw new IllegalArgumentException("data, qa, llm, pretrain and align sections are required");
-        }
-        if (align.adapter() == AlignConfig.AdapterKind.LEARNED_PROMPT) {
-            // the control is trained and evaluated beside the embedding variant, never instead of it
-            throw new IllegalArgumentException("align.adapter: LEARNED_PROMPT is a control evaluated in every run as variant "
-                    + "learned-prompt; choose MEANPOOL or QFORMER");
-        }
-        if (answerMode == null) {
-            throw new IllegalArgumentException("answerMode must be letter, option_text or auto");
-        }
-        if (textEvents == null || textEvents.isEmpty() || textEvents.stream().anyMatch(n -> n <= 0)) {
-            throw new IllegalArgumentException("textEvents must be a non-empty list of positive event counts");
-        }
-        if (evalBatchSize <= 0) {
-            throw new IllegalArgumentException("evalBatchSize must be positive");
-        }
-        if (sources.dataFolder() == null && !data.lang().equals(qa.lang().code())) {
-            throw new IllegalArgumentException("data.lang (" + data.lang() + ") and qa.lang (" + qa.lang().code()
-                    + ") must agree: question names are decoded from the data's tokens");
-        }
+        require(data != null, "data", "is required");
+        require(qa != null, "qa", "is required");
+        require(llm != null, "llm", "is required");
+        require(pretrain != null, "pretrain", "is required");
+        require(align != null, "align", "is required");
+        // the control is trained and evaluated beside the embedding variant, never instead of it
+        require(align.adapter() != AlignConfig.AdapterKind.LEARNED_PROMPT, "align.adapter",
+                "learned_prompt is a control evaluated in every run as variant learned-prompt; choose meanpool or qformer");
+        require(answerMode != null, "answer_mode", "must be one of letter, option_text, auto");
+        require(textEvents != null && !textEvents.isEmpty() && textEvents.stream().allMatch(n -> n != null && n > 0),
+                "text_events", "must be a non-empty list of positive event counts, got " + textEvents);
+        require(evalBatchSize > 0, "eval_batch_size", "must be positive, got " + evalBatchSize);
+        require(sources.dataFolder() != null || data.lang().equals(qa.lang().code()), "qa.lang",
+                "(" + qa.lang().code() + ") must agree with data.lang (" + data.lang()
+                        + "): question names are decoded from the data's tokens");
         textEvents = List.copyOf(textEvents);
-        seeds = seeds == null ? null : validSeeds(seeds, "seeds");
+        seeds = seeds == null ? null : validSeeds(seeds, WHERE, "seeds");
     }
 
     /** The seeds to repeat the main comparisons on; null stands for the single run seeded by {@code seed}. */
@@ -62,16 +64,13 @@ public record RunConfig(long seed, Sources sources, SyntheticConfig data, Questi
     }
 
     /** A non-empty list of distinct integers; the message names {@code key}. */
-    public static List<Integer> validSeeds(List<Integer> seeds, String key) {
-        if (seeds == null || seeds.isEmpty()) {
-            throw new IllegalArgumentException(key + " must be a non-empty list of integers, e.g. [1, 2, 3]");
-        }
-        if (seeds.stream().anyMatch(java.util.Objects::isNull)) {
-            throw new IllegalArgumentException(key + " must be a list of integers, got " + seeds);
-        }
-        if (new java.util.HashSet<>(seeds).size() != seeds.size()) {
-            throw new IllegalArgumentException(key + " lists a seed twice: " + seeds);
-        }
+    public static List<Integer> validSeeds(List<Integer> seeds, String where, String key) {
+        ConfigException.require(seeds != null && !seeds.isEmpty(), where, key,
+                "must be a non-empty list of integers, e.g. [1, 2, 3]");
+        ConfigException.require(seeds.stream().noneMatch(java.util.Objects::isNull), where, key,
+                "must be a list of integers, got " + seeds);
+        ConfigException.require(new java.util.HashSet<>(seeds).size() == seeds.size(), where, key,
+                "lists a seed twice: " + seeds);
         return List.copyOf(seeds);
     }
 
@@ -79,7 +78,7 @@ public record RunConfig(long seed, Sources sources, SyntheticConfig data, Questi
         return new RunConfig(seed, newSources, data, qa, llm, pretrain, align, answerMode, textEvents, evalBatchSize, seeds);
     }
 
-    /** The same run with {@code answerMode: auto} resolved by where the LLM comes from. */
+    /** The same run with {@code answer_mode: auto} resolved by where the LLM comes from. */
     public RunConfig withResolvedAnswerMode() {
         return new RunConfig(seed, sources, data, qa, llm, pretrain, align, answerMode.resolve(sources.llmFolder() != null),
                 textEvents, evalBatchSize, seeds);
@@ -100,5 +99,9 @@ public record RunConfig(long seed, Sources sources, SyntheticConfig data, Questi
                 new PretrainConfig("sasrec", "quickstart", FeatureSet.TEXT, 200, 32, 3, 1e-3, 0.01, 30, 1.0,
                         LossType.FULL_SOFTMAX, 1024, 0, 0, 42),
                 AlignConfig.quickstart(), AnswerMode.AUTO, List.of(20), 32, null);
+    }
+
+    private static void require(boolean condition, String key, String problem) {
+        ConfigException.require(condition, WHERE, key, problem);
     }
 }

@@ -1,7 +1,9 @@
 package dev.uqabench.run;
 
-import dev.uqabench.base.UqaException;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import dev.uqabench.base.ConfigException;
 import dev.uqabench.data.arrow.ReleaseLayout;
 import dev.uqabench.llm.HfFolder;
 import java.nio.file.Files;
@@ -9,20 +11,20 @@ import java.nio.file.Path;
 
 /**
  * Where a run's data and LLM come from. Everything null: the built-in synthetic data and the tiny
- * LLM trained by the project. {@code dataFolder}: a UQABench release-layout folder read as is (its own
- * align files when present, else questions are built from its sequences); {@code featureTokenizer}:
+ * LLM trained by the project. {@code data_folder}: a UQABench release-layout folder read as is (its own
+ * align files when present, else questions are built from its sequences); {@code feature_tokenizer}:
  * the tokenizer that made the folder's BPE ids (a {@code tokenizer.json} or its folder), needed when
- * the folder has none; {@code llmFolder}: a Hugging Face Qwen2/Llama checkpoint folder, frozen.
+ * the folder has none; {@code llm_folder}: a Hugging Face Qwen2/Llama checkpoint folder, frozen.
  *
- * @param llmDtype compute dtype of a real LLM: {@code fp32} or {@code bf16}
+ * @param llmDtype compute dtype ({@code llm_dtype}) of a real LLM: {@code fp32} or {@code bf16}
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record Sources(String dataFolder, String featureTokenizer, String llmFolder, String llmDtype) {
 
     public Sources {
-        if (llmDtype != null && !llmDtype.equals("fp32") && !llmDtype.equals("bf16")) {
-            throw new IllegalArgumentException("llmDtype must be fp32 or bf16, got '" + llmDtype + "'");
-        }
+        ConfigException.require(llmDtype == null || llmDtype.equals("fp32") || llmDtype.equals("bf16"), "sources",
+                "llm_dtype", "must be fp32 or bf16, got '" + llmDtype + "'");
     }
 
     public static Sources builtIn() {
@@ -45,25 +47,25 @@ public record Sources(String dataFolder, String featureTokenizer, String llmFold
             Path d = Path.of(dataFolder);
             for (String f : new String[] {ReleaseLayout.PRETRAIN_TRAIN, ReleaseLayout.PRETRAIN_EVAL}) {
                 if (!Files.isRegularFile(d.resolve(f))) {
-                    throw new UqaException("sources.dataFolder: " + d.resolve(f) + " does not exist");
+                    throw new ConfigException(null, "sources.data_folder", d.resolve(f) + " does not exist");
                 }
             }
             boolean hasTokenizer = Files.isRegularFile(d.resolve(ReleaseLayout.TOKENIZER_JSON));
             if (!hasTokenizer && featureTokenizer == null) {
-                throw new UqaException("sources.featureTokenizer: " + d + " has no tokenizer.json; name the tokenizer "
-                        + "that made its *_bpe_token_ids (e.g. a Qwen2 folder)");
+                throw new ConfigException(null, "sources.feature_tokenizer", d + " has no tokenizer.json; name the "
+                        + "tokenizer that made its *_bpe_token_ids (e.g. a Qwen2 folder)");
             }
         }
         if (featureTokenizer != null && !Files.exists(Path.of(featureTokenizer))) {
-            throw new UqaException("sources.featureTokenizer: " + featureTokenizer + " does not exist");
+            throw new ConfigException(null, "sources.feature_tokenizer", featureTokenizer + " does not exist");
         }
         if (llmFolder != null) {
             Path l = Path.of(llmFolder);
             if (!Files.isDirectory(l)) {
-                throw new UqaException("sources.llmFolder: " + l + " is not a folder");
+                throw new ConfigException(null, "sources.llm_folder", l + " is not a folder");
             }
             if (!Files.isRegularFile(l.resolve(HfFolder.CONFIG))) {
-                throw new UqaException("sources.llmFolder: " + l.resolve(HfFolder.CONFIG) + " does not exist");
+                throw new ConfigException(null, "sources.llm_folder", l.resolve(HfFolder.CONFIG) + " does not exist");
             }
         }
     }

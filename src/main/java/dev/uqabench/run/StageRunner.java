@@ -20,7 +20,9 @@ import java.util.stream.Stream;
 /**
  * Runs a stage into its output folder, or reuses it. The body writes into a temporary sibling
  * folder which is renamed into place only after the manifest is written, so a crash never
- * leaves a half-written folder that looks finished.
+ * leaves a half-written folder that looks finished. A failure deletes the temporary folder and is
+ * rethrown as it is (a {@link UqaException} stays a user error, anything else stays a bug); only a
+ * failed read or write becomes a {@link UqaException} naming the stage and the file.
  */
 public final class StageRunner {
 
@@ -72,12 +74,17 @@ public final class StageRunner {
             AtomicFiles.move(work, folder.toAbsolutePath());
             progress.message(String.format("%s: done in %.1f s", stage, manifest.seconds()));
             return new Outcome(manifest, false, folder);
-        } catch (UqaException e) {
+        } catch (IOException | UncheckedIOException e) {
+            // a file the stage could not read or write (disk full, permissions, a file gone): the message names it
+            AtomicFiles.deleteRecursively(work);
+            throw new UqaException(stage + " failed: " + e, e);
+        } catch (RuntimeException | Error e) {
+            // user errors (UqaException) and bugs alike leave the way they came: only the CLI tells them apart
             AtomicFiles.deleteRecursively(work);
             throw e;
         } catch (Exception e) {
             AtomicFiles.deleteRecursively(work);
-            throw new UqaException(stage + " failed: " + e, e);
+            throw new IllegalStateException(stage + " failed", e);
         }
     }
 

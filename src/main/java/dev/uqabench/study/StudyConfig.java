@@ -1,9 +1,14 @@
 package dev.uqabench.study;
 
-import dev.uqabench.run.RunConfig;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import dev.uqabench.align.AlignConfig;
+import dev.uqabench.base.ConfigException;
+import dev.uqabench.base.UqaException;
+import dev.uqabench.encoder.EncoderKind;
 import dev.uqabench.encoder.EncoderRegistry;
+import dev.uqabench.run.RunConfig;
 import dev.uqabench.encoder.FeatureSet;
 import dev.uqabench.eval.Metrics;
 import java.util.ArrayList;
@@ -24,6 +29,7 @@ import java.util.Locale;
  *               the learned prompt) run on every one, and a finding holds only if it holds on each.
  *               Data, questions and the LLM are shared (they come from {@code base.seed}).
  */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record StudyConfig(RunConfig base, Design design, List<String> encoders, String preset,
                           List<String> adapters, List<String> modes, List<String> features,
                           List<Integer> textBaselines, Ladder ladder, String metric, List<Integer> seeds) {
@@ -36,11 +42,10 @@ public record StudyConfig(RunConfig base, Design design, List<String> encoders, 
     /** The scaling rungs: one encoder at presets of increasing size. */
     public record Ladder(String encoder, List<String> presets) {
         public Ladder {
-            EncoderRegistry.kind(encoder);
-            if (presets == null || presets.size() < 2) {
-                throw new IllegalArgumentException("a ladder needs at least 2 presets, got " + presets);
-            }
-            presets.forEach(p -> EncoderRegistry.kind(encoder).preset(p));
+            EncoderKind<?> kind = known("ladder", "encoder", () -> EncoderRegistry.kind(encoder));
+            ConfigException.require(presets != null && presets.size() >= 2, "ladder", "presets",
+                    "a ladder needs at least 2 presets, got " + presets);
+            presets.forEach(p -> known("ladder", "presets", () -> kind.preset(p)));
             presets = List.copyOf(presets);
         }
     }
@@ -74,29 +79,25 @@ public record StudyConfig(RunConfig base, Design design, List<String> encoders, 
         }
     }
 
+    private static final String WHERE = "study config";
+
     public StudyConfig {
-        if (base == null) {
-            throw new IllegalArgumentException("base is required");
-        }
-        if (design == null) {
-            throw new IllegalArgumentException("design must be one_at_a_time or full");
-        }
+        require(base != null, "base", "is required");
+        require(design != null, "design", "must be one_at_a_time or full");
         require(encoders, "encoders");
         require(adapters, "adapters");
         require(modes, "modes");
         require(features, "features");
-        if (textBaselines == null || textBaselines.stream().anyMatch(n -> n == null || n <= 0)) {
-            throw new IllegalArgumentException("textBaselines must be a list of positive event counts");
+        ConfigException.require(textBaselines != null && textBaselines.stream().allMatch(n -> n != null && n > 0), WHERE,
+                "text_baselines", "must be a list of positive event counts, got " + textBaselines);
+        ConfigException.require(Metrics.KEYS.contains(metric), WHERE, "metric",
+                "unknown metric '" + metric + "' (known: " + String.join(", ", Metrics.KEYS) + ")");
+        seeds = seeds == null ? null : RunConfig.validSeeds(seeds, WHERE, "seeds");
+        ConfigException.require(seeds == null || base.seeds() == null || base.seeds().equals(seeds), WHERE, "seeds",
+                seeds + " and base.seeds " + (base.seeds()) + " disagree: set the top-level seeds only");
+        for (String e : encoders) {
+            known(WHERE, "encoders", () -> EncoderRegistry.kind(e).preset(preset));
         }
-        if (!Metrics.KEYS.contains(metric)) {
-            throw new IllegalArgumentException("unknown metric '" + metric + "' (known: " + String.join(", ", Metrics.KEYS) + ")");
-        }
-        seeds = seeds == null ? null : RunConfig.validSeeds(seeds, "seeds");
-        if (seeds != null && base.seeds() != null && !base.seeds().equals(seeds)) {
-            throw new IllegalArgumentException("seeds " + seeds + " and base.seeds " + base.seeds()
-                    + " disagree: set the top-level seeds only");
-        }
-        encoders.forEach(e -> EncoderRegistry.kind(e).preset(preset));
         adapters.forEach(StudyConfig::adapter);
         modes.forEach(StudyConfig::mode);
         features.forEach(StudyConfig::featureSet);
@@ -105,6 +106,15 @@ public record StudyConfig(RunConfig base, Design design, List<String> encoders, 
         modes = List.copyOf(modes);
         features = List.copyOf(features);
         textBaselines = List.copyOf(textBaselines);
+    }
+
+    /** An encoder or preset from the registry, an unknown name reported as an invalid value at {@code key}. */
+    private static <T> T known(String where, String key, java.util.function.Supplier<T> lookup) {
+        try {
+            return lookup.get();
+        } catch (UqaException e) {
+            throw new ConfigException(where, key, e.getMessage(), e);
+        }
     }
 
     /** The base run with the study's seeds (the first one makes the whole matrix). */
@@ -153,7 +163,7 @@ public record StudyConfig(RunConfig base, Design design, List<String> encoders, 
         return switch (name) {
             case "meanpool" -> AlignConfig.AdapterKind.MEANPOOL;
             case "qformer" -> AlignConfig.AdapterKind.QFORMER;
-            default -> throw new IllegalArgumentException("unknown adapter '" + name + "' (known: meanpool, qformer)");
+            default -> throw new ConfigException(WHERE, "adapters", "unknown adapter '" + name + "' (known: meanpool, qformer)");
         };
     }
 
@@ -161,7 +171,7 @@ public record StudyConfig(RunConfig base, Design design, List<String> encoders, 
         return switch (name) {
             case "adapter_only" -> AlignConfig.Mode.ADAPTER_ONLY;
             case "adapter_and_encoder" -> AlignConfig.Mode.ADAPTER_AND_ENCODER;
-            default -> throw new IllegalArgumentException("unknown alignment mode '" + name
+            default -> throw new ConfigException(WHERE, "modes", "unknown alignment mode '" + name
                     + "' (known: adapter_only, adapter_and_encoder)");
         };
     }
@@ -171,14 +181,16 @@ public record StudyConfig(RunConfig base, Design design, List<String> encoders, 
             case "ids" -> FeatureSet.ID_ONLY;
             case "side" -> FeatureSet.SIDE_INFO;
             case "text" -> FeatureSet.TEXT;
-            default -> throw new IllegalArgumentException("unknown feature set '" + name + "' (known: ids, side, text)");
+            default -> throw new ConfigException(WHERE, "features", "unknown feature set '" + name + "' (known: ids, side, text)");
         };
     }
 
     private static void require(List<String> values, String key) {
-        if (values == null || values.isEmpty()) {
-            throw new IllegalArgumentException(key + " must list at least one value");
-        }
+        ConfigException.require(values != null && !values.isEmpty(), WHERE, key, "must list at least one value");
+    }
+
+    private static void require(boolean condition, String key, String problem) {
+        ConfigException.require(condition, WHERE, key, problem);
     }
 
     public static StudyConfig quick() {

@@ -10,10 +10,8 @@ import dev.uqabench.data.arrow.ReleaseReader;
 import dev.uqabench.data.arrow.ReleaseWriter;
 import dev.uqabench.data.synthetic.SyntheticConfig;
 import dev.uqabench.data.synthetic.SyntheticGenerator;
-import dev.uqabench.base.UqaException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -34,21 +32,12 @@ class DataCommandTest {
     record Result(int code, String out, String err) {
     }
 
-    /** Runs {@code data ...} the way Main does: a UqaException becomes "error: message" and exit code 2. */
+    /** Runs {@code uqabench data ...} through Main: a user error is "error: message" and exit code 2. */
     static Result run(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine cli = new CommandLine(new DataCommand());
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
-            if (ex instanceof UqaException) {
-                commandLine.getErr().println("error: " + ex.getMessage());
-                return 2;
-            }
-            throw ex;
-        });
-        int code = cli.execute(args);
+        String[] command = Stream.concat(Stream.of("data"), Stream.of(args)).toArray(String[]::new);
+        int code = Main.execute(new PrintWriter(out), new PrintWriter(err), command);
         return new Result(code, out.toString(), err.toString());
     }
 

@@ -69,7 +69,7 @@ class EncoderRegistryTest {
     @Test
     void badShapesAreClearErrors() {
         UqaException e = assertThrows(UqaException.class, () -> new SasRecConfig(100, 2, 3, 64, 0.1));
-        assertEquals("sasrec config: hiddenSize 100 is not divisible by numberOfHeads 3", e.getMessage());
+        assertEquals("sasrec config: invalid value at 'number_of_heads': must divide hidden_size 100, got 3", e.getMessage());
         e = assertThrows(UqaException.class, () -> EncoderRegistry.kind("bert4rec"));
         assertTrue(e.getMessage().startsWith("unknown encoder 'bert4rec' (known: sasrec, hstu, trmplus, gru4rec, mamba)"),
                 e.getMessage());

@@ -14,7 +14,7 @@ class PretrainConfigTest {
     @Test
     void keysOverrideTheDefaults() {
         PretrainConfig config = PretrainConfig.fromMap(Map.of("encoder", "hstu", "preset", "paper",
-                "featureSet", "ID_ONLY", "batchSize", 8, "loss", "SAMPLED_SOFTMAX"));
+                "feature_set", "id_only", "batch_size", 8, "loss", "sampled_softmax"));
         assertEquals(PretrainConfig.defaults("hstu", "paper").withFeatureSet(FeatureSet.ID_ONLY).withBatchSize(8)
                 .withLoss(LossType.SAMPLED_SOFTMAX, 1024), config);
     }
@@ -22,14 +22,14 @@ class PretrainConfigTest {
     @Test
     void unknownKeysWrongTypesAndBadValuesNameTheKey() {
         UqaException e = assertThrows(UqaException.class, () -> PretrainConfig.fromMap(Map.of(
-                "encoder", "sasrec", "preset", "tiny", "batch_size", 8)));
-        assertTrue(e.getMessage().startsWith("pretrain config: unknown key 'batch_size'"), e.getMessage());
+                "encoder", "sasrec", "preset", "tiny", "batchSize", 8)));
+        assertTrue(e.getMessage().startsWith("pretrain config: unknown key 'batchSize'"), e.getMessage());
         e = assertThrows(UqaException.class, () -> PretrainConfig.fromMap(Map.of(
                 "encoder", "sasrec", "preset", "tiny", "loss", "HINGE")));
-        assertTrue(e.getMessage().startsWith("pretrain config: bad value for 'loss'"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("pretrain config: invalid value at 'loss'"), e.getMessage());
         e = assertThrows(UqaException.class, () -> PretrainConfig.fromMap(Map.of(
-                "encoder", "sasrec", "preset", "tiny", "learningRate", -1)));
-        assertEquals("pretrain config: 'learningRate' must be positive, got -1.0", e.getMessage());
+                "encoder", "sasrec", "preset", "tiny", "learning_rate", -1)));
+        assertEquals("pretrain config: invalid value at 'learning_rate': must be positive, got -1.0", e.getMessage());
         e = assertThrows(UqaException.class, () -> PretrainConfig.fromMap(Map.of("encoder", "sasrec", "preset", "big")));
         assertTrue(e.getMessage().contains("no preset 'big'"), e.getMessage());
     }

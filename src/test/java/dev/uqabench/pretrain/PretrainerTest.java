@@ -165,7 +165,7 @@ class PretrainerTest {
     @Test
     void configErrorsNameTheKey() {
         UqaException e = assertThrows(UqaException.class, () -> tiny("sasrec").withBatchSize(0));
-        assertTrue(e.getMessage().contains("'batchSize'"), e.getMessage());
+        assertTrue(e.getMessage().contains("'batch_size'"), e.getMessage());
         e = assertThrows(UqaException.class, () -> PretrainConfig.defaults("sasrex", "tiny"));
         assertTrue(e.getMessage().contains("unknown encoder 'sasrex'"), e.getMessage());
     }

@@ -78,11 +78,11 @@ class NounsTest {
         assertEquals(FILMS, QuestionConfig.defaults().withNouns(FILMS).nouns());
         UqaException unknown = assertThrows(UqaException.class, () -> QuestionConfig.fromTree(
                 json.createObjectNode().set("nouns", json.valueToTree(Map.of("colour", "red")))));
-        assertEquals("question config: nouns: unknown key 'colour' (expected one of [item, category, brand, shop])",
+        assertEquals("question config: unknown key 'nouns.colour' (known keys under 'nouns': item, category, brand, shop)",
                 unknown.getMessage());
         UqaException bad = assertThrows(UqaException.class, () -> QuestionConfig.fromTree(
                 json.createObjectNode().set("nouns", json.valueToTree(Map.of("item", "Film!")))));
-        assertTrue(bad.getMessage().startsWith("question config: nouns.item: expected a lower-case English noun"), bad.getMessage());
+        assertTrue(bad.getMessage().startsWith("question config: invalid value at 'nouns.item': expected a lower-case English noun"), bad.getMessage());
     }
 
     @Test

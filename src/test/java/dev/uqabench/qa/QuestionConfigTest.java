@@ -20,7 +20,7 @@ class QuestionConfigTest {
     @Test
     void yamlOverridesOnlyTheKeysItNames() throws IOException {
         Path file = dir.resolve("qa.yaml");
-        Files.writeString(file, "lang: en\nrecentWindow: 5\nalignmentPerUser:\n  ip: 4\n");
+        Files.writeString(file, "lang: en\nrecent_window: 5\nalignment_per_user:\n  ip: 4\n");
         QuestionConfig config = QuestionConfig.read(file);
         assertEquals(Lang.EN, config.lang());
         assertEquals(5, config.recentWindow());
@@ -32,14 +32,14 @@ class QuestionConfigTest {
     @Test
     void userSplitFractionsAreReadAndCheckedByKey() throws IOException {
         Path file = dir.resolve("split.yaml");
-        Files.writeString(file, "validationFraction: 0.3\nllmFraction: 0.25\n");
+        Files.writeString(file, "validation_fraction: 0.3\nllm_fraction: 0.25\n");
         QuestionConfig config = QuestionConfig.read(file);
         assertEquals(0.3, config.validationFraction());
         assertEquals(0.25, config.llmFraction());
         assertEquals(config, QuestionConfig.fromTree(new com.fasterxml.jackson.databind.ObjectMapper().valueToTree(config.toTree())));
-        Files.writeString(file, "validationFraction: 1\n");
+        Files.writeString(file, "validation_fraction: 1\n");
         UqaException e = assertThrows(UqaException.class, () -> QuestionConfig.read(file));
-        assertTrue(e.getMessage().contains("'validationFraction' must be in (0, 1)"), e.getMessage());
+        assertTrue(e.getMessage().contains("'validation_fraction': must be in (0, 1)"), e.getMessage());
     }
 
     @Test
@@ -47,33 +47,33 @@ class QuestionConfigTest {
         Path file = dir.resolve("qa.json");
         Files.writeString(file, "{\"lang\": \"zh\", \"recentWindw\": 5}");
         UqaException e = assertThrows(UqaException.class, () -> QuestionConfig.read(file));
-        assertTrue(e.getMessage().startsWith(file + ": unknown key 'recentWindw'"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("config file " + file + ": unknown key 'recentWindw'"), e.getMessage());
     }
 
     @Test
     void unknownSubtaskCodeAndBadValuesNameTheKey() throws IOException {
         Path file = dir.resolve("qa.json");
-        Files.writeString(file, "{\"testPerUser\": {\"xx\": 1}}");
+        Files.writeString(file, "{\"test_per_user\": {\"xx\": 1}}");
         assertTrue(assertThrows(UqaException.class, () -> QuestionConfig.read(file)).getMessage()
-                .contains("'testPerUser.xx'"));
-        Files.writeString(file, "{\"trajectoryWindow\": 0}");
+                .contains("'test_per_user.xx'"));
+        Files.writeString(file, "{\"trajectory_window\": 0}");
         assertTrue(assertThrows(UqaException.class, () -> QuestionConfig.read(file)).getMessage()
-                .contains("'trajectoryWindow' must be >= 1, got 0"));
-        Files.writeString(file, "{\"maxLookback\": \"twenty\"}");
+                .contains("'trajectory_window': must be >= 1, got 0"));
+        Files.writeString(file, "{\"max_lookback\": \"twenty\"}");
         assertTrue(assertThrows(UqaException.class, () -> QuestionConfig.read(file)).getMessage()
-                .contains("'maxLookback' must be an integer"));
+                .contains("'max_lookback': must be an integer"));
         Files.writeString(file, "{\"lang\": \"fr\"}");
         assertTrue(assertThrows(UqaException.class, () -> QuestionConfig.read(file)).getMessage()
                 .contains("unknown language 'fr'"));
-        Files.writeString(file, "{\"alignmentPerUser\": {\"df\": -1}}");
+        Files.writeString(file, "{\"alignment_per_user\": {\"df\": -1}}");
         assertTrue(assertThrows(UqaException.class, () -> QuestionConfig.read(file)).getMessage()
-                .contains("'alignmentPerUser.df' must be >= 0"));
+                .contains("'alignment_per_user.df': must be >= 0"));
     }
 
     @Test
     void countsMustCoverEverySubtask() {
         UqaException e = assertThrows(UqaException.class, () -> new QuestionConfig(Lang.ZH, 20, 10, 10,
                 java.util.Map.of(Subtask.DF, 1), QuestionConfig.uniform(1)));
-        assertTrue(e.getMessage().contains("'alignmentPerUser.mf' is missing"), e.getMessage());
+        assertTrue(e.getMessage().contains("'alignment_per_user.mf': missing"), e.getMessage());
     }
 }

@@ -1,5 +1,7 @@
 package dev.uqabench.run;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.uqabench.base.ConfigException;
 import dev.uqabench.base.ConfigLoader;
 import dev.uqabench.base.UqaException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -24,7 +26,19 @@ class ConfigLoaderTest {
     record Outer(long seed, Inner model) {
     }
 
+    enum Speed { @JsonProperty("slow") SLOW, @JsonProperty("very_fast") VERY_FAST }
+
+    record Training(int batchSize, Speed speed) {
+        Training {
+            ConfigException.require(batchSize > 0, "training config", "batch_size", "must be positive, got " + batchSize);
+        }
+    }
+
+    record Study(Training training) {
+    }
+
     private static final Outer DEFAULTS = new Outer(7, new Inner(4, 0.5));
+    private static final Study STUDY = new Study(new Training(8, Speed.SLOW));
 
     @TempDir
     Path dir;
@@ -67,5 +81,45 @@ class ConfigLoaderTest {
         UqaException e = assertThrows(UqaException.class,
                 () -> ConfigLoader.load(DEFAULTS, dir.resolve("nope.yaml"), Outer.class));
         assertTrue(e.getMessage().contains("nope.yaml"));
+    }
+
+    @Test
+    void keysAreSnakeCaseAndEnumValuesLowerCase() throws Exception {
+        Path f = Files.writeString(dir.resolve("c.yaml"), "training: {batch_size: 16, speed: very_fast}\n");
+        assertEquals(new Study(new Training(16, Speed.VERY_FAST)), ConfigLoader.load(STUDY, f, Study.class));
+    }
+
+    @Test
+    void anOldCamelCaseKeyFailsNamingTheNewSpelling() throws Exception {
+        Path f = Files.writeString(dir.resolve("c.yaml"), "training:\n  batchSize: 16\n");
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(STUDY, f, Study.class));
+        assertEquals("config file " + f + ": unknown key 'training.batchSize' \u2014 keys are snake_case now: "
+                + "'training.batch_size'", e.getMessage());
+        assertEquals("training.batchSize", e.key());
+    }
+
+    @Test
+    void anUpperCaseEnumValueFailsNamingTheKeyAndTheAcceptedValues() throws Exception {
+        Path f = Files.writeString(dir.resolve("c.yaml"), "training:\n  speed: VERY_FAST\n");
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(STUDY, f, Study.class));
+        assertEquals("config file " + f + ": invalid value at 'training.speed': must be one of slow, very_fast "
+                + "(values are lower-case now), got \"VERY_FAST\"", e.getMessage());
+        Path unknown = Files.writeString(dir.resolve("d.yaml"), "training:\n  speed: 1\n");
+        e = assertThrows(ConfigException.class, () -> ConfigLoader.load(STUDY, unknown, Study.class));
+        assertEquals("config file " + unknown + ": invalid value at 'training.speed': must be one of slow, very_fast, "
+                + "got 1", e.getMessage());
+    }
+
+    @Test
+    void aBadValueNamesItsSnakeCaseKeyInOneLine() throws Exception {
+        Path f = Files.writeString(dir.resolve("c.yaml"), "training:\n  batch_size: -4\n");
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(STUDY, f, Study.class));
+        assertEquals("config file " + f + ": invalid value at 'training.batch_size': must be positive, got -4",
+                e.getMessage());
+        assertEquals("training.batch_size", e.key());
+        Path fraction = Files.writeString(dir.resolve("d.yaml"), "training:\n  batch_size: 1.5\n");
+        e = assertThrows(ConfigException.class, () -> ConfigLoader.load(STUDY, fraction, Study.class));
+        assertEquals("config file " + fraction + ": invalid value at 'training.batch_size': must be an integer, got 1.5",
+                e.getMessage());
     }
 }

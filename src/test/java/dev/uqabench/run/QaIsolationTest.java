@@ -46,11 +46,11 @@ class QaIsolationTest {
             seed: 7
             data: {users: 160, items: 150, categories: 12, brands: 30, shops: 30, sellers: 30,
                    min_sequence_length: 20, max_sequence_length: 50}
-            llm: {hiddenSize: 32, layers: 1, heads: 2, kvHeads: 1, intermediateSize: 64, steps: 4, batchSize: 4,
-                  warmupSteps: 1, contextLengths: [0, 3], drills: 10}
-            pretrain: {epochs: 2, batchSize: 16, maxLength: 50, preset: tiny}
-            align: {epochs: 2, batchSize: 16}
-            textEvents: [5]
+            llm: {hidden_size: 32, layers: 1, heads: 2, kv_heads: 1, intermediate_size: 64, steps: 4, batch_size: 4,
+                  warmup_steps: 1, context_lengths: [0, 3], drills: 10}
+            pretrain: {epochs: 2, batch_size: 16, max_length: 50, preset: tiny}
+            align: {epochs: 2, batch_size: 16}
+            text_events: [5]
             """;
 
     @TempDir

@@ -22,11 +22,11 @@ class QuickstartEndToEndTest {
             seed: 7
             data: {users: 120, items: 150, categories: 12, brands: 30, shops: 30, sellers: 30,
                    min_sequence_length: 20, max_sequence_length: 50}
-            llm: {hiddenSize: 32, layers: 1, heads: 2, kvHeads: 1, intermediateSize: 64, steps: 6, batchSize: 4,
-                  warmupSteps: 1, contextLengths: [0, 3], drills: 20}
-            pretrain: {epochs: 1, batchSize: 16, maxLength: 50, preset: tiny}
-            align: {epochs: 1, batchSize: 16}
-            textEvents: [5]
+            llm: {hidden_size: 32, layers: 1, heads: 2, kv_heads: 1, intermediate_size: 64, steps: 6, batch_size: 4,
+                  warmup_steps: 1, context_lengths: [0, 3], drills: 20}
+            pretrain: {epochs: 1, batch_size: 16, max_length: 50, preset: tiny}
+            align: {epochs: 1, batch_size: 16}
+            text_events: [5]
             """;
 
     @TempDir
@@ -75,7 +75,7 @@ class QuickstartEndToEndTest {
 
     @Test
     void badConfigFailsBeforeAnyWorkAndWritesNothing() throws Exception {
-        Path config = Files.writeString(dir.resolve("bad.yaml"), "pretrain:\n  batchSize: -4\n");
+        Path config = Files.writeString(dir.resolve("bad.yaml"), "pretrain:\n  batch_size: -4\n");
         Path run = dir.resolve("bad-run");
         assertEquals(2, Main.execute("quickstart", "--run-dir", run.toString(), "--config", config.toString(), "--quiet"));
         assertFalse(Files.exists(run));

@@ -62,7 +62,7 @@ class SeedsConfigTest {
 
     @Test
     void theLearnedPromptIsNotAnAdapterChoice() {
-        UqaException e = assertThrows(UqaException.class, () -> run("align: {adapter: LEARNED_PROMPT}\n"));
+        UqaException e = assertThrows(UqaException.class, () -> run("align: {adapter: learned_prompt}\n"));
         assertTrue(e.getMessage().contains("variant learned-prompt"), e.getMessage());
     }
 

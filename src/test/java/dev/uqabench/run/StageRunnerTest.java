@@ -63,7 +63,8 @@ class StageRunnerTest {
     @Test
     void aFailingStageLeavesNoOutputFolder() {
         ObjectNode config = JsonNodeFactory.instance.objectNode();
-        assertThrows(UqaException.class, () -> new StageRunner(false, Progress.silent())
+        // a bug in a stage leaves as itself, not disguised as a user error
+        assertThrows(IllegalStateException.class, () -> new StageRunner(false, Progress.silent())
                 .run("broken", dir.resolve("broken"), config, 1, Map.of(), work -> {
                     Files.writeString(work.resolve("half.txt"), "half");
                     throw new IllegalStateException("boom");

@@ -56,8 +56,8 @@ class StudyConfigTest {
     @Test
     void unknownNamesFailNamingTheKey() throws Exception {
         for (String bad : List.of("encoders: [sasrec, bert4rec]\n", "adapters: [perceiver]\n", "features: [pixels]\n",
-                "modes: [lora]\n", "ladder: {encoder: sasrec, presets: [tiny]}\n", "textBaselines: [0]\n",
-                "base: {sources: {llmDtype: fp8}}\n", "metric: recall@10\n")) {
+                "modes: [lora]\n", "ladder: {encoder: sasrec, presets: [tiny]}\n", "text_baselines: [0]\n",
+                "base: {sources: {llm_dtype: fp8}}\n", "metric: recall@10\n")) {
             UqaException e = assertThrows(UqaException.class, () -> load(bad), bad);
             assertTrue(e.getMessage().contains("invalid value"), e.getMessage());
         }
@@ -74,10 +74,10 @@ class StudyConfigTest {
 
     @Test
     void aMissingLlmFolderFailsBeforeAnyWork() throws Exception {
-        StudyConfig s = load("base: {sources: {llmFolder: /no/such/llm}}\n");
+        StudyConfig s = load("base: {sources: {llm_folder: /no/such/llm}}\n");
         UqaException e = assertThrows(UqaException.class,
                 () -> new Pipeline(dir.resolve("run"), s.base(), false, Progress.silent()));
-        assertTrue(e.getMessage().contains("sources.llmFolder"), e.getMessage());
+        assertTrue(e.getMessage().contains("sources.llm_folder"), e.getMessage());
         assertTrue(Files.notExists(dir.resolve("run")));
     }
 }

@@ -1,6 +1,7 @@
 package dev.uqabench.data.synthetic;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.uqabench.base.ConfigException;
 
 /**
  * Size and shape of a synthetic Taobao-like data set. Validated when built.
@@ -82,8 +83,6 @@ public record SyntheticConfig(
     }
 
     private static void require(boolean ok, String key, Object value, String expected) {
-        if (!ok) {
-            throw new IllegalArgumentException("synthetic config: '" + key + "' must be " + expected + ", got " + value);
-        }
+        ConfigException.require(ok, "synthetic config", key, "must be " + expected + ", got " + value);
     }
 }

@@ -1,7 +1,9 @@
 package dev.uqabench.encoder.gru4rec;
 
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import dev.uqabench.base.ConfigException;
 import dev.uqabench.encoder.EncoderConfig;
-import dev.uqabench.base.UqaException;
 
 /**
  * GRU4Rec shape.
@@ -11,6 +13,7 @@ import dev.uqabench.base.UqaException;
  * @param gruSize        GRU state width (1024, twice the hidden size in the reference)
  * @param dropout        dropout on the GRU outputs (0.1)
  */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record Gru4RecConfig(int hiddenSize, int numberOfLayers, int gruSize, double dropout) implements EncoderConfig {
 
     @Override
@@ -22,12 +25,13 @@ public record Gru4RecConfig(int hiddenSize, int numberOfLayers, int gruSize, dou
     }
 
     public Gru4RecConfig {
-        if (hiddenSize <= 0 || numberOfLayers <= 0 || gruSize <= 0) {
-            throw new UqaException("gru4rec config: hiddenSize, numberOfLayers and gruSize must be positive, got "
-                    + hiddenSize + ", " + numberOfLayers + ", " + gruSize);
-        }
-        if (dropout < 0 || dropout >= 1) {
-            throw new UqaException("gru4rec config: dropout must be in [0, 1), got " + dropout);
-        }
+        require(hiddenSize > 0, "hidden_size", "must be positive, got " + hiddenSize);
+        require(numberOfLayers > 0, "number_of_layers", "must be positive, got " + numberOfLayers);
+        require(gruSize > 0, "gru_size", "must be positive, got " + gruSize);
+        require(dropout >= 0 && dropout < 1, "dropout", "must be in [0, 1), got " + dropout);
+    }
+
+    private static void require(boolean condition, String key, String problem) {
+        ConfigException.require(condition, "gru4rec config", key, problem);
     }
 }

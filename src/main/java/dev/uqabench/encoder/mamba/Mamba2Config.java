@@ -1,7 +1,9 @@
 package dev.uqabench.encoder.mamba;
 
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import dev.uqabench.base.ConfigException;
 import dev.uqabench.encoder.EncoderConfig;
-import dev.uqabench.base.UqaException;
 
 /**
  * Mamba4Rec (Mamba-2 blocks) shape.
@@ -14,14 +16,20 @@ import dev.uqabench.base.UqaException;
  * @param convKernel     causal depthwise convolution width (4)
  * @param chunkSize      chunk length of the chunked (SSD) scan; any value gives the same result
  */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record Mamba2Config(int hiddenSize, int numberOfLayers, int stateSize, int expand, int headSize,
                            int convKernel, int chunkSize) implements EncoderConfig {
 
     public Mamba2Config {
-        require(hiddenSize > 0 && numberOfLayers > 0 && stateSize > 0 && expand > 0 && headSize > 0
-                && convKernel > 0 && chunkSize > 0, "all sizes must be positive");
-        require((expand * hiddenSize) % headSize == 0, "inner width " + expand * hiddenSize
-                + " (expand x hiddenSize) is not divisible by headSize " + headSize);
+        require(hiddenSize > 0, "hidden_size", "must be positive, got " + hiddenSize);
+        require(numberOfLayers > 0, "number_of_layers", "must be positive, got " + numberOfLayers);
+        require(stateSize > 0, "state_size", "must be positive, got " + stateSize);
+        require(expand > 0, "expand", "must be positive, got " + expand);
+        require(headSize > 0, "head_size", "must be positive, got " + headSize);
+        require(convKernel > 0, "conv_kernel", "must be positive, got " + convKernel);
+        require(chunkSize > 0, "chunk_size", "must be positive, got " + chunkSize);
+        require((expand * hiddenSize) % headSize == 0, "head_size", "must divide the inner width "
+                + expand * hiddenSize + " (expand x hidden_size), got " + headSize);
     }
 
     public int innerSize() {
@@ -49,9 +57,7 @@ public record Mamba2Config(int hiddenSize, int numberOfLayers, int stateSize, in
         return numberOfLayers * (h + mixer);
     }
 
-    private static void require(boolean condition, String message) {
-        if (!condition) {
-            throw new UqaException("mamba config: " + message);
-        }
+    private static void require(boolean condition, String key, String problem) {
+        ConfigException.require(condition, "mamba config", key, problem);
     }
 }

@@ -1,7 +1,9 @@
 package dev.uqabench.encoder.sasrec;
 
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import dev.uqabench.base.ConfigException;
 import dev.uqabench.encoder.EncoderConfig;
-import dev.uqabench.base.UqaException;
 
 /**
  * SASRec shape.
@@ -12,17 +14,18 @@ import dev.uqabench.base.UqaException;
  * @param ffnSize        feed-forward inner width (1536)
  * @param dropout        dropout on attention weights and both residual branches (0.1)
  */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record SasRecConfig(int hiddenSize, int numberOfBlocks, int numberOfHeads, int ffnSize, double dropout)
         implements EncoderConfig {
 
     public SasRecConfig {
-        require(hiddenSize > 0, "hiddenSize must be positive, got " + hiddenSize);
-        require(numberOfBlocks > 0, "numberOfBlocks must be positive, got " + numberOfBlocks);
-        require(numberOfHeads > 0, "numberOfHeads must be positive, got " + numberOfHeads);
-        require(hiddenSize % numberOfHeads == 0,
-                "hiddenSize " + hiddenSize + " is not divisible by numberOfHeads " + numberOfHeads);
-        require(ffnSize > 0, "ffnSize must be positive, got " + ffnSize);
-        require(dropout >= 0 && dropout < 1, "dropout must be in [0, 1), got " + dropout);
+        require(hiddenSize > 0, "hidden_size", "must be positive, got " + hiddenSize);
+        require(numberOfBlocks > 0, "number_of_blocks", "must be positive, got " + numberOfBlocks);
+        require(numberOfHeads > 0, "number_of_heads", "must be positive, got " + numberOfHeads);
+        require(hiddenSize % numberOfHeads == 0, "number_of_heads",
+                "must divide hidden_size " + hiddenSize + ", got " + numberOfHeads);
+        require(ffnSize > 0, "ffn_size", "must be positive, got " + ffnSize);
+        require(dropout >= 0 && dropout < 1, "dropout", "must be in [0, 1), got " + dropout);
     }
 
     @Override
@@ -33,9 +36,7 @@ public record SasRecConfig(int hiddenSize, int numberOfBlocks, int numberOfHeads
         return (long) maxLength * h + numberOfBlocks * block + 2 * h;
     }
 
-    private static void require(boolean condition, String message) {
-        if (!condition) {
-            throw new UqaException("sasrec config: " + message);
-        }
+    private static void require(boolean condition, String key, String problem) {
+        ConfigException.require(condition, "sasrec config", key, problem);
     }
 }

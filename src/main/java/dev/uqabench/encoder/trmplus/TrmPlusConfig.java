@@ -1,7 +1,9 @@
 package dev.uqabench.encoder.trmplus;
 
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import dev.uqabench.base.ConfigException;
 import dev.uqabench.encoder.EncoderConfig;
-import dev.uqabench.base.UqaException;
 
 /**
  * Trm++ shape.
@@ -13,18 +15,21 @@ import dev.uqabench.base.UqaException;
  * @param dropout        attention and residual dropout (0.1)
  * @param ropeBase       rotary embedding base (10000)
  */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record TrmPlusConfig(int hiddenSize, int numberOfLayers, int numberOfHeads, int ffnSize, double dropout,
                             double ropeBase) implements EncoderConfig {
 
     public TrmPlusConfig {
-        require(hiddenSize > 0 && numberOfLayers > 0 && numberOfHeads > 0 && ffnSize > 0,
-                "hiddenSize, numberOfLayers, numberOfHeads and ffnSize must be positive");
-        require(hiddenSize % numberOfHeads == 0,
-                "hiddenSize " + hiddenSize + " is not divisible by numberOfHeads " + numberOfHeads);
-        require((hiddenSize / numberOfHeads) % 2 == 0, "the head size " + hiddenSize / numberOfHeads
-                + " must be even for rotary embeddings");
-        require(dropout >= 0 && dropout < 1, "dropout must be in [0, 1), got " + dropout);
-        require(ropeBase > 1, "ropeBase must be > 1, got " + ropeBase);
+        require(hiddenSize > 0, "hidden_size", "must be positive, got " + hiddenSize);
+        require(numberOfLayers > 0, "number_of_layers", "must be positive, got " + numberOfLayers);
+        require(numberOfHeads > 0, "number_of_heads", "must be positive, got " + numberOfHeads);
+        require(ffnSize > 0, "ffn_size", "must be positive, got " + ffnSize);
+        require(hiddenSize % numberOfHeads == 0, "number_of_heads",
+                "must divide hidden_size " + hiddenSize + ", got " + numberOfHeads);
+        require((hiddenSize / numberOfHeads) % 2 == 0, "number_of_heads", "must leave an even head size for rotary "
+                + "embeddings, got head size " + hiddenSize / numberOfHeads);
+        require(dropout >= 0 && dropout < 1, "dropout", "must be in [0, 1), got " + dropout);
+        require(ropeBase > 1, "rope_base", "must be > 1, got " + ropeBase);
     }
 
     /** The reference's FFN width rule: 8/3 of the hidden size, rounded up to a multiple of 256. */
@@ -40,9 +45,7 @@ public record TrmPlusConfig(int hiddenSize, int numberOfLayers, int numberOfHead
         return numberOfLayers * (2 * h + 4 * h * h + 3 * h * f);
     }
 
-    private static void require(boolean condition, String message) {
-        if (!condition) {
-            throw new UqaException("trmplus config: " + message);
-        }
+    private static void require(boolean condition, String key, String problem) {
+        ConfigException.require(condition, "trmplus config", key, problem);
     }
 }

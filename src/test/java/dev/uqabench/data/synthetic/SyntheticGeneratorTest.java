@@ -1,5 +1,6 @@
 package dev.uqabench.data.synthetic;
 
+import dev.uqabench.base.ConfigException;
 import dev.uqabench.data.Catalog;
 import dev.uqabench.data.CatalogItem;
 import dev.uqabench.data.DatasetInfo;
@@ -144,10 +145,10 @@ class SyntheticGeneratorTest {
 
     @Test
     void invalidConfigNamesTheKey() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        ConfigException e = assertThrows(ConfigException.class,
                 () -> SyntheticConfig.quickstart().withSequenceLengths(1, 10));
-        assertEquals("synthetic config: 'min_sequence_length' must be >= 2 (one history and one future event), got 1",
-                e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> SyntheticConfig.quickstart().withLang("fr"));
+        assertEquals("synthetic config: invalid value at 'min_sequence_length': must be >= 2 (one history and one future "
+                + "event), got 1", e.getMessage());
+        assertThrows(ConfigException.class, () -> SyntheticConfig.quickstart().withLang("fr"));
     }
 }
