@@ -1,6 +1,6 @@
 package dev.uqabench.run;
 
-import dev.uqabench.eval.AnswerMode;
+import dev.uqabench.llm.AnswerMode;
 import dev.uqabench.align.AlignConfig;
 import dev.uqabench.data.synthetic.SyntheticConfig;
 import dev.uqabench.encoder.FeatureSet;
