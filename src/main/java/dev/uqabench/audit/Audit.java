@@ -10,6 +10,7 @@ import dev.uqabench.data.text.TokenizerEventText;
 import dev.uqabench.eval.Metrics;
 import dev.uqabench.eval.Score;
 import dev.uqabench.qa.CachedEventText;
+import dev.uqabench.qa.QuestionSet;
 import dev.uqabench.qa.Subtask;
 import dev.uqabench.base.Manifest;
 import dev.uqabench.base.UqaException;
@@ -34,8 +35,6 @@ import java.util.function.BiFunction;
  */
 public final class Audit {
 
-    public static final String QUESTIONS_TRAIN = "questions_train.jsonl";
-    public static final String QUESTIONS_EVAL = "questions_eval.jsonl";
     public static final String OUTPUT_FOLDER = "audit";
     public static final String JSON_FILE = "audit.json";
     public static final String MARKDOWN_FILE = "audit.md";
@@ -51,8 +50,8 @@ public final class Audit {
      * @param dataFolder the run's data folder, or null when it is unavailable
      */
     public static AuditResult run(Path qaFolder, Path dataFolder, AuditLimits limits) {
-        List<AuditQuestion> alignment = QuestionFile.read(qaFolder.resolve(QUESTIONS_TRAIN));
-        List<AuditQuestion> test = QuestionFile.read(qaFolder.resolve(QUESTIONS_EVAL));
+        List<AuditQuestion> alignment = QuestionFile.read(qaFolder.resolve(QuestionSet.ALIGNMENT.jsonl()));
+        List<AuditQuestion> test = QuestionFile.read(qaFolder.resolve(QuestionSet.TEST.jsonl()));
         List<String> skipped = new ArrayList<>();
         Path alignEval = qaFolder.resolve(ReleaseLayout.ALIGN_EVAL);
         checkRows(qaFolder.resolve(ReleaseLayout.ALIGN_TRAIN), alignment.size());

@@ -7,7 +7,11 @@ import dev.uqabench.eval.Metrics;
 import dev.uqabench.eval.Score;
 import dev.uqabench.qa.Subtask;
 import dev.uqabench.base.Json;
+import dev.uqabench.base.UqaException;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -17,6 +21,16 @@ import java.util.Map;
 public final class AuditReport {
 
     private AuditReport() {
+    }
+
+    /** The markdown section written into {@code auditFolder}, for a run's report; empty when the folder has none. */
+    public static String section(Path auditFolder) {
+        Path markdown = auditFolder.resolve(Audit.MARKDOWN_FILE);
+        try {
+            return Files.isRegularFile(markdown) ? Files.readString(markdown) + "\n" : "";
+        } catch (IOException e) {
+            throw new UqaException("cannot read " + markdown + ": " + e.getMessage(), e);
+        }
     }
 
     public static String json(AuditResult result) {

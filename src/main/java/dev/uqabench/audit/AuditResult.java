@@ -1,5 +1,6 @@
 package dev.uqabench.audit;
 
+import dev.uqabench.eval.Metrics;
 import dev.uqabench.eval.Score;
 
 import java.util.List;
@@ -29,6 +30,18 @@ public record AuditResult(AuditLimits limits, int alignmentQuestions, int testQu
     /** Whether some blind solver beat a limit. */
     public boolean leak() {
         return !breaches.isEmpty();
+    }
+
+    /** The best blind solver's accuracy (%) on All tasks, among those that answer every test question. */
+    public double bestBlindAll() {
+        double best = 0;
+        for (SolverScores solver : solvers) {
+            Score all = solver.scores().get(Metrics.ALL);
+            if (solver.kind() == Kind.BLIND && all != null && all.n() == testQuestions) {
+                best = Math.max(best, all.accuracy());
+            }
+        }
+        return best;
     }
 
     public enum Kind { BLIND, ORACLE;

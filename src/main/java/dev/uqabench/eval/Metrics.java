@@ -25,10 +25,16 @@ import java.util.Map;
  */
 public record Metrics(Map<String, Score> scores) {
 
+    /** The file an eval folder holds them in. */
+    public static final String FILE = "metrics.json";
+
     public static final String ALL = "All tasks";
 
     /** The reference's keys in its order. */
     public static final List<String> KEYS;
+
+    /** {@link #KEYS} without the task groups: All tasks, then the seven sub-tasks. */
+    public static final List<String> SUBTASK_KEYS;
 
     static {
         List<String> keys = new ArrayList<>();
@@ -40,6 +46,11 @@ public record Metrics(Map<String, Score> scores) {
             keys.add(subtask.code());
         }
         KEYS = List.copyOf(keys);
+        List<String> subtasks = new ArrayList<>(keys);
+        for (TaskGroup group : TaskGroup.values()) {
+            subtasks.remove(group.label());
+        }
+        SUBTASK_KEYS = List.copyOf(subtasks);
     }
 
     private static final ObjectMapper MAPPER = Json.pretty();
@@ -57,6 +68,22 @@ public record Metrics(Map<String, Score> scores) {
             throw new IllegalArgumentException("no metric '" + key + "' (keys: " + KEYS + ")");
         }
         return score;
+    }
+
+    /** A key's column header: {@code All}, a task group's abbreviation, or the sub-task code. */
+    public static String header(String key) {
+        if (key.equals(ALL)) {
+            return "All";
+        }
+        for (TaskGroup group : TaskGroup.values()) {
+            if (group.label().equals(key)) {
+                return group.abbreviation();
+            }
+        }
+        if (!KEYS.contains(key)) {
+            throw new IllegalArgumentException("no metric '" + key + "' (keys: " + KEYS + ")");
+        }
+        return key;
     }
 
     /** The keys a question of {@code subtask} counts toward: All tasks, its group, its sub-task. */

@@ -15,6 +15,9 @@ import java.util.List;
  */
 public final class PredictionsJsonl {
 
+    /** The file an eval folder holds them in. */
+    public static final String FILE = "predictions.jsonl";
+
     private PredictionsJsonl() {
     }
 

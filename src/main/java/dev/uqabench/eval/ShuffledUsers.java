@@ -17,6 +17,9 @@ import java.util.TreeMap;
  */
 public final class ShuffledUsers {
 
+    /** The user-to-donor map, written beside the shuffled-user control's predictions. */
+    public static final String DONORS_FILE = "donors.json";
+
     private ShuffledUsers() {
     }
 

@@ -11,4 +11,11 @@ public record LoadedModel(DecoderConfig config, Decoder decoder, LlmTokenizer to
     public LoadedModel {
         stopIds = List.copyOf(stopIds);
     }
+
+    /** The id that pads a batch of prompts: {@code <pad>}, else {@code <|endoftext|>}, else the first stop id. */
+    public long padId() {
+        return tokenizer.tokenId("<pad>").map(Long::valueOf)
+                .or(() -> tokenizer.tokenId("<|endoftext|>").map(Long::valueOf))
+                .orElse(stopIds.get(0));
+    }
 }

@@ -20,7 +20,6 @@ import java.util.function.Function;
 public final class UserInformation {
 
     /** File of an eval folder holding the predictions compared. */
-    private static final String PREDICTIONS = "predictions.jsonl";
 
     private UserInformation() {
     }
@@ -49,8 +48,8 @@ public final class UserInformation {
     }
 
     public static Difference difference(String metric, String a, Path evalA, String b, Path evalB) {
-        List<Prediction> pa = counted(metric, PredictionsJsonl.read(evalA.resolve(PREDICTIONS)));
-        List<Prediction> pb = counted(metric, PredictionsJsonl.read(evalB.resolve(PREDICTIONS)));
+        List<Prediction> pa = counted(metric, PredictionsJsonl.read(evalA.resolve(PredictionsJsonl.FILE)));
+        List<Prediction> pb = counted(metric, PredictionsJsonl.read(evalB.resolve(PredictionsJsonl.FILE)));
         return new Difference(a, b, accuracy(pa), accuracy(pb), Significance.mcnemar(pa, pb));
     }
 

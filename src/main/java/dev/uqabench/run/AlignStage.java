@@ -1,25 +1,24 @@
 package dev.uqabench.run;
 
-import dev.uqabench.align.EncoderStates;
-import dev.uqabench.eval.AnswerMode;
-import dev.uqabench.base.AtomicFiles;
-import dev.uqabench.base.Json;
 import dev.uqabench.align.Adapter;
 import dev.uqabench.align.AdapterCheckpoint;
 import dev.uqabench.align.AlignConfig;
+import dev.uqabench.align.AlignExamples;
+import dev.uqabench.align.AlignFolder;
 import dev.uqabench.align.AlignTrainer;
-import dev.uqabench.data.arrow.ReleaseLayout;
-import dev.uqabench.data.arrow.ReleaseReader;
-import dev.uqabench.data.arrow.ReleaseRow;
+import dev.uqabench.align.EncoderStates;
+import dev.uqabench.base.Json;
+import dev.uqabench.llm.AnswerMode;
 import dev.uqabench.llm.ChatPrompter;
+import dev.uqabench.llm.LlmHandle;
 import dev.uqabench.llm.LoadedModel;
+import dev.uqabench.qa.QuestionSet;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.Supplier;
 
 /**
  * align: trains an adapter from the pretrained encoder's states to soft tokens for the frozen
@@ -27,47 +26,67 @@ import java.util.function.Supplier;
  * keeping the epoch with the lowest answer loss on the validation questions. Its inputs are the two
  * question files, named in the manifest, never the qa folder: the test questions stay unread.
  */
-public final class AlignStage {
+public final class AlignStage implements Stage<AlignStage.Input, AlignStage.Output> {
 
-    /** Encoder weights after alignment in adapter + encoder mode. */
-    public static final String TUNED_ENCODER = "encoder.safetensors";
-
-    private AlignStage() {
+    /**
+     * @param pretrainFolder the encoder to align
+     * @param llm            the frozen LLM the soft tokens prompt
+     * @param qaFolder       the questions: only its alignment and validation sets are read
+     * @param answerMode     what the LLM answers (as it was trained to): the letter or the option's text
+     * @param seed           the adapter's initialisation and the data order
+     */
+    public record Input(Path pretrainFolder, LlmHandle llm, Path qaFolder, AlignConfig config, AnswerMode answerMode,
+                        long seed) {
     }
 
-    public static StageRunner.Outcome run(StageRunner runner, Path folder, Path pretrainFolder, Path llmFolder,
-                                          Path qaFolder, AlignConfig config, AnswerMode answerMode,
-                                          Supplier<LoadedModel> llm, long seed, Progress progress) {
-        Path alignmentFile = qaFolder.resolve(ReleaseLayout.ALIGN_TRAIN);
-        Path validationFile = qaFolder.resolve(ReleaseLayout.ALIGN_VALID);
-        boolean validated = java.nio.file.Files.isRegularFile(validationFile);
+    /** @param folder the align folder ({@link AlignFolder}) */
+    public record Output(Path folder) {
+    }
+
+    private final StageRunner runner;
+    private final Progress progress;
+
+    public AlignStage(StageRunner runner, Progress progress) {
+        this.runner = runner;
+        this.progress = progress;
+    }
+
+    @Override
+    public Output run(Path folder, Input in) {
+        Path pretrainFolder = in.pretrainFolder();
+        AlignConfig config = in.config();
+        AnswerMode answerMode = in.answerMode();
+        long seed = in.seed();
+        Path alignmentFile = in.qaFolder().resolve(QuestionSet.ALIGNMENT.arrow());
+        Path validationFile = in.qaFolder().resolve(QuestionSet.VALIDATION.arrow());
+        boolean validated = Files.isRegularFile(validationFile);
         Map<String, Path> inputs = new LinkedHashMap<>();
         inputs.put("pretrain", pretrainFolder);
-        inputs.put("llm", llmFolder);
-        inputs.put("qa/" + ReleaseLayout.ALIGN_TRAIN, alignmentFile);
+        inputs.put("llm", in.llm().folder());
+        inputs.put("qa/" + QuestionSet.ALIGNMENT.arrow(), alignmentFile);
         if (validated) {
-            inputs.put("qa/" + ReleaseLayout.ALIGN_VALID, validationFile);
+            inputs.put("qa/" + QuestionSet.VALIDATION.arrow(), validationFile);
         }
         com.fasterxml.jackson.databind.node.ObjectNode stageConfig = Json.mapper().valueToTree(config);
         stageConfig.put("answerMode", answerMode.name());
-        return runner.run("align", folder, stageConfig, seed, inputs, work -> {
-            LoadedModel model = llm.get();
+        runner.run("align", folder, stageConfig, seed, inputs, work -> {
+            LoadedModel model = in.llm().model();
             ChatPrompter prompter = ChatPrompter.of(model);
             EncoderStates encoder = EncoderStates.load(pretrainFolder);
-            List<AlignTrainer.Example> examples = examples(alignmentFile, prompter, answerMode);
+            List<AlignTrainer.Example> examples = AlignExamples.read(alignmentFile, prompter, answerMode);
             List<AlignTrainer.Example> validation = List.of();
             if (validated) {
-                validation = examples(validationFile, prompter, answerMode);
+                validation = AlignExamples.read(validationFile, prompter, answerMode);
             } else {
                 // the release's own align files have no validation questions (Pipeline.front)
-                progress.message("align: no " + ReleaseLayout.ALIGN_VALID + " in " + qaFolder
+                progress.message("align: no " + QuestionSet.VALIDATION.arrow() + " in " + in.qaFolder()
                         + "; no epoch choice, keeping the last epoch");
             }
             Adapter adapter = AdapterCheckpoint.create(config, encoder.hiddenSize(), model.config().hiddenSize(), seed);
             double[] runningLoss = {Double.NaN};
             Progress.Ticker[] t = {null};
             AlignTrainer.Result result = AlignTrainer.train(adapter, encoder, model.decoder(), examples, validation,
-                    config, EvalStage.padId(model), seed,
+                    config, model.padId(), seed,
                     (step, total, loss) -> {
                         if (t[0] == null) {
                             t[0] = progress.ticker("align: step", total, "steps");
@@ -75,13 +94,7 @@ public final class AlignStage {
                         runningLoss[0] = Double.isNaN(runningLoss[0]) ? loss : 0.95 * runningLoss[0] + 0.05 * loss;
                         t[0].update(step, step, String.format(Locale.ROOT, "loss %.3f (avg %.3f)", loss, runningLoss[0]));
                     });
-            AdapterCheckpoint.save(adapter.module(), work.resolve(AdapterCheckpoint.WEIGHTS));
-            if (config.mode() == AlignConfig.Mode.ADAPTER_AND_ENCODER) {
-                AdapterCheckpoint.save(encoder.module(), work.resolve(TUNED_ENCODER));
-            }
-            AtomicFiles.writeJson(work.resolve("adapter.json"), Map.of("adapter", config.adapter().name().toLowerCase(Locale.ROOT),
-                    "tokens", adapter.tokens(), "encoder_hidden", encoder.hiddenSize(),
-                    "llm_hidden", model.config().hiddenSize(), "mode", config.mode().name()));
+            AlignFolder.save(work, adapter, encoder, config, model.config().hiddenSize());
             Map<String, Object> metrics = new LinkedHashMap<>();
             metrics.put("examples", examples.size());
             metrics.put("final_loss_avg", runningLoss[0]);
@@ -97,31 +110,6 @@ public final class AlignStage {
             metrics.put("soft_tokens", adapter.tokens());
             return metrics;
         });
-    }
-
-    private static List<AlignTrainer.Example> examples(Path file, ChatPrompter prompter, AnswerMode answerMode) {
-        List<ReleaseRow> rows = ReleaseReader.open(file).readAll();
-        List<AlignTrainer.Example> examples = new ArrayList<>(rows.size());
-        for (ReleaseRow row : rows) {
-            examples.add(new AlignTrainer.Example(row.sequence(), prompter.prompt(row.chat().question()),
-                    prompter.answer(TinyLlmStage.answerText(row, answerMode, file))));
-        }
-        return examples;
-    }
-
-    /** The pretrained encoder with the weights tuned during alignment. */
-    public static EncoderStates loadTunedEncoder(Path alignFolder, Path pretrainFolder) {
-        EncoderStates encoder = EncoderStates.load(pretrainFolder);
-        AdapterCheckpoint.load(encoder.module(), alignFolder.resolve(TUNED_ENCODER));
-        encoder.module().eval();
-        return encoder;
-    }
-
-    /** The trained adapter of an align folder, ready for evaluation. */
-    public static Adapter loadAdapter(Path alignFolder, AlignConfig config, int encoderHidden, int llmHidden) {
-        Adapter adapter = AdapterCheckpoint.create(config, encoderHidden, llmHidden, 0);
-        AdapterCheckpoint.load(adapter.module(), alignFolder.resolve(AdapterCheckpoint.WEIGHTS));
-        adapter.module().eval();
-        return adapter;
+        return new Output(folder);
     }
 }

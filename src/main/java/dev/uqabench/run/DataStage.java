@@ -9,13 +9,21 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** data: the built-in synthetic data set, written in the UQABench release layout. */
-public final class DataStage {
+public final class DataStage implements Stage<SyntheticConfig, DataStage.Output> {
 
-    private DataStage() {
+    /** @param folder the data folder (release layout) */
+    public record Output(Path folder) {
     }
 
-    public static StageRunner.Outcome run(StageRunner runner, Path folder, SyntheticConfig config) {
-        return runner.run("data", folder, Json.mapper().valueToTree(config), config.seed(), Map.of(), work -> {
+    private final StageRunner runner;
+
+    public DataStage(StageRunner runner) {
+        this.runner = runner;
+    }
+
+    @Override
+    public Output run(Path folder, SyntheticConfig config) {
+        runner.run("data", folder, Json.mapper().valueToTree(config), config.seed(), Map.of(), work -> {
             DatasetInfo info = new SyntheticGenerator(config).generate(work);
             Map<String, Object> metrics = new LinkedHashMap<>();
             metrics.put("users", info.counts().users());
@@ -23,5 +31,6 @@ public final class DataStage {
             metrics.put("items", config.items());
             return metrics;
         });
+        return new Output(folder);
     }
 }

@@ -1,20 +1,26 @@
 package dev.uqabench.run;
 
+import dev.uqabench.align.AlignConfig;
+import dev.uqabench.align.AlignFolder;
 import dev.uqabench.align.EncoderStates;
 import dev.uqabench.base.Manifest;
 import dev.uqabench.base.UqaException;
-import dev.uqabench.align.AlignConfig;
 import dev.uqabench.data.UserRoles;
 import dev.uqabench.data.arrow.ReleaseLayout;
 import dev.uqabench.data.text.TokenizerEventText;
 import dev.uqabench.eval.Answerer;
+import dev.uqabench.eval.Evaluation;
 import dev.uqabench.eval.Variant;
-import dev.uqabench.llm.LoadedModel;
+import dev.uqabench.llm.ComputeType;
+import dev.uqabench.llm.LlmHandle;
 import dev.uqabench.pretrain.PretrainConfig;
 import dev.uqabench.qa.CachedEventText;
+import dev.uqabench.qa.Nouns;
+import dev.uqabench.qa.QuestionConfig;
+import dev.uqabench.qa.QuestionSet;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -30,13 +36,17 @@ public final class Pipeline {
     private final long seed;
     private final boolean seededByList;
     private final RunConfig config;
-    private final StageRunner runner;
     private final Progress progress;
+    private final DataStage dataStage;
+    private final QaStage qaStage;
+    private final TinyLlmStage llmStage;
+    private final PretrainStage pretrainStage;
+    private final AlignStage alignStage;
+    private final EvalStage evalStage;
+    private final AuditStage auditStage;
     private Path data;
     private Path qa;
-    private Path llm;
-    private final Lazy<LoadedModel> model;
-    private final Lazy<EvalStage.Context> context;
+    private LlmHandle llm;
     private final Map<Path, EncoderStates> encoders;
 
     public Pipeline(Path runDir, RunConfig config, boolean force, Progress progress) {
@@ -47,12 +57,18 @@ public final class Pipeline {
         this.seededByList = this.config.seeds() != null;
         this.seed = seededByList ? this.config.seeds().get(0) : this.config.seed();
         this.progress = progress;
-        this.runner = new StageRunner(force, progress);
         config.sources().validate();
-        this.model = new Lazy<>(this::loadModel);
-        this.context = new Lazy<>(() -> new EvalStage.Context(
+        StageRunner runner = new StageRunner(force, progress);
+        this.dataStage = new DataStage(runner);
+        this.qaStage = new QaStage(runner);
+        this.llmStage = new TinyLlmStage(runner, progress);
+        this.pretrainStage = new PretrainStage(runner, progress);
+        this.alignStage = new AlignStage(runner, progress);
+        Supplier<Evaluation.Context> context = new Lazy<>(() -> new Evaluation.Context(
                 new CachedEventText(TokenizerEventText.open(config.sources().featureTokenizerFile(data)), 1 << 16),
-                lang(), dev.uqabench.qa.Nouns.ofDataFolder(data), config.evalBatchSize()));
+                lang(), Nouns.ofDataFolder(data), config.evalBatchSize()));
+        this.evalStage = new EvalStage(runner, context, progress);
+        this.auditStage = new AuditStage(runner, progress);
         this.encoders = new HashMap<>();
     }
 
@@ -62,13 +78,17 @@ public final class Pipeline {
         this.seed = seed;
         this.seededByList = true;
         this.config = front.config;
-        this.runner = front.runner;
         this.progress = front.progress;
+        this.dataStage = front.dataStage;
+        this.qaStage = front.qaStage;
+        this.llmStage = front.llmStage;
+        this.pretrainStage = front.pretrainStage;
+        this.alignStage = front.alignStage;
+        this.evalStage = front.evalStage;
+        this.auditStage = front.auditStage;
         this.data = front.data;
         this.qa = front.qa;
         this.llm = front.llm;
-        this.model = front.model;
-        this.context = front.context;
         this.encoders = front.encoders;
     }
 
@@ -92,26 +112,16 @@ public final class Pipeline {
         return seed;
     }
 
-    /** The question folder (after {@link #front()}). */
     /**
      * The leak audit of the run's questions (after the evaluations: it reads the test questions);
      * popularity solvers and history oracles need the data's pretrain files, skipped without them.
      */
     public Path audit() {
-        Path dataFolder = java.nio.file.Files.isRegularFile(data.resolve(ReleaseLayout.PRETRAIN_TRAIN)) ? data : null;
-        return AuditStage.run(runner, runDir.resolve("audit"), qa, dataFolder, progress).folder();
+        Path dataFolder = Files.isRegularFile(data.resolve(ReleaseLayout.PRETRAIN_TRAIN)) ? data : null;
+        return auditStage.run(runDir.resolve("audit"), new AuditStage.Input(qa, dataFolder)).folder();
     }
 
-    /** The audit's report section, or an empty string when the run has none. */
-    public static String auditSection(Path auditFolder) {
-        Path markdown = auditFolder.resolve(dev.uqabench.audit.Audit.MARKDOWN_FILE);
-        try {
-            return java.nio.file.Files.isRegularFile(markdown) ? java.nio.file.Files.readString(markdown) + "\n" : "";
-        } catch (java.io.IOException e) {
-            throw new UqaException("cannot read " + markdown + ": " + e.getMessage(), e);
-        }
-    }
-
+    /** The question folder (after {@link #front()}). */
     public Path qaFolder() {
         return qa;
     }
@@ -131,10 +141,9 @@ public final class Pipeline {
             data = Path.of(sources.dataFolder());
             progress.message("data: using " + data);
         } else {
-            data = DataStage.run(runner, runDir.resolve("data"), config.data()).folder();
+            data = dataStage.run(runDir.resolve("data"), config.data()).folder();
         }
-        if (java.nio.file.Files.isRegularFile(data.resolve(ReleaseLayout.ALIGN_TRAIN))
-                && java.nio.file.Files.isRegularFile(data.resolve(ReleaseLayout.ALIGN_EVAL))) {
+        if (QuestionSet.ALIGNMENT.existsIn(data) && QuestionSet.TEST.existsIn(data)) {
             // The release's own questions are used as they are: its align files carry no user ids to
             // split by, so there are no validation questions. Pretraining still chooses its epoch on
             // the validation half of the held-out users (UserRoles needs only their ids); alignment
@@ -143,27 +152,27 @@ public final class Pipeline {
             progress.message("qa: using the questions in " + data + " (no validation questions: alignment keeps "
                     + "its last epoch)");
         } else {
-            qa = QaStage.run(runner, runDir.resolve("qa"), data, qaConfig(), config.seed(),
-                    sources.featureTokenizerFile(data)).folder();
+            qa = qaStage.run(runDir.resolve("qa"), new QaStage.Input(data, qaConfig(), config.seed(),
+                    sources.featureTokenizerFile(data))).folder();
         }
         if (sources.llmFolder() != null) {
-            llm = Path.of(sources.llmFolder());
-            progress.message("llm: using " + llm);
+            Path folder = Path.of(sources.llmFolder());
+            progress.message("llm: using " + folder);
+            llm = LlmHandle.external(folder, ComputeType.parse(sources.llmDtype() == null ? "fp32" : sources.llmDtype()));
         } else {
-            llm = TinyLlmStage.run(runner, runDir.resolve("llm"), data, qa, sources.featureTokenizerFile(data), config.llm(),
-                    config.answerMode(), lang(),
-                    config.seed(), progress).folder();
+            llm = llmStage.run(runDir.resolve("llm"), new TinyLlmStage.Input(data, qa, sources.featureTokenizerFile(data),
+                    config.llm(), config.answerMode(), lang(), config.seed()));
         }
     }
 
     /** The question config as run: an external LLM needs no training users of its own. */
-    private dev.uqabench.qa.QuestionConfig qaConfig() {
+    private QuestionConfig qaConfig() {
         return config.sources().llmFolder() == null ? config.qa() : config.qa().withLlmFraction(0);
     }
 
     /** Who validates and who tests (and who trains the built-in LLM): the same split in every stage. */
     public UserRoles roles() {
-        dev.uqabench.qa.QuestionConfig qaConfig = qaConfig();
+        QuestionConfig qaConfig = qaConfig();
         return new UserRoles(config.seed(), qaConfig.validationFraction(), qaConfig.llmFraction());
     }
 
@@ -172,27 +181,17 @@ public final class Pipeline {
         return config.sources().dataFolder() == null ? config.data().lang() : config.qa().lang().code();
     }
 
-    private LoadedModel loadModel() {
-        if (config.sources().llmFolder() == null) {
-            return TinyLlmStage.load(llm);
-        }
-        String dtype = config.sources().llmDtype() == null ? "fp32" : config.sources().llmDtype();
-        LoadedModel loaded = dev.uqabench.llm.HfFolder.load(llm, dev.uqabench.llm.ComputeType.parse(dtype));
-        loaded.decoder().freeze();
-        return loaded;
-    }
-
     /** Pretrains; with a {@code seeds} list, from this pipeline's seed instead of the config's own. */
     public Path pretrain(String key, PretrainConfig pretrainConfig) {
         Path folder = key == null ? outDir.resolve("pretrain") : outDir.resolve("pretrain").resolve(key);
         PretrainConfig seeded = seededByList ? pretrainConfig.withSeed(seed) : pretrainConfig;
-        return PretrainStage.run(runner, folder, data, seeded, roles(), progress).folder();
+        return pretrainStage.run(folder, new PretrainStage.Input(data, seeded, roles())).folder();
     }
 
     public Path align(String key, Path pretrainFolder, AlignConfig alignConfig) {
         Path folder = key == null ? outDir.resolve("align") : outDir.resolve("align").resolve(key);
-        return AlignStage.run(runner, folder, pretrainFolder, llm, qa, alignConfig, config.answerMode(), model,
-                seed, progress).folder();
+        return alignStage.run(folder, new AlignStage.Input(pretrainFolder, llm, qa, alignConfig, config.answerMode(), seed))
+                .folder();
     }
 
     /**
@@ -203,8 +202,8 @@ public final class Pipeline {
      */
     public Path alignLearnedPrompt(Path pretrainFolder, Path embeddingAlign, AlignConfig alignConfig) {
         Path folder = outDir.resolve("align-learned-prompt");
-        return AlignStage.run(runner, folder, pretrainFolder, llm, qa, learnedPromptConfig(embeddingAlign, alignConfig),
-                config.answerMode(), model, seed, progress).folder();
+        return alignStage.run(folder, new AlignStage.Input(pretrainFolder, llm, qa,
+                learnedPromptConfig(embeddingAlign, alignConfig), config.answerMode(), seed)).folder();
     }
 
     /** The alignment config of the learned-prompt control of {@code embeddingAlign}. */
@@ -218,51 +217,41 @@ public final class Pipeline {
 
     /** Evaluates a text or question-only variant. */
     public Path evaluate(Variant variant) {
-        return evaluate(variant, EvalStage.QuestionSet.TEST);
+        return evaluate(variant, QuestionSet.TEST);
     }
 
     /** Evaluates a text or question-only variant on the test or the validation questions. */
-    public Path evaluate(Variant variant, EvalStage.QuestionSet set) {
-        Path folder = evalFolder(set).resolve(variant.name());
-        EvalStage.run(runner, folder, variant, set, qa, Map.of("llm", llm), model, context, () -> null, config.answerMode(),
-                seed, progress);
-        return folder;
+    public Path evaluate(Variant variant, QuestionSet set) {
+        return evaluate(variant, set, null);
     }
 
     /** Evaluates an embedding variant: the encoder of {@code pretrainFolder} through the adapter of {@code alignFolder}. */
     public Path evaluate(Variant variant, Path pretrainFolder, Path alignFolder, AlignConfig alignConfig) {
-        return evaluate(variant, EvalStage.QuestionSet.TEST, pretrainFolder, alignFolder, alignConfig);
+        return evaluate(variant, QuestionSet.TEST, pretrainFolder, alignFolder, alignConfig);
     }
 
     /**
      * Evaluates an embedding variant or one of its controls ({@code -shuffled}: the same folders;
      * {@code learned-prompt}: the learned-prompt align folder) on the test or validation questions.
      */
-    public Path evaluate(Variant variant, EvalStage.QuestionSet set, Path pretrainFolder, Path alignFolder,
-                         AlignConfig alignConfig) {
-        Path folder = evalFolder(set).resolve(variant.name());
-        Map<String, Path> upstream = new LinkedHashMap<>();
-        upstream.put("llm", llm);
-        upstream.put("pretrain", pretrainFolder);
-        upstream.put("align", alignFolder);
-        Supplier<Answerer.SoftPrompt> soft = () -> {
+    public Path evaluate(Variant variant, QuestionSet set, Path pretrainFolder, Path alignFolder, AlignConfig alignConfig) {
+        Supplier<Answerer.SoftPrompt> load = () -> {
             EncoderStates encoder = alignConfig.mode() == AlignConfig.Mode.ADAPTER_AND_ENCODER
-                    ? AlignStage.loadTunedEncoder(alignFolder, pretrainFolder)
+                    ? AlignFolder.loadTunedEncoder(alignFolder, pretrainFolder)
                     : encoders.computeIfAbsent(pretrainFolder, EncoderStates::load);
-            return new Answerer.SoftPrompt(encoder, AlignStage.loadAdapter(alignFolder, alignConfig, encoder.hiddenSize(),
-                    model.get().config().hiddenSize()));
+            return new Answerer.SoftPrompt(encoder, AlignFolder.loadAdapter(alignFolder, alignConfig, encoder.hiddenSize(),
+                    llm.model().config().hiddenSize()));
         };
-        EvalStage.run(runner, folder, variant, set, qa, upstream, model, context, soft, config.answerMode(), seed,
-                progress);
-        return folder;
+        return evaluate(variant, set, new EvalStage.SoftTokens(pretrainFolder, alignFolder, load));
     }
 
-    private Path evalFolder(EvalStage.QuestionSet set) {
-        return outDir.resolve(set == EvalStage.QuestionSet.TEST ? "eval" : "eval-valid");
+    private Path evaluate(Variant variant, QuestionSet set, EvalStage.SoftTokens soft) {
+        Path folder = outDir.resolve(set == QuestionSet.TEST ? "eval" : "eval-valid").resolve(variant.name());
+        return evalStage.run(folder, new EvalStage.Input(variant, set, qa, llm, soft, config.answerMode(), seed)).folder();
     }
 
     /** A value made on first use (the LLM is loaded only when a stage actually runs). */
-    static final class Lazy<T> implements Supplier<T> {
+    private static final class Lazy<T> implements Supplier<T> {
         private final Supplier<T> make;
         private T value;
 

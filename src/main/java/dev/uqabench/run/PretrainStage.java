@@ -26,17 +26,36 @@ import java.util.Map;
  * same split the qa stage makes); the test users are ranked once, by the chosen epoch, and reported
  * as {@code test_*}. The plain {@code recall@K}/{@code ndcg@K} metrics are the validation users'.
  */
-public final class PretrainStage {
+public final class PretrainStage implements Stage<PretrainStage.Input, PretrainStage.Output> {
 
-    private PretrainStage() {
+    /**
+     * @param dataFolder the data whose pretrain files the encoder is trained and ranked on
+     * @param roles      who validates (the best epoch is chosen on them) and who tests
+     */
+    public record Input(Path dataFolder, PretrainConfig config, UserRoles roles) {
     }
 
-    public static StageRunner.Outcome run(StageRunner runner, Path folder, Path dataFolder, PretrainConfig config,
-                                          UserRoles roles, Progress progress) {
+    /** @param folder the encoder checkpoint folder */
+    public record Output(Path folder) {
+    }
+
+    private final StageRunner runner;
+    private final Progress progress;
+
+    public PretrainStage(StageRunner runner, Progress progress) {
+        this.runner = runner;
+        this.progress = progress;
+    }
+
+    @Override
+    public Output run(Path folder, Input in) {
+        Path dataFolder = in.dataFolder();
+        PretrainConfig config = in.config();
+        UserRoles roles = in.roles();
         com.fasterxml.jackson.databind.node.ObjectNode stageConfig = Json.mapper().valueToTree(config);
         // the split is part of the configuration: another split, another choice of epoch
         stageConfig.putObject("validationUsers").put("seed", roles.seed()).put("fraction", roles.validationFraction());
-        return runner.run("pretrain", folder, stageConfig, config.seed(),
+        runner.run("pretrain", folder, stageConfig, config.seed(),
                 Map.of("data", dataFolder), work -> {
                     TableSizes sizes = TableSizes.fromKeys(dev.uqabench.data.arrow.ReleaseFolder.open(dataFolder, null, false)
                             .info().tableSizes());
@@ -65,6 +84,7 @@ public final class PretrainStage {
                     metrics.put("train_seconds", result.seconds());
                     return metrics;
                 });
+        return new Output(folder);
     }
 
     private static ProgressListener listener(Progress progress) {

@@ -4,6 +4,9 @@ import dev.uqabench.base.ConfigLoader;
 import dev.uqabench.base.AtomicFiles;
 import dev.uqabench.eval.Metrics;
 import dev.uqabench.eval.Variant;
+import dev.uqabench.audit.AuditReport;
+import dev.uqabench.report.QuickstartReport;
+import dev.uqabench.report.ResultsTable;
 import dev.uqabench.report.UserInformation;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -51,7 +54,7 @@ public final class Quickstart {
         String text = "text" + (config.textEvents().contains(20) ? 20 : config.textEvents().get(config.textEvents().size() - 1));
         String headline = UserInformation.section(Metrics.ALL, soft, seeds, text, results.get(text), results.get(none.name()));
         AtomicFiles.writeString(runDir.resolve("report.md"),
-                ReportWriter.quickstart(runDir, results, table, headline + Pipeline.auditSection(audit),
+                QuickstartReport.markdown(runDir, results, table, headline + AuditReport.section(audit),
                         pipeline.config().answerMode()));
         progress.message(String.format("quickstart finished in %.1f s; report: %s", (System.nanoTime() - start) / 1e9,
                 runDir.resolve("report.md")));

@@ -3,7 +3,7 @@ package dev.uqabench.run;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import dev.uqabench.base.ConfigException;
-import dev.uqabench.eval.AnswerMode;
+import dev.uqabench.llm.AnswerMode;
 import dev.uqabench.align.AlignConfig;
 import dev.uqabench.data.synthetic.SyntheticConfig;
 import dev.uqabench.encoder.FeatureSet;

@@ -3,16 +3,17 @@ package dev.uqabench.study;
 import dev.uqabench.run.Controls;
 import dev.uqabench.run.RunConfig;
 import dev.uqabench.run.Progress;
-import dev.uqabench.run.EvalStage;
 import dev.uqabench.run.Pipeline;
 import dev.uqabench.base.Manifest;
 import dev.uqabench.base.AtomicFiles;
 import dev.uqabench.align.AlignConfig;
+import dev.uqabench.audit.AuditReport;
 import dev.uqabench.encoder.EncoderRegistry;
 import dev.uqabench.eval.Metrics;
 import dev.uqabench.eval.Score;
 import dev.uqabench.eval.Variant;
 import dev.uqabench.pretrain.PretrainConfig;
+import dev.uqabench.qa.QuestionSet;
 import dev.uqabench.report.UserInformation;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -38,7 +39,7 @@ public final class Study {
         Pipeline pipeline = new Pipeline(runDir, run, force, progress);
         pipeline.front();
         // best-variant picks on held-out validation questions when the qa stage made them, else on test (said in the report)
-        Map<String, Double> validation = EvalStage.QuestionSet.VALID.existsIn(pipeline.qaFolder()) ? new LinkedHashMap<>() : null;
+        Map<String, Double> validation = QuestionSet.VALIDATION.existsIn(pipeline.qaFolder()) ? new LinkedHashMap<>() : null;
         List<StudyRow> rows = new ArrayList<>();
         Variant none = Variant.parse("none");
         rows.add(textRow(none, pipeline.evaluate(none), runDir));
@@ -46,7 +47,7 @@ public final class Study {
             Variant text = Variant.parse("text" + n);
             rows.add(textRow(text, pipeline.evaluate(text), runDir));
             if (validation != null) {
-                validation.put(text.name(), accuracy(pipeline.evaluate(text, EvalStage.QuestionSet.VALID), study.metric()));
+                validation.put(text.name(), accuracy(pipeline.evaluate(text, QuestionSet.VALIDATION), study.metric()));
             }
         }
         StudyConfig.Cell defaults = study.defaults();
@@ -62,7 +63,7 @@ public final class Study {
             Path eval = pipeline.evaluate(Variant.parse(name), pretrain, align, alignConfig);
             rows.add(embeddingRow(name, cell, pretrain, eval, runDir, study.base().pretrain().maxLength()));
             if (validation != null) {
-                validation.put(name, accuracy(pipeline.evaluate(Variant.parse(name), EvalStage.QuestionSet.VALID, pretrain,
+                validation.put(name, accuracy(pipeline.evaluate(Variant.parse(name), QuestionSet.VALIDATION, pretrain,
                         align, alignConfig), study.metric()));
             }
         }
@@ -82,7 +83,7 @@ public final class Study {
         }
         writeResults(runDir, rows);
         writeSeeds(runDir, study.metric(), defaultName, seeds);
-        String audit = Pipeline.auditSection(pipeline.audit());
+        String audit = AuditReport.section(pipeline.audit());
         StudyReport.write(runDir, study, rows, new StudyReport.Controls(defaultName, seeds, validation), audit);
         progress.message(String.format(Locale.ROOT, "study finished in %.1f s: %s, %s", (System.nanoTime() - start) / 1e9,
                 runDir.resolve("study.csv"), runDir.resolve("report.html")));
@@ -103,7 +104,7 @@ public final class Study {
     }
 
     private static double accuracy(Path eval, String metric) {
-        return Metrics.read(eval.resolve(EvalStage.METRICS)).get(metric).accuracy();
+        return Metrics.read(eval.resolve(Metrics.FILE)).get(metric).accuracy();
     }
 
     /** A control's row: kind {@code shuffled} or {@code learned-prompt}, never a candidate for "best embedding". */
@@ -140,7 +141,7 @@ public final class Study {
 
     private static StudyRow row(String name, String kind, String encoder, String preset, String features, String adapter,
                                 String mode, int textEvents, long parameters, long backbone, Path eval, Path runDir) {
-        Metrics metrics = Metrics.read(eval.resolve(EvalStage.METRICS));
+        Metrics metrics = Metrics.read(eval.resolve(Metrics.FILE));
         Map<String, Object> headline = Manifest.read(eval).metrics();
         Map<String, Double> acc = new LinkedHashMap<>();
         Map<String, Double> lo = new LinkedHashMap<>();

@@ -27,7 +27,6 @@ import java.util.function.Predicate;
  */
 public final class StudyReport {
 
-    static final List<String> SUBTASK_KEYS = List.of("All tasks", "df", "mf", "ip", "ap", "li", "si", "it");
     private static final Set<String> TRANSFORMERS = Set.of("sasrec", "hstu", "trmplus");
     private static final Set<String> RECURRENT = Set.of("gru4rec", "mamba");
 
@@ -167,8 +166,8 @@ public final class StudyReport {
             if (a == null || b == null || a.variant().equals(b.variant())) {
                 return;
             }
-            List<Prediction> pa = UserInformation.counted(metric, PredictionsJsonl.read(runDir.resolve(a.source()).resolve("predictions.jsonl")));
-            List<Prediction> pb = UserInformation.counted(metric, PredictionsJsonl.read(runDir.resolve(b.source()).resolve("predictions.jsonl")));
+            List<Prediction> pa = UserInformation.counted(metric, PredictionsJsonl.read(runDir.resolve(a.source()).resolve(PredictionsJsonl.FILE)));
+            List<Prediction> pb = UserInformation.counted(metric, PredictionsJsonl.read(runDir.resolve(b.source()).resolve(PredictionsJsonl.FILE)));
             Significance.Paired t = Significance.mcnemar(pa, pb);
             double diff = a.accuracy().get(metric) - b.accuracy().get(metric);
             lines.add(String.format(Locale.ROOT, "%s: %s %s vs %s %s: %+.1f points (McNemar p = %.3g, %d vs %d discordant) — %s.",
@@ -209,10 +208,10 @@ public final class StudyReport {
                 && r.mode().equals(study.defaults().mode().name().toLowerCase(Locale.ROOT))).forEach(shown::add);
         List<Charts.Bars> bars = new ArrayList<>();
         for (StudyRow r : shown) {
-            bars.add(new Charts.Bars(r.variant(), SUBTASK_KEYS.stream().map(k -> r.accuracy().get(k)).toList(),
-                    SUBTASK_KEYS.stream().map(k -> halfWidth(r, k)).toList()));
+            bars.add(new Charts.Bars(r.variant(), Metrics.SUBTASK_KEYS.stream().map(k -> r.accuracy().get(k)).toList(),
+                    Metrics.SUBTASK_KEYS.stream().map(k -> halfWidth(r, k)).toList()));
         }
-        charts.put("subtasks", Charts.bars("Accuracy per sub-task (95 % CI)", "sub-task", "accuracy (%)", SUBTASK_KEYS, bars));
+        charts.put("subtasks", Charts.bars("Accuracy per sub-task (95 % CI)", "sub-task", "accuracy (%)", Metrics.SUBTASK_KEYS, bars));
 
         String metric = study.metric();
         List<Charts.Points> efficiency = new ArrayList<>();

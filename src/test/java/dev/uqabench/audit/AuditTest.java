@@ -9,6 +9,7 @@ import dev.uqabench.data.arrow.ReleaseLayout;
 import dev.uqabench.data.arrow.ReleaseWriter;
 import dev.uqabench.eval.Metrics;
 import dev.uqabench.eval.Score;
+import dev.uqabench.qa.QuestionSet;
 import dev.uqabench.qa.Subtask;
 import dev.uqabench.base.Json;
 import dev.uqabench.base.UqaException;
@@ -57,8 +58,8 @@ class AuditTest {
         Path qa = temp.resolve("run/qa");
         Files.createDirectories(qa);
         Random random = new Random(7);
-        writeQuestions(qa.resolve(Audit.QUESTIONS_TRAIN), iidQuestions("a", 7000, random));
-        writeQuestions(qa.resolve(Audit.QUESTIONS_EVAL), iidQuestions("t", 7000, random));
+        writeQuestions(qa.resolve(QuestionSet.ALIGNMENT.jsonl()), iidQuestions("a", 7000, random));
+        writeQuestions(qa.resolve(QuestionSet.TEST.jsonl()), iidQuestions("t", 7000, random));
         AuditResult result = Audit.run(qa, null, AuditLimits.DEFAULT);
         // 7000 test questions: one standard error is 0.5 points on All tasks, 1.4 on a sub-task of 1000,
         // so 30 % and 33 % are 9 and 5.6 standard errors away from chance.
@@ -89,7 +90,7 @@ class AuditTest {
         Files.createDirectories(run.resolve("qa"));
         String[] err = new String[1];
         assertEquals(2, captureErr(err, "audit", run.toString()));
-        assertEquals("error: " + run.resolve("qa").resolve(Audit.QUESTIONS_TRAIN) + ": no questions (file not found)",
+        assertEquals("error: " + run.resolve("qa").resolve(QuestionSet.ALIGNMENT.jsonl()) + ": no questions (file not found)",
                 err[0].strip());
         assertFalse(Files.exists(run.resolve("audit")));
     }
@@ -99,12 +100,12 @@ class AuditTest {
         Path run = temp.resolve("bad");
         Path qa = run.resolve("qa");
         Files.createDirectories(qa);
-        writeQuestions(qa.resolve(Audit.QUESTIONS_TRAIN), iidQuestions("a", 10, new Random(1)));
-        Files.writeString(qa.resolve(Audit.QUESTIONS_EVAL),
+        writeQuestions(qa.resolve(QuestionSet.ALIGNMENT.jsonl()), iidQuestions("a", 10, new Random(1)));
+        Files.writeString(qa.resolve(QuestionSet.TEST.jsonl()),
                 "{\"id\":\"t1\",\"user\":\"u1\",\"subtask\":\"df\",\"answer\":\"A\"}\n");
         String[] err = new String[1];
         assertEquals(2, captureErr(err, "audit", run.toString()));
-        assertTrue(err[0].contains(qa.resolve(Audit.QUESTIONS_EVAL) + ":1: field 'options' must be an array of 4 strings"),
+        assertTrue(err[0].contains(qa.resolve(QuestionSet.TEST.jsonl()) + ":1: field 'options' must be an array of 4 strings"),
                 err[0]);
         assertFalse(Files.exists(run.resolve("audit")));
     }
@@ -114,8 +115,8 @@ class AuditTest {
         Path run = temp.resolve("short");
         Path qa = run.resolve("qa");
         Files.createDirectories(qa);
-        writeQuestions(qa.resolve(Audit.QUESTIONS_TRAIN), iidQuestions("a", 10, new Random(1)));
-        writeQuestions(qa.resolve(Audit.QUESTIONS_EVAL), iidQuestions("t", 3, new Random(2)));
+        writeQuestions(qa.resolve(QuestionSet.ALIGNMENT.jsonl()), iidQuestions("a", 10, new Random(1)));
+        writeQuestions(qa.resolve(QuestionSet.TEST.jsonl()), iidQuestions("t", 3, new Random(2)));
         Path align = qa.resolve(ReleaseLayout.ALIGN_EVAL);
         try (ReleaseWriter writer = ReleaseWriter.create(align, true, ReleaseWriter.DEFAULT_BATCH_ROWS)) {
             long[][] tokens = {{1}, {2}, {3}, {4}, {5}};
@@ -177,7 +178,7 @@ class AuditTest {
     private Path oldLeakRun() throws IOException {
         Path qa = temp.resolve("old/qa");
         Files.createDirectories(qa);
-        for (String name : List.of(Audit.QUESTIONS_TRAIN, Audit.QUESTIONS_EVAL)) {
+        for (String name : List.of(QuestionSet.ALIGNMENT.jsonl(), QuestionSet.TEST.jsonl())) {
             try (InputStream in = new GZIPInputStream(getClass().getResourceAsStream("/audit/old-leak/" + name + ".gz"))) {
                 Files.copy(in, qa.resolve(name));
             }

@@ -45,6 +45,14 @@ class ScorerTest {
     }
 
     @Test
+    void subtaskKeysAndHeadersFollowTheReferenceKeys() {
+        assertEquals(List.of("All tasks", "df", "mf", "ip", "ap", "li", "si", "it"), Metrics.SUBTASK_KEYS);
+        assertEquals(List.of("All", "SeqU", "ActP", "IntP", "df", "mf", "ip", "ap", "li", "si", "it"),
+                Metrics.KEYS.stream().map(Metrics::header).toList());
+        assertThrows(IllegalArgumentException.class, () -> Metrics.header("All"));
+    }
+
+    @Test
     void questionWithoutSubtaskAndWithoutRulePhraseNamesTheRow() {
         UqaException e = assertThrows(UqaException.class, () -> Scorer.score(List.of(
                 row(Subtask.DF, "q", "A", "A"),

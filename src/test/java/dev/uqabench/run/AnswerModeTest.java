@@ -1,6 +1,6 @@
 package dev.uqabench.run;
 
-import dev.uqabench.eval.AnswerMode;
+import dev.uqabench.llm.AnswerMode;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;

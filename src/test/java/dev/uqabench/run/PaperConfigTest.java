@@ -1,6 +1,6 @@
 package dev.uqabench.run;
 
-import dev.uqabench.eval.AnswerMode;
+import dev.uqabench.llm.AnswerMode;
 import dev.uqabench.study.StudyConfig;
 import dev.uqabench.base.ConfigLoader;
 import dev.uqabench.align.AlignConfig;

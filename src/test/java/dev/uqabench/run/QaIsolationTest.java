@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.uqabench.align.Adapter;
+import dev.uqabench.align.AlignFolder;
 import dev.uqabench.align.AlignTrainer;
 import dev.uqabench.data.arrow.ReleaseLayout;
 import dev.uqabench.data.arrow.ReleaseReader;
@@ -17,8 +18,10 @@ import dev.uqabench.data.text.WordTokenizerBuilder;
 import dev.uqabench.llm.HfFolder;
 import dev.uqabench.llm.ChatPrompter;
 import dev.uqabench.llm.LlmTokenizer;
+import dev.uqabench.llm.LlmHandle;
 import dev.uqabench.llm.LoadedModel;
 import dev.uqabench.qa.Question;
+import dev.uqabench.qa.QuestionSet;
 import dev.uqabench.qa.QuestionsJsonl;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -72,19 +75,20 @@ class QaIsolationTest {
     /** The saved adapter is the kept epoch's: its validation loss is the one recorded for that epoch. */
     @Test
     void theSavedAdapterIsTheBestEpochs() {
-        LoadedModel model = TinyLlmStage.load(run.resolve("llm"));
+        LoadedModel model = LlmHandle.builtIn(run.resolve("llm")).model();
         ChatPrompter prompter = ChatPrompter.of(model);
         EncoderStates encoder = EncoderStates.load(run.resolve("pretrain"));
-        Adapter adapter = AlignStage.loadAdapter(run.resolve("align"), config.align(), encoder.hiddenSize(),
+        Adapter adapter = AlignFolder.loadAdapter(run.resolve("align"), config.align(), encoder.hiddenSize(),
                 model.config().hiddenSize());
         Path file = run.resolve("qa").resolve(ReleaseLayout.ALIGN_VALID);
         List<AlignTrainer.Example> validation = new ArrayList<>();
         for (ReleaseRow row : ReleaseReader.open(file).readAll()) {
             validation.add(new AlignTrainer.Example(row.sequence(), prompter.prompt(row.chat().question()),
-                    prompter.answer(TinyLlmStage.answerText(row, config.answerMode(), file))));
+                    prompter.answer(config.answerMode().trainingAnswer(row.chat().question(), row.chat().answer(),
+                            file + " row " + row.index()))));
         }
         double loss = AlignTrainer.validationLoss(adapter, encoder, model.decoder(), validation, config.align().batchSize(),
-                EvalStage.padId(model));
+                model.padId());
         double recorded = ((Number) Manifest.read(run.resolve("align")).metrics().get("validation_loss")).doubleValue();
         assertEquals(recorded, loss, 1e-4);
     }
@@ -94,7 +98,7 @@ class QaIsolationTest {
         Path qa = run.resolve("qa");
         Map<String, String> forbidden = new HashMap<>();
         forbidden.put(Hashing.sha256(qa.resolve(Manifest.FILE)), "the whole qa folder");
-        for (String name : QaStage.TEST_FILES) {
+        for (String name : QuestionSet.TEST.files()) {
             assertTrue(Manifest.read(qa).outputs().containsKey(name), "qa writes " + name);
             forbidden.put(Hashing.sha256(qa.resolve(name)), name);
         }
@@ -108,7 +112,7 @@ class QaIsolationTest {
                 manifest.inputs().forEach((name, hash) -> {
                     assertFalse(forbidden.containsKey(hash), manifest.stage() + " declares " + forbidden.get(hash)
                             + " as its input '" + name + "'");
-                    assertFalse(name.equals("qa") || QaStage.TEST_FILES.stream().anyMatch(name::contains),
+                    assertFalse(name.equals("qa") || QuestionSet.TEST.files().stream().anyMatch(name::contains),
                             manifest.stage() + " declares input '" + name + "'");
                 });
                 checked.add(manifest);
@@ -126,8 +130,8 @@ class QaIsolationTest {
     void theFourUserGroupsAreDisjointAndCounted() {
         Path qa = run.resolve("qa");
         Map<String, Set<String>> users = new HashMap<>();
-        for (String file : List.of(QaStage.QUESTIONS_LLM, QaStage.QUESTIONS_TRAIN, QaStage.QUESTIONS_VALID,
-                QaStage.QUESTIONS_EVAL)) {
+        for (String file : List.of(QuestionSet.LLM.jsonl(), QuestionSet.ALIGNMENT.jsonl(), QuestionSet.VALIDATION.jsonl(),
+                QuestionSet.TEST.jsonl())) {
             Set<String> ids = new HashSet<>();
             for (Question q : QuestionsJsonl.read(qa.resolve(file))) {
                 ids.add(q.user());
@@ -142,9 +146,9 @@ class QaIsolationTest {
         }
         Map<String, Object> metrics = Manifest.read(qa).metrics();
         // a user may get no question (too short a history), never a question outside their group
-        assertTrue(((Number) metrics.get("users_test")).intValue() >= users.get(QaStage.QUESTIONS_EVAL).size());
-        assertTrue(((Number) metrics.get("users_validation")).intValue() >= users.get(QaStage.QUESTIONS_VALID).size());
-        assertTrue(((Number) metrics.get("users_llm")).intValue() >= users.get(QaStage.QUESTIONS_LLM).size());
+        assertTrue(((Number) metrics.get("users_test")).intValue() >= users.get(QuestionSet.TEST.jsonl()).size());
+        assertTrue(((Number) metrics.get("users_validation")).intValue() >= users.get(QuestionSet.VALIDATION.jsonl()).size());
+        assertTrue(((Number) metrics.get("users_llm")).intValue() >= users.get(QuestionSet.LLM.jsonl()).size());
     }
 
     @Test
@@ -162,7 +166,7 @@ class QaIsolationTest {
 
     @Test
     void testQuestionsTokenizeWithoutUnknownPieces() {
-        Path tokenizerFile = TinyLlmStage.modelDir(run.resolve("llm")).resolve(HfFolder.TOKENIZER);
+        Path tokenizerFile = LlmHandle.builtInModel(run.resolve("llm")).resolve(HfFolder.TOKENIZER);
         try (LlmTokenizer tokenizer = LlmTokenizer.load(tokenizerFile)) {
             long unknown = tokenizer.tokenId(WordTokenizerBuilder.UNKNOWN).orElseThrow();
             List<ReleaseRow> rows = ReleaseReader.open(run.resolve("qa").resolve(ReleaseLayout.ALIGN_EVAL)).readAll();

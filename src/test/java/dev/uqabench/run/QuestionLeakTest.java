@@ -3,6 +3,7 @@ package dev.uqabench.run;
 import dev.uqabench.data.synthetic.SyntheticConfig;
 import dev.uqabench.qa.Question;
 import dev.uqabench.qa.QuestionConfig;
+import dev.uqabench.qa.QuestionSet;
 import dev.uqabench.qa.QuestionsJsonl;
 import dev.uqabench.qa.Subtask;
 import java.nio.file.Path;
@@ -67,13 +68,13 @@ class QuestionLeakTest {
 
     private static List<Question> questions(Path dir) {
         StageRunner runner = new StageRunner(false, Progress.silent());
-        Path data = DataStage.run(runner, dir.resolve("data"), SyntheticConfig.quickstart().withUsers(400)).folder();
-        Path qa = QaStage.run(runner, dir.resolve("qa"), data, QuestionConfig.defaults(), 7,
-                Sources.builtIn().featureTokenizerFile(data)).folder();
-        List<Question> questions = new ArrayList<>(QuestionsJsonl.read(qa.resolve(QaStage.QUESTIONS_TRAIN)));
-        questions.addAll(QuestionsJsonl.read(qa.resolve(QaStage.QUESTIONS_EVAL)));
-        questions.addAll(QuestionsJsonl.read(qa.resolve(QaStage.QUESTIONS_LLM)));
-        questions.addAll(QuestionsJsonl.read(qa.resolve(QaStage.QUESTIONS_VALID)));
+        Path data = new DataStage(runner).run(dir.resolve("data"), SyntheticConfig.quickstart().withUsers(400)).folder();
+        Path qa = new QaStage(runner).run(dir.resolve("qa"), new QaStage.Input(data, QuestionConfig.defaults(), 7,
+                Sources.builtIn().featureTokenizerFile(data))).folder();
+        List<Question> questions = new ArrayList<>(QuestionsJsonl.read(qa.resolve(QuestionSet.ALIGNMENT.jsonl())));
+        questions.addAll(QuestionsJsonl.read(qa.resolve(QuestionSet.TEST.jsonl())));
+        questions.addAll(QuestionsJsonl.read(qa.resolve(QuestionSet.LLM.jsonl())));
+        questions.addAll(QuestionsJsonl.read(qa.resolve(QuestionSet.VALIDATION.jsonl())));
         return questions;
     }
 

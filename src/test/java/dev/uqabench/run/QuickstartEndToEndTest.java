@@ -41,9 +41,9 @@ class QuickstartEndToEndTest {
             assertTrue(Manifest.exists(run.resolve(stage)), "manifest of " + stage);
         }
         Path soft = run.resolve("eval/sasrec-meanpool");
-        List<Prediction> predictions = PredictionsJsonl.read(soft.resolve(EvalStage.PREDICTIONS));
+        List<Prediction> predictions = PredictionsJsonl.read(soft.resolve(PredictionsJsonl.FILE));
         assertFalse(predictions.isEmpty());
-        Metrics metrics = Metrics.read(soft.resolve(EvalStage.METRICS));
+        Metrics metrics = Metrics.read(soft.resolve(Metrics.FILE));
         assertEquals(predictions.size(), metrics.all().n());
         assertTrue(predictions.get(0).promptTokens() > 1, "soft token counted in the prompt");
         assertTrue(Files.readString(run.resolve("report.md")).contains("sasrec-meanpool"));
@@ -65,8 +65,8 @@ class QuickstartEndToEndTest {
                 "--data", first.resolve("data").toString(), "--quiet"));
         assertFalse(Files.exists(second.resolve("data")), "an external data folder is not copied");
         assertTrue(Manifest.exists(second.resolve("qa")));
-        assertEquals(Metrics.read(first.resolve("eval/none").resolve(EvalStage.METRICS)).all().n(),
-                Metrics.read(second.resolve("eval/none").resolve(EvalStage.METRICS)).all().n());
+        assertEquals(Metrics.read(first.resolve("eval/none").resolve(Metrics.FILE)).all().n(),
+                Metrics.read(second.resolve("eval/none").resolve(Metrics.FILE)).all().n());
 
         assertEquals(2, Main.execute("quickstart", "--run-dir", dir.resolve("third").toString(), "--config",
                 config.toString(), "--llm", dir.resolve("no-such-llm").toString(), "--quiet"));

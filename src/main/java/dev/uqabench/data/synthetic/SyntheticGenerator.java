@@ -29,7 +29,7 @@ import java.util.Random;
  * sells through a few shops; each shop has one seller; titles are 2-4 space-separated words
  * (brand, adjectives, category), as Taobao titles are; item popularity is Zipf.
  *
- * <p>Users ({@link UserModel}): long-term preferences over a few categories and brands,
+ * <p>Users ({@link ClickSimulator}): long-term preferences over a few categories and brands,
  * short-term sessions that drift from category to category, repeat clicks, and for half of the
  * users a new interest that appears part-way (an interest trajectory). Lengths are log-uniform
  * between the configured bounds. Each sequence is split in time into history and future.
@@ -63,7 +63,7 @@ public final class SyntheticGenerator {
         CatalogTokens tokens = CatalogTokens.encode(catalog, tokenizerFile);
         catalog.write(directory.resolve(Catalog.FILE_NAME));
 
-        UserModel users = new UserModel(config, catalog, tokens, random);
+        ClickSimulator users = new ClickSimulator(config, catalog, tokens, random);
         long events;
         long trainUsers;
         long evalUsers;

@@ -18,7 +18,7 @@ import java.util.Random;
  * the users a new favourite category part-way through (the signal of the interest-trajectory
  * questions).
  */
-final class UserModel {
+final class ClickSimulator {
 
     static final double MEAN_SESSION = 6.0;
     static final double FAVOURITE_SESSION = 0.8;
@@ -38,7 +38,7 @@ final class UserModel {
     private final Map<Long, double[]> brandCumulative = new HashMap<>();
     private final int[][] brandsOfCategory;
 
-    UserModel(SyntheticConfig config, Catalog catalog, CatalogTokens tokens, Random random) {
+    ClickSimulator(SyntheticConfig config, Catalog catalog, CatalogTokens tokens, Random random) {
         this.config = config;
         int items = catalog.size();
         events = new Event[items + 1];

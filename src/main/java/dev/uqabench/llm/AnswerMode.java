@@ -1,6 +1,7 @@
-package dev.uqabench.eval;
+package dev.uqabench.llm;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.uqabench.qa.OptionParser;
 
 /**
  * How the LLM gives its answer. {@link #LETTER}: the reference's way, one greedy token that must be
@@ -22,5 +23,14 @@ public enum AnswerMode {
             return this;
         }
         return externalLlm ? LETTER : OPTION_TEXT;
+    }
+
+    /**
+     * What the LLM is trained to answer to {@code question}: the gold letter, or the gold option's text.
+     *
+     * @param where the question's file and row, for the error when its options cannot be read
+     */
+    public String trainingAnswer(String question, String goldLetter, String where) {
+        return this == LETTER ? goldLetter : OptionParser.goldText(question, goldLetter, where);
     }
 }

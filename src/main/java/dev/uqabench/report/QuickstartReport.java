@@ -1,19 +1,19 @@
-package dev.uqabench.run;
+package dev.uqabench.report;
 
-import dev.uqabench.eval.AnswerMode;
+import dev.uqabench.llm.AnswerMode;
 import dev.uqabench.base.Manifest;
 import dev.uqabench.base.UqaException;
 import java.nio.file.Path;
 import java.util.Map;
 
 /** report.md of a quickstart run: the table, what each variant is, and where every number comes from. */
-public final class ReportWriter {
+public final class QuickstartReport {
 
-    private ReportWriter() {
+    private QuickstartReport() {
     }
 
-    /** @param headline the user-information section ({@link dev.uqabench.report.UserInformation#section}) */
-    public static String quickstart(Path runDir, Map<String, Path> results, String table, String headline,
+    /** @param headline the user-information section ({@link UserInformation#section}) */
+    public static String markdown(Path runDir, Map<String, Path> results, String table, String headline,
                                     AnswerMode mode) {
         StringBuilder sb = new StringBuilder("# uqabench quickstart\n\n");
         sb.append("Accuracy (%) on the test questions, scored as the UQABench reference does "

@@ -1,4 +1,4 @@
-package dev.uqabench.run;
+package dev.uqabench.report;
 
 import dev.uqabench.base.Manifest;
 import dev.uqabench.eval.Metrics;
@@ -10,27 +10,23 @@ import java.util.Map;
 /** The results table: variant x All / groups / sub-tasks, with mean prompt tokens. */
 public final class ResultsTable {
 
-    private static final String[] KEYS = {"All tasks", "Sequence understanding", "Action prediction",
-        "Interest perception", "df", "mf", "ip", "ap", "li", "si", "it"};
-    private static final String[] HEADERS = {"All", "SeqU", "ActP", "IntP", "df", "mf", "ip", "ap", "li", "si", "it"};
-
     private ResultsTable() {
     }
 
     /** Markdown table; {@code results} maps a variant name to its eval folder. */
     public static String render(Map<String, Path> results) {
         StringBuilder sb = new StringBuilder("| variant | n | All 95 % CI |");
-        for (String h : HEADERS) {
-            sb.append(' ').append(h).append(" |");
+        for (String key : Metrics.KEYS) {
+            sb.append(' ').append(Metrics.header(key)).append(" |");
         }
         sb.append(" prompt tokens |\n|---|---:|---|");
-        sb.append("---:|".repeat(HEADERS.length)).append("---:|\n");
+        sb.append("---:|".repeat(Metrics.KEYS.size())).append("---:|\n");
         for (Map.Entry<String, Path> e : results.entrySet()) {
-            Metrics m = Metrics.read(e.getValue().resolve(EvalStage.METRICS));
+            Metrics m = Metrics.read(e.getValue().resolve(Metrics.FILE));
             Manifest manifest = Manifest.read(e.getValue());
             sb.append("| ").append(e.getKey()).append(" | ").append(m.all().n()).append(String.format(Locale.ROOT,
                     " | [%.1f, %.1f] |", m.all().lower(), m.all().upper()));
-            for (String key : KEYS) {
+            for (String key : Metrics.KEYS) {
                 Score s = m.get(key);
                 sb.append(String.format(Locale.ROOT, " %.1f |", s.accuracy()));
             }
