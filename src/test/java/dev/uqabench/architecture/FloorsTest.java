@@ -26,6 +26,9 @@ class FloorsTest {
             "base", "tensor", "nn", "data", "qa", "encoder", "pretrain", "llm", "align", "eval", "audit", "report",
             "run", "study", "cli");
 
+    /** Floors that never use libtorch through JavaCPP. */
+    static final List<String> NATIVE_FREE = List.of("base", "data", "qa", "audit", "report", "run", "study", "cli");
+
     private static final String ROOT = "dev.uqabench";
 
     @Test
@@ -52,6 +55,19 @@ class FloorsTest {
     @Test
     void packagesAreFreeOfCycles() {
         EvaluationResult result = slices().matching(ROOT + ".(*)..").should().beFreeOfCycles()
+                .evaluate(mainClasses());
+        assertFalse(result.hasViolation(), result.getFailureReport().toString());
+    }
+
+    /**
+     * libtorch (JavaCPP) stays in the model floors: tensor, nn, encoder, pretrain, llm, align and eval's answerer.
+     * Data handling, questions, the audit, reports, orchestration and the CLI never touch native tensors.
+     */
+    @Test
+    void onlyTheModelFloorsUseLibtorch() {
+        EvaluationResult result = noClasses().that()
+                .resideInAnyPackage(NATIVE_FREE.stream().map(f -> ROOT + "." + f + "..").toArray(String[]::new))
+                .should().dependOnClassesThat().resideInAPackage("org.bytedeco..")
                 .evaluate(mainClasses());
         assertFalse(result.hasViolation(), result.getFailureReport().toString());
     }
@@ -83,8 +99,13 @@ class FloorsTest {
         return violations;
     }
 
-    private static JavaClasses mainClasses() {
-        return new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-                .importPackages(ROOT);
+    private static JavaClasses main;
+
+    private static synchronized JavaClasses mainClasses() {
+        if (main == null) {
+            main = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                    .importPackages(ROOT);
+        }
+        return main;
     }
 }
