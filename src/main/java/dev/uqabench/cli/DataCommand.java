@@ -25,7 +25,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Function;
@@ -112,27 +111,7 @@ public final class DataCommand implements Runnable {
         if (Files.exists(target) && !force && !isEmptyDirectory(target)) {
             throw new UqaException(target + ": already exists and is not empty (choose another --out, or --force)");
         }
-        Path temporary;
-        try {
-            Files.createDirectories(target.getParent());
-            temporary = Files.createTempDirectory(target.getParent(), "." + target.getFileName() + ".");
-        } catch (IOException e) {
-            throw new UqaException("cannot create a folder beside " + target + ": " + e.getMessage(), e);
-        }
-        try {
-            T result = write.apply(temporary);
-            if (Files.exists(target)) {
-                deleteTree(target);
-            }
-            Files.move(temporary, target);
-            return result;
-        } catch (IOException e) {
-            throw new UqaException("cannot move " + temporary + " to " + target + ": " + e.getMessage(), e);
-        } finally {
-            if (Files.exists(temporary)) {
-                deleteTree(temporary);
-            }
-        }
+        return AtomicFiles.writeFolder(target, write::apply);
     }
 
     @Command(name = "import", mixinStandardHelpOptions = true, description = "Import a click log into the release layout.",
@@ -377,14 +356,6 @@ public final class DataCommand implements Runnable {
             return listing.findAny().isEmpty();
         } catch (IOException e) {
             return false;
-        }
-    }
-
-    private static void deleteTree(Path root) {
-        try (Stream<Path> walk = Files.walk(root)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(AtomicFiles::deleteQuietly);
-        } catch (IOException ignored) {
-            // best effort: a leftover temporary folder has a dot name and no dataset.json under the final name
         }
     }
 }

@@ -1,5 +1,7 @@
 package dev.uqabench.llm;
 
+import dev.uqabench.base.AtomicFiles;
+
 import dev.uqabench.base.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -12,10 +14,8 @@ import org.bytedeco.pytorch.Tensor;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -245,10 +245,7 @@ public final class HfFolder {
         DecoderConfig config = decoder.config().withSpecialTokens(bosId == null ? null : bosId.intValue(),
                 eosId == null ? List.of() : List.of(eosId.intValue()));
         Path target = dir.toAbsolutePath().normalize();
-        Path temp = target.resolveSibling("." + target.getFileName() + ".tmp");
-        try {
-            deleteRecursively(temp);
-            Files.createDirectories(temp);
+        AtomicFiles.writeFolder(target, temp -> {
             ObjectNode configJson = JSON.valueToTree(config);
             configJson.putArray("architectures").add(config.type() == DecoderConfig.ModelType.QWEN2
                     ? "Qwen2ForCausalLM" : "LlamaForCausalLM");
@@ -272,23 +269,8 @@ public final class HfFolder {
             if (bosId != null) generation.put("bos_token_id", bosId);
             if (eosId != null) generation.put("eos_token_id", eosId);
             JSON.writeValue(temp.resolve(GENERATION_CONFIG).toFile(), generation);
-            Path old = target.resolveSibling("." + target.getFileName() + ".old");
-            if (Files.exists(target)) {
-                deleteRecursively(old);
-                Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
-            }
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-            deleteRecursively(old);
-        } catch (IOException e) {
-            throw new UqaException(target + ": cannot save model: " + e.getMessage(), e);
-        }
-    }
-
-    private static void deleteRecursively(Path path) throws IOException {
-        if (!Files.exists(path)) return;
-        try (Stream<Path> walk = Files.walk(path)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
-        }
+            return null;
+        });
     }
 
     private static void requireDirectory(Path dir) {
