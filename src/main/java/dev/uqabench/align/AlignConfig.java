@@ -1,6 +1,6 @@
 package dev.uqabench.align;
 
-import dev.uqabench.pretrain.LearningRateSchedule;
+import dev.uqabench.train.LearningRateSchedule;
 
 /**
  * Alignment settings. The reference default trains the adapter only, with the encoder and the

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Random;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.AdamW;
-import dev.uqabench.pretrain.LearningRateSchedule;
+import dev.uqabench.train.LearningRateSchedule;
 import org.bytedeco.pytorch.AdamWOptions;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.OptimizerParamGroup;

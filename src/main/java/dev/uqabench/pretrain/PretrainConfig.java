@@ -7,6 +7,7 @@ import dev.uqabench.encoder.EncoderRegistry;
 import java.util.Map;
 import dev.uqabench.encoder.FeatureSet;
 import dev.uqabench.base.UqaException;
+import dev.uqabench.train.LearningRateSchedule;
 
 /**
  * Everything that decides a pre-training run. Validated when built; every error names the key.

@@ -9,6 +9,7 @@ import dev.uqabench.nn.Params;
 import dev.uqabench.encoder.TableSizes;
 import dev.uqabench.encoder.UserModel;
 import dev.uqabench.base.UqaException;
+import dev.uqabench.train.LearningRateSchedule;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package dev.uqabench.pretrain;
+package dev.uqabench.train;
 
 /** How a trainer's learning rate moves over the steps (after any linear warm-up). */
 public enum LearningRateSchedule {
