@@ -81,13 +81,57 @@ public final class AtomicFiles {
     /** Renames {@code from} onto {@code to}, replacing a previous file or directory. */
     public static void move(Path from, Path to) throws IOException {
         if (Files.isDirectory(to)) {
-            deleteRecursively(to);
+            replaceFolder(from, to);
+            return;
         }
         try {
             Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
             Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
         }
+    }
+
+    /** Fills a folder; see {@link #writeFolder}. */
+    @FunctionalInterface
+    public interface FolderWriter {
+        void write(Path folder) throws IOException;
+    }
+
+    /**
+     * Writes folder {@code target} whole: {@code writer} fills a temporary sibling (dotted name),
+     * which then takes the place of a previous {@code target}. Should the writer fail, the
+     * temporary folder is deleted and {@code target} is left as it was.
+     */
+    public static void writeFolder(Path target, FolderWriter writer) throws IOException {
+        Path absolute = target.toAbsolutePath();
+        Files.createDirectories(absolute.getParent());
+        Path temporary = Files.createTempDirectory(absolute.getParent(), "." + absolute.getFileName() + ".");
+        try {
+            try {
+                // temp folders are created owner-only; outputs should read like any other folder
+                Files.setPosixFilePermissions(temporary, PosixFilePermissions.fromString("rwxr-xr-x"));
+            } catch (UnsupportedOperationException ignored) {
+                // not a POSIX file system: keep the default permissions
+            }
+            writer.write(temporary);
+            move(temporary, absolute);
+        } catch (IOException | RuntimeException e) {
+            deleteRecursively(temporary);
+            throw e;
+        }
+    }
+
+    /**
+     * Puts folder {@code staged} in the place of folder {@code target}: the previous folder is renamed
+     * aside first and deleted last, so a crash leaves either it or the new one under the final name,
+     * or the previous one under {@code .NAME.old}.
+     */
+    private static void replaceFolder(Path staged, Path target) throws IOException {
+        Path aside = target.resolveSibling("." + target.getFileName() + ".old");
+        deleteRecursively(aside);
+        Files.move(target, aside, StandardCopyOption.ATOMIC_MOVE);
+        Files.move(staged, target, StandardCopyOption.ATOMIC_MOVE);
+        deleteRecursively(aside);
     }
 
     public static void deleteRecursively(Path path) {

@@ -8,6 +8,7 @@ import dev.uqabench.encoder.GatheredRows;
 import dev.uqabench.nn.Params;
 import dev.uqabench.encoder.TableSizes;
 import dev.uqabench.encoder.UserModel;
+import dev.uqabench.base.AtomicFiles;
 import dev.uqabench.base.UqaException;
 import dev.uqabench.train.LearningRateSchedule;
 import java.io.IOException;
@@ -35,7 +36,7 @@ import org.bytedeco.pytorch.global.torch;
  * NDCG@K at the last position of held-out users, keeping the best epoch's weights.
  *
  * <p>Output directory: {@code best/} (kept model), {@code last/} (resumable: weights, optimizer
- * state, {@code trainer.json}). Both are staged under a temporary name and renamed when complete.
+ * state, {@code trainer.json}). Both are written whole through {@link AtomicFiles#writeFolder}.
  * Data order, dropout and initial weights derive from the config's seed, so a resumed run ends
  * with the same weights as an uninterrupted one (on CPU).
  */
@@ -335,28 +336,20 @@ public final class Pretrainer {
     }
 
     private void saveBest(int epoch, long step, Map<String, Double> metrics) throws IOException {
-        Path staged = stage(BEST_DIR);
-        EncoderCheckpoint.writeModel(staged, model, config, epoch, step, metrics);
-        CheckpointIO.replaceDirectory(staged, outDir.resolve(BEST_DIR));
+        AtomicFiles.writeFolder(outDir.resolve(BEST_DIR),
+                folder -> EncoderCheckpoint.writeModel(folder, model, config, epoch, step, metrics));
         progress.onCheckpoint(outDir.resolve(BEST_DIR));
     }
 
     private void saveLast(TrainerState state) throws IOException {
-        Path staged = stage(LAST_DIR);
-        EncoderCheckpoint.writeModel(staged, model, config, state.epoch(), state.step(), Map.of());
-        try (PointerScope scope = new PointerScope()) {
-            CheckpointIO.write(staged.resolve(OPTIMIZER_FILE), optimizerState(), Map.of());
-        }
-        EncoderCheckpoint.JSON.writeValue(staged.resolve(TRAINER_FILE).toFile(), state);
-        CheckpointIO.replaceDirectory(staged, outDir.resolve(LAST_DIR));
+        AtomicFiles.writeFolder(outDir.resolve(LAST_DIR), folder -> {
+            EncoderCheckpoint.writeModel(folder, model, config, state.epoch(), state.step(), Map.of());
+            try (PointerScope scope = new PointerScope()) {
+                CheckpointIO.write(folder.resolve(OPTIMIZER_FILE), optimizerState(), Map.of());
+            }
+            EncoderCheckpoint.JSON.writeValue(folder.resolve(TRAINER_FILE).toFile(), state);
+        });
         progress.onCheckpoint(outDir.resolve(LAST_DIR));
-    }
-
-    private Path stage(String name) throws IOException {
-        Path staged = outDir.resolve(name + ".tmp");
-        CheckpointIO.deleteRecursively(staged);
-        Files.createDirectories(staged);
-        return staged;
     }
 
     /** Loads {@code last/} into the model and optimizer; null when there is nothing to resume. */
