@@ -10,6 +10,7 @@ import dev.uqabench.encoder.TableSizes;
 import dev.uqabench.encoder.UserModel;
 import dev.uqabench.base.AtomicFiles;
 import dev.uqabench.base.UqaException;
+import dev.uqabench.train.LazyAdamW;
 import dev.uqabench.train.LearningRateSchedule;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -59,7 +60,7 @@ public final class Pretrainer {
     private final ProgressListener progress;
     private final UserModel model;
     private final Map<String, Tensor> parameters;
-    private final AdamW optimizer;
+    private final LazyAdamW optimizer;
     private final long items;
     /** Targets seen so far per item (sampled softmax): the in-batch sampling distribution for log-Q. */
     private final Tensor itemCounts;
@@ -76,7 +77,7 @@ public final class Pretrainer {
         this.progress = progress;
         this.model = EncoderCheckpoint.newModel(config, sizes);
         this.parameters = EncoderCheckpoint.namedParameters(model);
-        this.optimizer = new AdamW(parameters, config.weightDecay(), name -> !name.startsWith(TABLE_PREFIX));
+        this.optimizer = new LazyAdamW(parameters, config.weightDecay(), name -> !name.startsWith(TABLE_PREFIX));
         this.items = sizes.size(Table.ITEM);
         this.itemCounts = config.loss() == LossType.SAMPLED_SOFTMAX ? torch.zeros(items) : null;
         long rows = train.rows();
