@@ -13,6 +13,7 @@ import dev.uqabench.data.arrow.ReleaseReader;
 import dev.uqabench.data.arrow.ReleaseRow;
 import dev.uqabench.llm.ChatPrompter;
 import dev.uqabench.llm.LoadedModel;
+import dev.uqabench.train.TrainingListener;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -68,13 +69,15 @@ public final class AlignStage {
             Progress.Ticker[] t = {null};
             AlignTrainer.Result result = AlignTrainer.train(adapter, encoder, model.decoder(), examples, validation,
                     config, EvalStage.padId(model), seed,
-                    (step, total, loss) -> {
+                    TrainingListener.onSteps(step -> {
                         if (t[0] == null) {
-                            t[0] = progress.ticker("align: step", total, "steps");
+                            t[0] = progress.ticker("align: step", step.totalSteps(), "steps");
                         }
+                        double loss = step.loss();
                         runningLoss[0] = Double.isNaN(runningLoss[0]) ? loss : 0.95 * runningLoss[0] + 0.05 * loss;
-                        t[0].update(step, step, String.format(Locale.ROOT, "loss %.3f (avg %.3f)", loss, runningLoss[0]));
-                    });
+                        t[0].update(step.step(), step.step(), String.format(Locale.ROOT, "loss %.3f (avg %.3f)", loss,
+                                runningLoss[0]));
+                    }));
             AdapterCheckpoint.save(adapter.module(), work.resolve(AdapterCheckpoint.WEIGHTS));
             if (config.mode() == AlignConfig.Mode.ADAPTER_AND_ENCODER) {
                 AdapterCheckpoint.save(encoder.module(), work.resolve(TUNED_ENCODER));

@@ -50,7 +50,12 @@ public final class TrainingRun {
 
     /** Stops training (see {@link DivergenceGuard}) when the step's loss is not finite. */
     public void checkLoss(double loss, long step, double learningRate) {
-        guard.check("loss", loss, step, learningRate);
+        check("loss", loss, step, learningRate);
+    }
+
+    /** Stops training when {@code value} (named {@code what} in the error: "validation loss", ...) is not finite. */
+    public void check(String what, double value, long step, double learningRate) {
+        guard.check(what, value, step, learningRate);
     }
 
     /**
