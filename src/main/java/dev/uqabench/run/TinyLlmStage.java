@@ -26,6 +26,7 @@ import dev.uqabench.llm.TinyLlmTrainer;
 import dev.uqabench.qa.CachedEventText;
 import dev.uqabench.qa.TextContext;
 import dev.uqabench.tensor.DType;
+import dev.uqabench.train.TrainingListener;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -165,13 +166,15 @@ public final class TinyLlmStage {
             long[] tokens = {0};
             double[] lastLoss = {Double.NaN};
             double[] answerAverage = {Double.NaN};
-            TinyLlmTrainer.train(model, config, examples, padId, seed, (step, total, loss, answerLoss, batchTokens) -> {
-                tokens[0] += batchTokens;
+            TinyLlmTrainer.train(model, config, examples, padId, seed, TrainingListener.onSteps(step -> {
+                double loss = step.loss();
+                double answerLoss = step.metrics().get(TinyLlmTrainer.ANSWER_LOSS);
+                tokens[0] += step.units();
                 lastLoss[0] = loss;
                 answerAverage[0] = Double.isNaN(answerAverage[0]) ? answerLoss : 0.95 * answerAverage[0] + 0.05 * answerLoss;
-                ticker.update(step, tokens[0], String.format(java.util.Locale.ROOT, "loss %.3f, answer loss %.3f (avg %.3f)",
+                ticker.update(step.step(), tokens[0], String.format(java.util.Locale.ROOT, "loss %.3f, answer loss %.3f (avg %.3f)",
                         loss, answerLoss, answerAverage[0]));
-            });
+            }));
             Path modelDir = work.resolve("model");
             HfFolder.save(model, modelDir, tokenizerFile, ChatPrompter.CHATML_TEMPLATE, null, "<|im_end|>", DType.F32);
             AtomicFiles.deleteRecursively(tokenizerFile.getParent());
