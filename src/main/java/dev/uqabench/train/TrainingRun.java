@@ -16,12 +16,13 @@ import org.bytedeco.pytorch.TensorVector;
  *         .optDivergenceHint("lower the learning rate").optListener(listener).build();
  * for (long step = 1; step <= steps; step++) {
  *     double lr = schedule.learningRate(peak, step);
- *     ... loss = forward(batch);
- *     run.checkLoss(loss.item_double(), step, lr);
+ *     Tensor loss = forward(batch);
+ *     double value = loss.item_double();
+ *     run.checkLoss(value, step, lr);
  *     loss.backward();
  *     run.clip(parameters, maxNorm, step, lr);
  *     optimizer.step();
- *     run.stepDone(step, 1, loss, lr, tokens, Map.of());
+ *     run.stepDone(step, 1, value, lr, tokens, Map.of());
  * }
  * }</pre>
  */
