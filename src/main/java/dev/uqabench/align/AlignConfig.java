@@ -4,7 +4,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import dev.uqabench.base.ConfigException;
-import dev.uqabench.pretrain.LearningRateSchedule;
+import dev.uqabench.train.LearningRateSchedule;
 
 /**
  * Alignment settings. The reference default trains the adapter only, with the encoder and the

@@ -4,19 +4,21 @@ import dev.uqabench.data.UserSequence;
 import dev.uqabench.llm.Decoder;
 import dev.uqabench.llm.LanguageModelLoss;
 import dev.uqabench.llm.PaddedPrompts;
+import dev.uqabench.train.TrainingListener;
+import dev.uqabench.train.TrainingRun;
+import dev.uqabench.train.WarmupSchedule;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.AdamW;
-import dev.uqabench.pretrain.LearningRateSchedule;
 import org.bytedeco.pytorch.AdamWOptions;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.OptimizerParamGroup;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorVector;
-import org.bytedeco.pytorch.global.torch;
 
 /**
  * Aligns a user encoder to a frozen LLM: soft tokens from the adapter are placed before the chat
@@ -27,13 +29,11 @@ import org.bytedeco.pytorch.global.torch;
  */
 public final class AlignTrainer {
 
+    /** The key of an epoch event's mean answer-token loss on the validation questions. */
+    public static final String VALIDATION_LOSS = "validation_loss";
+
     /** One alignment question: the user's sequence it is about, the rendered prompt and the answer tokens. */
     public record Example(UserSequence sequence, long[] prompt, long[] answer) {
-    }
-
-    @FunctionalInterface
-    public interface Listener {
-        void onStep(int step, int totalSteps, double loss);
     }
 
     /**
@@ -58,7 +58,8 @@ public final class AlignTrainer {
      * @param validation questions the best epoch is chosen on (no gradient); empty: keep the last epoch
      */
     public static Result train(Adapter adapter, StateEncoder encoder, Decoder llm, List<Example> examples,
-                               List<Example> validation, AlignConfig cfg, long padId, long seed, Listener listener) {
+                               List<Example> validation, AlignConfig cfg, long padId, long seed,
+                               TrainingListener listener) {
         if (examples.isEmpty()) {
             throw new IllegalArgumentException("no alignment examples");
         }
@@ -79,45 +80,61 @@ public final class AlignTrainer {
         int stepsPerEpoch = (examples.size() + cfg.batchSize() - 1) / cfg.batchSize();
         int total = stepsPerEpoch * cfg.epochs();
         int warmup = (int) Math.round(total * cfg.warmupFraction());
+        // linear warm-up, then cosine decay to 0 from the peak (or the peak throughout); both groups follow it
+        WarmupSchedule schedule = WarmupSchedule.builder().setSteps(warmup, total).optShape(cfg.schedule()).optFloor(0)
+                .optFirstDecayStepAtPeak(true).optRounding(WarmupSchedule.Rounding.FRACTION_OF_PEAK_ANGLE_FIRST).build();
+        TrainingRun run = TrainingRun.builder().setStage("align").setTotalSteps(total).optUnit("tokens")
+                .optDivergenceHint("lower the alignment's learning rate").optListener(listener).build();
         Random rng = new Random(seed);
         List<Example> order = new ArrayList<>(examples);
         adapter.module().train(true);
         encoder.module().train(tuneEncoder);
         int step = 0;
+        double lr = 0;
         List<Double> validationLosses = new ArrayList<>();
         int bestEpoch = cfg.epochs();
         List<Tensor> best = null;
         for (int epoch = 0; epoch < cfg.epochs(); epoch++) {
             Collections.shuffle(order, rng);
+            double lossSum = 0;
+            int lossCount = 0;
             for (int start = 0; start < order.size(); start += cfg.batchSize()) {
                 List<Example> batch = order.subList(start, Math.min(order.size(), start + cfg.batchSize()));
-                double scale = step < warmup ? (step + 1.0) / warmup
-                        : cfg.schedule() == LearningRateSchedule.CONSTANT ? 1
-                        : 0.5 * (1 + Math.cos(Math.PI * (step - warmup) / Math.max(1, total - warmup)));
-                optimizer.param_groups().get(0).options().set_lr(cfg.learningRate() * scale);
+                step++;
+                lr = schedule.learningRate(cfg.learningRate(), step);
+                optimizer.param_groups().get(0).options().set_lr(lr);
                 if (tuneEncoder) {
-                    optimizer.param_groups().get(1).options().set_lr(cfg.encoderLearningRate() * scale);
+                    optimizer.param_groups().get(1).options().set_lr(schedule.learningRate(cfg.encoderLearningRate(), step));
                 }
                 try (PointerScope scope = new PointerScope()) {
                     Tensor loss = loss(adapter, encoder, llm, batch, tuneEncoder, padId);
+                    double value = loss.item_double();
+                    run.checkLoss(value, step, lr);
                     optimizer.zero_grad();
                     loss.backward();
-                    torch.clip_grad_norm_(all, cfg.clipNorm());
+                    run.clip(all, cfg.clipNorm(), step, lr);
                     optimizer.step();
-                    step++;
-                    listener.onStep(step, total, loss.item_double());
+                    lossSum += value;
+                    lossCount++;
+                    run.stepDone(step, epoch + 1, value, lr, inputTokens(batch), Map.of());
                 }
             }
+            boolean kept = validation.isEmpty();   // without validation questions every epoch replaces the last
+            Map<String, Double> metrics = Map.of();
             if (!validation.isEmpty()) {
                 double validationLoss = validationLoss(adapter, encoder, llm, validation, cfg.batchSize(), padId);
+                run.check("validation loss", validationLoss, step, lr);
                 validationLosses.add(validationLoss);
+                metrics = Map.of(VALIDATION_LOSS, validationLoss);
                 if (best == null || validationLoss < validationLosses.get(bestEpoch - 1)) {
                     bestEpoch = epoch + 1;
                     best = snapshot(all, best);
+                    kept = true;
                 }
                 adapter.module().train(true);
                 encoder.module().train(tuneEncoder);
             }
+            run.epochDone(epoch + 1, lossSum / lossCount, metrics, kept);
         }
         if (best != null) {
             restore(all, best);
@@ -125,6 +142,15 @@ public final class AlignTrainer {
         adapter.module().train(false);
         encoder.module().train(false);
         return new Result(validationLosses, bestEpoch);
+    }
+
+    /** Tokens the LLM reads for a batch (its prompts and answers, the soft tokens aside). */
+    private static long inputTokens(List<Example> batch) {
+        long tokens = 0;
+        for (Example e : batch) {
+            tokens += e.prompt().length + e.answer().length - 1;
+        }
+        return tokens;
     }
 
     /** Mean answer-token loss over {@code questions}, without gradients, in evaluation mode. */

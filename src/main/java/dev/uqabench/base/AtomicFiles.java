@@ -140,7 +140,8 @@ public final class AtomicFiles {
     /** Renames {@code from} onto {@code to}, replacing a previous file or directory. */
     public static void move(Path from, Path to) throws IOException {
         if (Files.isDirectory(to)) {
-            deleteRecursively(to);
+            replaceFolder(from, to);
+            return;
         }
         try {
             Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

@@ -1,14 +1,17 @@
 package dev.uqabench.llm;
 
+import dev.uqabench.train.TrainingListener;
+import dev.uqabench.train.TrainingRun;
+import dev.uqabench.train.WarmupSchedule;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.AdamW;
 import org.bytedeco.pytorch.AdamWOptions;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorVector;
-import org.bytedeco.pytorch.global.torch;
 
 /**
  * Trains a decoder from random weights on chat examples: next-token loss on every token, with
@@ -16,6 +19,9 @@ import org.bytedeco.pytorch.global.torch;
  * linear warm-up then cosine decay, gradient clipping at 1.
  */
 public final class TinyLlmTrainer {
+
+    /** The key of a step event's loss on the answer tokens alone (unweighted). */
+    public static final String ANSWER_LOSS = "answer_loss";
 
     /**
      * One training sequence: token ids and which of them are answer tokens (weighted up in the loss).
@@ -63,17 +69,11 @@ public final class TinyLlmTrainer {
         }
     }
 
-    /** Called after each step. */
-    @FunctionalInterface
-    public interface Listener {
-        void onStep(int step, int totalSteps, double loss, double answerLoss, long tokens);
-    }
-
     private TinyLlmTrainer() {
     }
 
     public static void train(Decoder model, TinyLlmConfig cfg, List<Example> examples, long padId, long seed,
-                             Listener listener) {
+                             TrainingListener listener) {
         if (examples.isEmpty()) {
             throw new IllegalArgumentException("no training examples for the tiny LLM");
         }
@@ -83,9 +83,14 @@ public final class TinyLlmTrainer {
             parameters.push_back(p);
         }
         AdamW optimizer = new AdamW(parameters, new AdamWOptions(cfg.learningRate()));
+        // linear warm-up, then cosine decay from the peak to 10 % of it
+        WarmupSchedule schedule = WarmupSchedule.builder().setSteps(cfg.warmupSteps(), cfg.steps()).optFloor(0.1)
+                .optFirstDecayStepAtPeak(true).optRounding(WarmupSchedule.Rounding.FRACTION_OF_PEAK).build();
+        TrainingRun run = TrainingRun.builder().setStage("llm").setTotalSteps(cfg.steps()).optUnit("tokens")
+                .optDivergenceHint("lower the tiny LLM's learning rate").optListener(listener).build();
         model.train(true);
-        for (int step = 0; step < cfg.steps(); step++) {
-            double lr = cfg.learningRate() * schedule(step, cfg.warmupSteps(), cfg.steps());
+        for (int step = 1; step <= cfg.steps(); step++) {
+            double lr = schedule.learningRate(cfg.learningRate(), step);
             optimizer.param_groups().get(0).options().set_lr(lr);
             List<Example> batch = new ArrayList<>(cfg.batchSize());
             for (int i = 0; i < cfg.batchSize(); i++) {
@@ -95,27 +100,20 @@ public final class TinyLlmTrainer {
                 Batch b = Batch.of(batch, cfg.maxTokens(), cfg.answerWeight(), padId);
                 Tensor logits = model.forward(model.embed(b.inputs().ids()), b.inputs().mask());
                 Tensor loss = LanguageModelLoss.weighted(logits, b.targets(), b.weights());
+                double value = loss.item_double();
+                run.checkLoss(value, step, lr);
                 double answerLoss;
                 try (org.bytedeco.pytorch.NoGradGuard noGrad = new org.bytedeco.pytorch.NoGradGuard()) {
                     answerLoss = LanguageModelLoss.weighted(logits.detach(), b.targets(), b.answerMask()).item_double();
                 }
                 optimizer.zero_grad();
                 loss.backward();
-                torch.clip_grad_norm_(parameters, 1.0);
+                run.clip(parameters, 1.0, step, lr);
                 optimizer.step();
-                listener.onStep(step + 1, cfg.steps(), loss.item_double(), answerLoss, b.tokens());
+                run.stepDone(step, 1, value, lr, b.tokens(), Map.of(ANSWER_LOSS, answerLoss));
             }
         }
         model.train(false);
-    }
-
-    /** Linear warm-up to 1, then cosine decay to 0.1. */
-    static double schedule(int step, int warmup, int total) {
-        if (step < warmup) {
-            return (step + 1.0) / warmup;
-        }
-        double progress = (step - warmup) / (double) Math.max(1, total - warmup);
-        return 0.1 + 0.9 * 0.5 * (1 + Math.cos(Math.PI * progress));
     }
 
     /** Inputs are the sequence without its last token; targets are it shifted by one. */

@@ -3,15 +3,10 @@ package dev.uqabench.pretrain;
 import dev.uqabench.base.UqaException;
 import dev.uqabench.tensor.DType;
 import dev.uqabench.tensor.Safetensors;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.Map;
 import java.util.TreeSet;
-import java.util.stream.Stream;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
@@ -20,7 +15,8 @@ import org.bytedeco.pytorch.global.torch;
 /**
  * Encoder and optimizer checkpoints: float32 tensors in safetensors files (read and written by
  * {@link Safetensors}, which validates the format), loaded into a model's own parameters with
- * name and shape checks, and whole checkpoint folders replaced atomically.
+ * name and shape checks. Whole checkpoint folders are written through
+ * {@link dev.uqabench.base.AtomicFiles#writeFolder}.
  */
 final class CheckpointIO {
 
@@ -70,28 +66,6 @@ final class CheckpointIO {
             }
         } finally {
             mapped.unmap();
-        }
-    }
-
-    /** Replaces directory {@code target} by {@code staged} (written completely beforehand). */
-    static void replaceDirectory(Path staged, Path target) throws IOException {
-        Path old = target.resolveSibling(target.getFileName() + ".old");
-        deleteRecursively(old);
-        if (Files.exists(target)) {
-            Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
-        }
-        Files.move(staged, target, StandardCopyOption.ATOMIC_MOVE);
-        deleteRecursively(old);
-    }
-
-    static void deleteRecursively(Path path) throws IOException {
-        if (!Files.exists(path)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(path)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
         }
     }
 }

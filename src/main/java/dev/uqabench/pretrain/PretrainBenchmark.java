@@ -99,7 +99,9 @@ public final class PretrainBenchmark {
                 .withLoss(loss, 1024).withWarmupSteps(0);
         List<UserSequence> users = users(BATCH * (WARMUP_STEPS + steps), tableSizes, new Random(1));
         Pretrainer trainer = new Pretrainer(config, tableSizes, source(users), source(users.subList(0, BATCH)),
-                Files.createTempDirectory("bench"), ProgressListener.NONE);
+                Files.createTempDirectory("bench"), dev.uqabench.train.TrainingListener.NONE);
+        dev.uqabench.train.TrainingRun run = dev.uqabench.train.TrainingRun.builder().setStage("pretrain benchmark")
+                .setTotalSteps(WARMUP_STEPS + steps).build();
         long events = 0;
         long start = 0;
         long cpuStart = 0;
@@ -109,7 +111,8 @@ public final class PretrainBenchmark {
                 start = System.nanoTime();
                 cpuStart = os.getProcessCpuTime();
             }
-            Pretrainer.StepOutcome outcome = trainer.trainStep(users.subList(step * BATCH, (step + 1) * BATCH), step + 1, 1e-4);
+            Pretrainer.StepOutcome outcome = trainer.trainStep(users.subList(step * BATCH, (step + 1) * BATCH), step + 1, 1e-4,
+                    run);
             if (step >= WARMUP_STEPS) {
                 events += outcome.events();
             }

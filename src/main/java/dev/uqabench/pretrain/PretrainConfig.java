@@ -9,6 +9,7 @@ import dev.uqabench.encoder.EncoderKind;
 import dev.uqabench.encoder.EncoderRegistry;
 import dev.uqabench.encoder.FeatureSet;
 import java.util.Map;
+import dev.uqabench.train.LearningRateSchedule;
 
 /**
  * Everything that decides a pre-training run. Validated when built; every error names the key.

@@ -8,7 +8,12 @@ import dev.uqabench.encoder.GatheredRows;
 import dev.uqabench.nn.Params;
 import dev.uqabench.encoder.TableSizes;
 import dev.uqabench.encoder.UserModel;
+import dev.uqabench.base.AtomicFiles;
 import dev.uqabench.base.UqaException;
+import dev.uqabench.train.LazyAdamW;
+import dev.uqabench.train.TrainingListener;
+import dev.uqabench.train.TrainingRun;
+import dev.uqabench.train.WarmupSchedule;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,7 +39,7 @@ import org.bytedeco.pytorch.global.torch;
  * NDCG@K at the last position of held-out users, keeping the best epoch's weights.
  *
  * <p>Output directory: {@code best/} (kept model), {@code last/} (resumable: weights, optimizer
- * state, {@code trainer.json}). Both are staged under a temporary name and renamed when complete.
+ * state, {@code trainer.json}). Both are written whole through {@link AtomicFiles#writeFolder}.
  * Data order, dropout and initial weights derive from the config's seed, so a resumed run ends
  * with the same weights as an uninterrupted one (on CPU).
  */
@@ -54,27 +59,28 @@ public final class Pretrainer {
     private final SequenceSource train;
     private final SequenceSource eval;
     private final Path outDir;
-    private final ProgressListener progress;
+    private final TrainingListener listener;
     private final UserModel model;
     private final Map<String, Tensor> parameters;
-    private final AdamW optimizer;
+    private final LazyAdamW optimizer;
     private final long items;
     /** Targets seen so far per item (sampled softmax): the in-batch sampling distribution for log-Q. */
     private final Tensor itemCounts;
     private long countedTargets;
     private final long stepsPerEpoch;
     private final long totalSteps;
+    private final WarmupSchedule schedule;
 
     Pretrainer(PretrainConfig config, TableSizes sizes, SequenceSource train, SequenceSource eval,
-                       Path outDir, ProgressListener progress) {
+                       Path outDir, TrainingListener listener) {
         this.config = config;
         this.train = train;
         this.eval = eval;
         this.outDir = outDir;
-        this.progress = progress;
+        this.listener = listener;
         this.model = EncoderCheckpoint.newModel(config, sizes);
         this.parameters = EncoderCheckpoint.namedParameters(model);
-        this.optimizer = new AdamW(parameters, config.weightDecay(), name -> !name.startsWith(TABLE_PREFIX));
+        this.optimizer = new LazyAdamW(parameters, config.weightDecay(), name -> !name.startsWith(TABLE_PREFIX));
         this.items = sizes.size(Table.ITEM);
         this.itemCounts = config.loss() == LossType.SAMPLED_SOFTMAX ? torch.zeros(items) : null;
         long rows = train.rows();
@@ -84,12 +90,15 @@ public final class Pretrainer {
         long window = (long) SHUFFLE_WINDOW * config.batchSize();
         this.stepsPerEpoch = rows / window * SHUFFLE_WINDOW + ceilDiv(rows % window, config.batchSize());
         this.totalSteps = stepsPerEpoch * config.epochs();
+        // linear warm-up to the peak, then cosine decay to 10 % of it at the last step (or the peak throughout)
+        this.schedule = WarmupSchedule.builder().setSteps(config.warmupSteps(), totalSteps).optShape(config.schedule())
+                .optFloor(0.1).optRounding(WarmupSchedule.Rounding.PEAK_TIMES_STEP).build();
     }
 
     /** Trains from scratch (or resumes when {@code resume} and {@code outDir/last} exist). */
     public static PretrainResult run(PretrainConfig config, TableSizes sizes, SequenceSource train,
-                                     SequenceSource eval, Path outDir, ProgressListener progress, boolean resume) {
-        Pretrainer trainer = new Pretrainer(config, sizes, train, eval, outDir, progress);
+                                     SequenceSource eval, Path outDir, TrainingListener listener, boolean resume) {
+        Pretrainer trainer = new Pretrainer(config, sizes, train, eval, outDir, listener);
         try {
             Files.createDirectories(outDir);
             return trainer.train(resume ? trainer.restore() : null);
@@ -100,8 +109,8 @@ public final class Pretrainer {
 
     /** Trains from scratch. */
     public static PretrainResult run(PretrainConfig config, TableSizes sizes, SequenceSource train,
-                                     SequenceSource eval, Path outDir, ProgressListener progress) {
-        return run(config, sizes, train, eval, outDir, progress, false);
+                                     SequenceSource eval, Path outDir, TrainingListener listener) {
+        return run(config, sizes, train, eval, outDir, listener, false);
     }
 
     private PretrainResult train(TrainerState resumed) throws IOException {
@@ -114,9 +123,10 @@ public final class Pretrainer {
         int bestEpoch = state.bestEpoch();
         double bestScore = state.bestScore();
         double secondsBefore = state.trainSeconds();
-        long runStart = System.nanoTime();
-        long eventsThisRun = 0;
-        long stepsThisRun = 0;
+        TrainingRun run = TrainingRun.builder().setStage("pretrain").setTotalSteps(totalSteps).optUnit("events")
+                .optDivergenceHint("lower learningRate or set clipNorm. The last good checkpoint is "
+                        + outDir.resolve(LAST_DIR) + " (resume from it with a smaller learning rate)")
+                .optListener(listener).build();
         for (int epoch = state.epoch(); epoch <= config.epochs(); epoch++) {
             boolean resumingThisEpoch = resumed != null && epoch == resumed.epoch();
             long skip = resumingThisEpoch ? resumed.stepInEpoch() : 0;
@@ -131,21 +141,18 @@ public final class Pretrainer {
                     continue;
                 }
                 step++;
-                double lr = learningRate(step);
-                StepOutcome outcome = trainStep(users, step, lr);
+                double lr = schedule.learningRate(config.learningRate(), step);
+                StepOutcome outcome = trainStep(users, step, lr, run);
                 if (outcome != null) {
                     lossSum += outcome.loss;
                     lossCount++;
-                    eventsThisRun += outcome.events;
                 }
-                stepsThisRun++;
-                double elapsed = (System.nanoTime() - runStart) / 1e9;
-                double eta = elapsed / stepsThisRun * (totalSteps - step);
-                progress.onStep(step, totalSteps, epoch, outcome == null ? Double.NaN : outcome.loss, lr,
-                        eventsThisRun / Math.max(elapsed, 1e-9), eta);
+                run.stepDone(step, epoch, outcome == null ? Double.NaN : outcome.loss, lr,
+                        outcome == null ? 0 : outcome.events, Map.of());
                 if (config.checkpointEvery() > 0 && step % config.checkpointEvery() == 0) {
                     saveLast(new TrainerState(config, epoch, stepInEpoch, step, lossSum, lossCount, bestEpoch,
-                            bestScore, epochMetrics, epochLosses, secondsBefore + elapsed, optimizer.stepCount()));
+                            bestScore, epochMetrics, epochLosses, secondsBefore + run.elapsedSeconds(),
+                            optimizer.stepCount()), run);
                 }
             }
             double meanLoss = lossCount == 0 ? Double.NaN : lossSum / lossCount;
@@ -157,15 +164,14 @@ public final class Pretrainer {
             if (best) {
                 bestScore = score;
                 bestEpoch = epoch;
-                saveBest(epoch, step, metrics);
+                saveBest(epoch, step, metrics, run);
             }
-            progress.onEpoch(epoch, meanLoss, metrics, best);
-            double elapsed = (System.nanoTime() - runStart) / 1e9;
+            run.epochDone(epoch, meanLoss, metrics, best);
             saveLast(new TrainerState(config, epoch + 1, 0, step, 0, 0, bestEpoch, bestScore, epochMetrics,
-                    epochLosses, secondsBefore + elapsed, optimizer.stepCount()));
+                    epochLosses, secondsBefore + run.elapsedSeconds(), optimizer.stepCount()), run);
             model.train(true);
         }
-        double seconds = secondsBefore + (System.nanoTime() - runStart) / 1e9;
+        double seconds = secondsBefore + run.elapsedSeconds();
         Path bestDir = outDir.resolve(BEST_DIR);
         return new PretrainResult(bestDir, bestEpoch, bestEpoch == 0 ? Map.of() : epochMetrics.get(bestEpoch - 1),
                 List.copyOf(epochMetrics), List.copyOf(epochLosses), step, model.parameterCount(), seconds);
@@ -175,7 +181,7 @@ public final class Pretrainer {
     }
 
     /** One optimisation step; null when the batch has nothing to predict (every user has one event). */
-    StepOutcome trainStep(List<UserSequence> users, long step, double lr) {
+    StepOutcome trainStep(List<UserSequence> users, long step, double lr, TrainingRun run) {
         EventBatch batch = EventBatch.lastEvents(users, config.maxLength(), config.featureSet());
         long[] labels = batch.labelArray();
         long[] positions = new long[labels.length];
@@ -214,19 +220,13 @@ public final class Pretrainer {
             Tensor loss = sampled ? sampledLoss(queries, gathered, stepTargets, candidates)
                     : torch.nll_loss(torch.log_softmax(model.scoreAll(queries), 1), Tensor.create(stepTargets, n));
             double value = loss.item_float();
-            if (!Double.isFinite(value)) {
-                throw nonFinite(step, "loss", value, lr);
-            }
+            run.checkLoss(value, step, lr);
             loss.backward();
-            if (config.clipNorm() > 0) {
-                TensorVector all = new TensorVector();
-                parameters.values().forEach(all::push_back);
-                gathered.tables().forEach(table -> all.push_back(gathered.rows(table)));
-                double norm = torch.clip_grad_norm_(all, config.clipNorm());
-                if (!Double.isFinite(norm)) {
-                    throw nonFinite(step, "gradient norm", norm, lr);
-                }
-            }
+            // clipNorm 0 only measures the norm, for the divergence guard
+            TensorVector all = new TensorVector();
+            parameters.values().forEach(all::push_back);
+            gathered.tables().forEach(table -> all.push_back(gathered.rows(table)));
+            run.clip(all, config.clipNorm(), step, lr);
             optimizer.beginStep(lr);
             for (Table table : gathered.tables()) {
                 optimizer.stepRows(TABLE_PREFIX + table.key(), gathered.ids(table),
@@ -275,26 +275,6 @@ public final class Pretrainer {
         return torch.nll_loss(torch.log_softmax(corrected, 1), Tensor.create(labels, n));
     }
 
-    private UqaException nonFinite(long step, String what, double value, double lr) {
-        return new UqaException("pretrain: " + what + " became " + value + " at step " + step
-                + " (learning rate " + lr + "); lower learningRate or set clipNorm. The last good checkpoint is "
-                + outDir.resolve(LAST_DIR) + " (resume from it with a smaller learning rate)");
-    }
-
-    /** Linear warm-up to the peak, then cosine decay to 10% of it at the last step (or the peak throughout). */
-    double learningRate(long step) {
-        double peak = config.learningRate();
-        if (step <= config.warmupSteps()) {
-            return peak * step / config.warmupSteps();
-        }
-        if (config.schedule() == LearningRateSchedule.CONSTANT) {
-            return peak;
-        }
-        long decaySteps = Math.max(1, totalSteps - config.warmupSteps());
-        double progressFraction = Math.min(1.0, (double) (step - config.warmupSteps()) / decaySteps);
-        return peak * (0.1 + 0.9 * 0.5 * (1 + Math.cos(Math.PI * progressFraction)));
-    }
-
     /** The epoch's batches: windows of users shuffled by a generator seeded from (seed, epoch, window). */
     private Iterator<List<UserSequence>> shuffledBatches(int epoch) {
         int batchSize = config.batchSize();
@@ -333,29 +313,25 @@ public final class Pretrainer {
         };
     }
 
-    private void saveBest(int epoch, long step, Map<String, Double> metrics) throws IOException {
-        Path staged = stage(BEST_DIR);
-        EncoderCheckpoint.writeModel(staged, model, config, epoch, step, metrics);
-        CheckpointIO.replaceDirectory(staged, outDir.resolve(BEST_DIR));
-        progress.onCheckpoint(outDir.resolve(BEST_DIR));
+    private void saveBest(int epoch, long step, Map<String, Double> metrics, TrainingRun run) throws IOException {
+        AtomicFiles.writeFolder(outDir.resolve(BEST_DIR),
+                folder -> {
+                    EncoderCheckpoint.writeModel(folder, model, config, epoch, step, metrics);
+                    return null;
+                });
+        run.checkpointWritten(outDir.resolve(BEST_DIR));
     }
 
-    private void saveLast(TrainerState state) throws IOException {
-        Path staged = stage(LAST_DIR);
-        EncoderCheckpoint.writeModel(staged, model, config, state.epoch(), state.step(), Map.of());
-        try (PointerScope scope = new PointerScope()) {
-            CheckpointIO.write(staged.resolve(OPTIMIZER_FILE), optimizerState(), Map.of());
-        }
-        EncoderCheckpoint.JSON.writeValue(staged.resolve(TRAINER_FILE).toFile(), state);
-        CheckpointIO.replaceDirectory(staged, outDir.resolve(LAST_DIR));
-        progress.onCheckpoint(outDir.resolve(LAST_DIR));
-    }
-
-    private Path stage(String name) throws IOException {
-        Path staged = outDir.resolve(name + ".tmp");
-        CheckpointIO.deleteRecursively(staged);
-        Files.createDirectories(staged);
-        return staged;
+    private void saveLast(TrainerState state, TrainingRun run) throws IOException {
+        AtomicFiles.writeFolder(outDir.resolve(LAST_DIR), folder -> {
+            EncoderCheckpoint.writeModel(folder, model, config, state.epoch(), state.step(), Map.of());
+            try (PointerScope scope = new PointerScope()) {
+                CheckpointIO.write(folder.resolve(OPTIMIZER_FILE), optimizerState(), Map.of());
+            }
+            EncoderCheckpoint.JSON.writeValue(folder.resolve(TRAINER_FILE).toFile(), state);
+            return null;
+        });
+        run.checkpointWritten(outDir.resolve(LAST_DIR));
     }
 
     /** Loads {@code last/} into the model and optimizer; null when there is nothing to resume. */

@@ -14,6 +14,7 @@ import dev.uqabench.llm.LlmHandle;
 import dev.uqabench.llm.LoadedModel;
 import dev.uqabench.qa.QuestionSet;
 import java.nio.file.Files;
+import dev.uqabench.train.TrainingListener;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -87,13 +88,15 @@ public final class AlignStage implements Stage<AlignStage.Input, AlignStage.Outp
             Progress.Ticker[] t = {null};
             AlignTrainer.Result result = AlignTrainer.train(adapter, encoder, model.decoder(), examples, validation,
                     config, model.padId(), seed,
-                    (step, total, loss) -> {
+                    TrainingListener.onSteps(step -> {
                         if (t[0] == null) {
-                            t[0] = progress.ticker("align: step", total, "steps");
+                            t[0] = progress.ticker("align: step", step.totalSteps(), "steps");
                         }
+                        double loss = step.loss();
                         runningLoss[0] = Double.isNaN(runningLoss[0]) ? loss : 0.95 * runningLoss[0] + 0.05 * loss;
-                        t[0].update(step, step, String.format(Locale.ROOT, "loss %.3f (avg %.3f)", loss, runningLoss[0]));
-                    });
+                        t[0].update(step.step(), step.step(), String.format(Locale.ROOT, "loss %.3f (avg %.3f)", loss,
+                                runningLoss[0]));
+                    }));
             AlignFolder.save(work, adapter, encoder, config, model.config().hiddenSize());
             Map<String, Object> metrics = new LinkedHashMap<>();
             metrics.put("examples", examples.size());

@@ -14,7 +14,9 @@ import dev.uqabench.pretrain.LoadedEncoder;
 import dev.uqabench.pretrain.PretrainConfig;
 import dev.uqabench.pretrain.PretrainResult;
 import dev.uqabench.pretrain.Pretrainer;
-import dev.uqabench.pretrain.ProgressListener;
+import dev.uqabench.train.EpochEvent;
+import dev.uqabench.train.StepEvent;
+import dev.uqabench.train.TrainingListener;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -87,25 +89,25 @@ public final class PretrainStage implements Stage<PretrainStage.Input, PretrainS
         return new Output(folder);
     }
 
-    private static ProgressListener listener(Progress progress) {
-        return new ProgressListener() {
+    private static TrainingListener listener(Progress progress) {
+        return new TrainingListener() {
             private Progress.Ticker ticker;
 
             @Override
-            public void onStep(long step, long totalSteps, int epoch, double loss, double learningRate,
-                               double eventsPerSecond, double etaSeconds) {
+            public void onStep(StepEvent step) {
                 if (ticker == null) {
-                    ticker = progress.ticker("pretrain: step", totalSteps, "steps");
+                    ticker = progress.ticker("pretrain: step", step.totalSteps(), "steps");
                 }
-                ticker.update(step, step, String.format(Locale.ROOT, "epoch %d loss %.3f %.0f events/s", epoch, loss,
-                        eventsPerSecond));
+                ticker.update(step.step(), step.step(), String.format(Locale.ROOT, "epoch %d loss %.3f %.0f events/s",
+                        step.epoch(), step.loss(), step.unitsPerSecond()));
             }
 
             @Override
-            public void onEpoch(int epoch, double meanLoss, Map<String, Double> metrics, boolean best) {
+            public void onEpoch(EpochEvent epoch) {
+                Map<String, Double> metrics = epoch.metrics();
                 progress.message(String.format(Locale.ROOT, "pretrain: epoch %d loss %.3f validation Recall@10 %.4f NDCG@10 %.4f%s",
-                        epoch, meanLoss, metrics.getOrDefault("recall@10", Double.NaN),
-                        metrics.getOrDefault("ndcg@10", Double.NaN), best ? " (best)" : ""));
+                        epoch.epoch(), epoch.meanLoss(), metrics.getOrDefault("recall@10", Double.NaN),
+                        metrics.getOrDefault("ndcg@10", Double.NaN), epoch.best() ? " (best)" : ""));
             }
         };
     }

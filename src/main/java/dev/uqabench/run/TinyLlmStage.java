@@ -20,6 +20,7 @@ import dev.uqabench.qa.Nouns;
 import dev.uqabench.qa.QuestionSet;
 import dev.uqabench.tensor.DType;
 import java.nio.file.Files;
+import dev.uqabench.train.TrainingListener;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -99,13 +100,15 @@ public final class TinyLlmStage implements Stage<TinyLlmStage.Input, LlmHandle> 
             long[] tokens = {0};
             double[] lastLoss = {Double.NaN};
             double[] answerAverage = {Double.NaN};
-            TinyLlmTrainer.train(model, config, examples, padId, seed, (step, total, loss, answerLoss, batchTokens) -> {
-                tokens[0] += batchTokens;
+            TinyLlmTrainer.train(model, config, examples, padId, seed, TrainingListener.onSteps(step -> {
+                double loss = step.loss();
+                double answerLoss = step.metrics().get(TinyLlmTrainer.ANSWER_LOSS);
+                tokens[0] += step.units();
                 lastLoss[0] = loss;
                 answerAverage[0] = Double.isNaN(answerAverage[0]) ? answerLoss : 0.95 * answerAverage[0] + 0.05 * answerLoss;
-                ticker.update(step, tokens[0], String.format(java.util.Locale.ROOT, "loss %.3f, answer loss %.3f (avg %.3f)",
+                ticker.update(step.step(), tokens[0], String.format(java.util.Locale.ROOT, "loss %.3f, answer loss %.3f (avg %.3f)",
                         loss, answerLoss, answerAverage[0]));
-            });
+            }));
             Path modelDir = LlmHandle.builtInModel(work);
             HfFolder.save(model, modelDir, tokenizerFile, ChatPrompter.CHATML_TEMPLATE, null, "<|im_end|>", DType.F32);
             AtomicFiles.deleteRecursively(tokenizerFile.getParent());

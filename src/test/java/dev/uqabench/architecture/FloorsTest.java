@@ -23,7 +23,7 @@ class FloorsTest {
 
     /** Bottom to top. A floor may use every floor before it in this list, never one after it. */
     static final List<String> FLOORS = List.of(
-            "base", "tensor", "nn", "data", "qa", "encoder", "pretrain", "llm", "align", "eval", "audit", "report",
+            "base", "tensor", "nn", "train", "data", "qa", "encoder", "pretrain", "llm", "align", "eval", "audit", "report",
             "run", "study", "cli");
 
     /** Floors that never use libtorch through JavaCPP. */

@@ -1,5 +1,6 @@
 package dev.uqabench.llm;
 
+import dev.uqabench.train.TrainingListener;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -78,12 +79,13 @@ public final class LetterBindingProbe {
         TinyLlmConfig config = new TinyLlmConfig(128, layers, 8, 4, 256, steps, batch, lr, 20, 10.0, List.of(0), 512, 0);
         double[] average = {Double.NaN};
         long start = System.nanoTime();
-        TinyLlmTrainer.train(model, config, examples, 0, 3, (step, total, loss, answerLoss, tokens) -> {
+        TinyLlmTrainer.train(model, config, examples, 0, 3, TrainingListener.onSteps(step -> {
+            double answerLoss = step.metrics().get(TinyLlmTrainer.ANSWER_LOSS);
             average[0] = Double.isNaN(average[0]) ? answerLoss : 0.9 * average[0] + 0.1 * answerLoss;
-            if (step % 100 == 0) {
-                System.out.printf("step %d answer loss %.3f (chance %.3f) %.0f s%n", step, average[0], Math.log(4),
+            if (step.step() % 100 == 0) {
+                System.out.printf("step %d answer loss %.3f (chance %.3f) %.0f s%n", step.step(), average[0], Math.log(4),
                         (System.nanoTime() - start) / 1e9);
             }
-        });
+        }));
     }
 }

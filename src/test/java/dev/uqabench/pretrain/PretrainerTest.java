@@ -12,6 +12,8 @@ import dev.uqabench.encoder.TableSizes;
 import dev.uqabench.encoder.ToyData;
 import dev.uqabench.base.UqaException;
 import java.nio.file.Files;
+import dev.uqabench.train.StepEvent;
+import dev.uqabench.train.TrainingListener;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,7 +37,7 @@ class PretrainerTest {
                 .withWarmupSteps(5).withLearningRate(1e-2).withSeed(3);
     }
 
-    private static PretrainResult run(PretrainConfig config, Path dir, ProgressListener listener, boolean resume) {
+    private static PretrainResult run(PretrainConfig config, Path dir, TrainingListener listener, boolean resume) {
         return Pretrainer.run(config, TableSizes.uniform(ITEMS), ToyData.source(TRAIN), ToyData.source(EVAL), dir,
                 listener, resume);
     }
@@ -43,10 +45,10 @@ class PretrainerTest {
     @Test
     void learnsTheStridePatternAndKeepsTheBestCheckpoint(@TempDir Path dir) {
         List<Double> losses = new ArrayList<>();
-        PretrainResult result = run(tiny("sasrec"), dir, new ProgressListener() {
+        PretrainResult result = run(tiny("sasrec"), dir, new TrainingListener() {
             @Override
-            public void onStep(long step, long total, int epoch, double loss, double lr, double eps, double eta) {
-                losses.add(loss);
+            public void onStep(StepEvent event) {
+                losses.add(event.loss());
             }
         }, false);
         double first = losses.subList(0, 3).stream().mapToDouble(Double::doubleValue).average().orElseThrow();
@@ -69,10 +71,10 @@ class PretrainerTest {
     @ValueSource(strings = {"sasrec", "hstu", "trmplus", "gru4rec", "mamba"})
     void everyEncoderLearnsTheStridePattern(String encoder, @TempDir Path dir) {
         List<Double> losses = new ArrayList<>();
-        PretrainResult result = run(tiny(encoder), dir, new ProgressListener() {
+        PretrainResult result = run(tiny(encoder), dir, new TrainingListener() {
             @Override
-            public void onStep(long step, long total, int epoch, double loss, double lr, double eps, double eta) {
-                losses.add(loss);
+            public void onStep(StepEvent event) {
+                losses.add(event.loss());
             }
         }, false);
         double first = losses.subList(0, 3).stream().mapToDouble(Double::doubleValue).average().orElseThrow();
@@ -87,19 +89,19 @@ class PretrainerTest {
     @CsvSource({"4, 14", "3, 5"}) // killed in the second epoch; killed in the first, before any evaluation
     void resumeAfterAKillEndsLikeAnUninterruptedRun(int checkpointEvery, int killStep, @TempDir Path dir) {
         PretrainConfig config = tiny("sasrec").withEpochs(2).withCheckpointEvery(checkpointEvery);
-        PretrainResult uninterrupted = run(config, dir.resolve("a"), ProgressListener.NONE, false);
+        PretrainResult uninterrupted = run(config, dir.resolve("a"), TrainingListener.NONE, false);
 
         Path b = dir.resolve("b");
         RuntimeException kill = new RuntimeException("killed");
-        assertThrows(RuntimeException.class, () -> run(config, b, new ProgressListener() {
+        assertThrows(RuntimeException.class, () -> run(config, b, new TrainingListener() {
             @Override
-            public void onStep(long step, long total, int epoch, double loss, double lr, double eps, double eta) {
-                if (step == killStep) {
+            public void onStep(StepEvent event) {
+                if (event.step() == killStep) {
                     throw kill;
                 }
             }
         }, false));
-        PretrainResult resumed = run(config, b, ProgressListener.NONE, true);
+        PretrainResult resumed = run(config, b, TrainingListener.NONE, true);
 
         assertEquals(uninterrupted.epochMetrics(), resumed.epochMetrics());
         assertEquals(uninterrupted.epochLosses(), resumed.epochLosses());
@@ -110,23 +112,23 @@ class PretrainerTest {
     @Test
     void resumingWithAnotherConfigIsRefused(@TempDir Path dir) {
         PretrainConfig config = tiny("sasrec").withEpochs(1);
-        run(config, dir, ProgressListener.NONE, false);
+        run(config, dir, TrainingListener.NONE, false);
         UqaException e = assertThrows(UqaException.class, () -> run(config.withLearningRate(5e-3), dir,
-                ProgressListener.NONE, true));
+                TrainingListener.NONE, true));
         assertTrue(e.getMessage().contains("another config"), e.getMessage());
     }
 
     @Test
     void aDivergingRunStopsWithTheStepAndAHint(@TempDir Path dir) {
         PretrainConfig config = tiny("sasrec").withLearningRate(1e30).withWarmupSteps(0).withCheckpointEvery(1);
-        UqaException e = assertThrows(UqaException.class, () -> run(config, dir, ProgressListener.NONE, false));
+        UqaException e = assertThrows(UqaException.class, () -> run(config, dir, TrainingListener.NONE, false));
         assertTrue(e.getMessage().contains("at step") && e.getMessage().contains("learningRate"), e.getMessage());
         assertTrue(Files.exists(dir.resolve("last/model.safetensors")), "the last good checkpoint is kept");
     }
 
     @Test
     void aCorruptCheckpointIsAClearError(@TempDir Path dir) throws Exception {
-        run(tiny("sasrec").withEpochs(1), dir, ProgressListener.NONE, false);
+        run(tiny("sasrec").withEpochs(1), dir, TrainingListener.NONE, false);
         Path model = dir.resolve("best/model.safetensors");
         byte[] bytes = Files.readAllBytes(model);
         Files.write(model, java.util.Arrays.copyOf(bytes, bytes.length / 2));
@@ -136,8 +138,8 @@ class PretrainerTest {
 
     @Test
     void weightsOfAnotherEncoderOrShapeAreRefused(@TempDir Path dir) throws Exception {
-        run(tiny("sasrec").withEpochs(1), dir.resolve("sasrec"), ProgressListener.NONE, false);
-        run(tiny("hstu").withEpochs(1), dir.resolve("hstu"), ProgressListener.NONE, false);
+        run(tiny("sasrec").withEpochs(1), dir.resolve("sasrec"), TrainingListener.NONE, false);
+        run(tiny("hstu").withEpochs(1), dir.resolve("hstu"), TrainingListener.NONE, false);
         Files.copy(dir.resolve("hstu/best/model.safetensors"), dir.resolve("sasrec/best/model.safetensors"),
                 java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         UqaException e = assertThrows(UqaException.class, () -> EncoderCheckpoint.load(dir.resolve("sasrec")));
@@ -146,7 +148,7 @@ class PretrainerTest {
         // same encoder, other table sizes: the item table's shape differs
         Path other = dir.resolve("other");
         Pretrainer.run(tiny("sasrec").withEpochs(1), TableSizes.uniform(ITEMS + 5), ToyData.source(TRAIN),
-                ToyData.source(EVAL), other, ProgressListener.NONE, false);
+                ToyData.source(EVAL), other, TrainingListener.NONE, false);
         Files.copy(other.resolve("best/model.safetensors"), dir.resolve("sasrec/best/model.safetensors"),
                 java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         e = assertThrows(UqaException.class, () -> EncoderCheckpoint.load(dir.resolve("sasrec")));
@@ -155,7 +157,7 @@ class PretrainerTest {
 
     @Test
     void anUnknownKeyInEncoderJsonIsNamed(@TempDir Path dir) throws Exception {
-        run(tiny("sasrec").withEpochs(1), dir, ProgressListener.NONE, false);
+        run(tiny("sasrec").withEpochs(1), dir, TrainingListener.NONE, false);
         Path json = dir.resolve("best/encoder.json");
         Files.writeString(json, Files.readString(json).replaceFirst("\\{", "{\"hiddenSzie\": 3,"));
         UqaException e = assertThrows(UqaException.class, () -> EncoderCheckpoint.load(dir));

@@ -3,8 +3,10 @@ package dev.uqabench.pretrain;
 import dev.uqabench.encoder.TableSizes;
 import dev.uqabench.encoder.ToyData;
 import java.nio.file.Files;
+import dev.uqabench.train.EpochEvent;
+import dev.uqabench.train.StepEvent;
+import dev.uqabench.train.TrainingListener;
 import java.nio.file.Path;
-import java.util.Map;
 
 /** Manual timing at quickstart scale: {@code java ... dev.uqabench.pretrain.QuickstartTiming [encoder] [epochs]}. */
 public final class QuickstartTiming {
@@ -18,17 +20,19 @@ public final class QuickstartTiming {
         Path out = Files.createTempDirectory("qs");
         long start = System.nanoTime();
         PretrainResult result = Pretrainer.run(config, TableSizes.uniform(2000), ToyData.source(train),
-                ToyData.source(eval), out, new ProgressListener() {
+                ToyData.source(eval), out, new TrainingListener() {
                     @Override
-                    public void onStep(long step, long total, int epoch, double loss, double lr, double eps, double eta) {
-                        if (step % 20 == 0) {
-                            System.out.printf("step %d/%d loss %.3f lr %.5f events/s %.0f eta %.0fs%n", step, total, loss, lr, eps, eta);
+                    public void onStep(StepEvent event) {
+                        if (event.step() % 20 == 0) {
+                            System.out.printf("step %d/%d loss %.3f lr %.5f events/s %.0f eta %.0fs%n", event.step(),
+                                    event.totalSteps(), event.loss(), event.learningRate(), event.unitsPerSecond(),
+                                    event.etaSeconds());
                         }
                     }
 
                     @Override
-                    public void onEpoch(int epoch, double loss, Map<String, Double> metrics, boolean best) {
-                        System.out.println("epoch " + epoch + " loss " + loss + " " + metrics);
+                    public void onEpoch(EpochEvent event) {
+                        System.out.println("epoch " + event.epoch() + " loss " + event.meanLoss() + " " + event.metrics());
                     }
                 });
         System.out.printf("%s: %.1f s, %d params%n", encoder, (System.nanoTime() - start) / 1e9, result.parameters());

@@ -8,6 +8,8 @@ import dev.uqabench.data.UserSequence;
 import dev.uqabench.encoder.FeatureSet;
 import dev.uqabench.encoder.TableSizes;
 import dev.uqabench.encoder.ToyData;
+import dev.uqabench.train.StepEvent;
+import dev.uqabench.train.TrainingListener;
 import java.nio.file.Path;
 import java.util.List;
 import org.bytedeco.javacpp.PointerScope;
@@ -28,7 +30,7 @@ class SampledSoftmaxTest {
     @Test
     void learnsTheStridePatternFromSampledNegatives(@TempDir Path dir) {
         PretrainResult result = Pretrainer.run(sampled(), TableSizes.uniform(ITEMS), ToyData.source(TRAIN),
-                ToyData.source(EVAL), dir, ProgressListener.NONE, false);
+                ToyData.source(EVAL), dir, TrainingListener.NONE, false);
         assertTrue(result.bestMetrics().get("recall@10") > 0.5, result.bestMetrics().toString());
     }
 
@@ -37,13 +39,13 @@ class SampledSoftmaxTest {
         PretrainConfig config = sampled().withEpochs(2).withCheckpointEvery(5);
         TableSizes sizes = TableSizes.uniform(ITEMS);
         PretrainResult uninterrupted = Pretrainer.run(config, sizes, ToyData.source(TRAIN), ToyData.source(EVAL),
-                dir.resolve("a"), ProgressListener.NONE, false);
+                dir.resolve("a"), TrainingListener.NONE, false);
         try {
             Pretrainer.run(config, sizes, ToyData.source(TRAIN), ToyData.source(EVAL), dir.resolve("b"),
-                    new ProgressListener() {
+                    new TrainingListener() {
                         @Override
-                        public void onStep(long step, long total, int epoch, double loss, double lr, double e, double t) {
-                            if (step == 13) {
+                        public void onStep(StepEvent event) {
+                            if (event.step() == 13) {
                                 throw new IllegalStateException("killed");
                             }
                         }
@@ -52,7 +54,7 @@ class SampledSoftmaxTest {
             // the simulated kill
         }
         PretrainResult resumed = Pretrainer.run(config, sizes, ToyData.source(TRAIN), ToyData.source(EVAL),
-                dir.resolve("b"), ProgressListener.NONE, true);
+                dir.resolve("b"), TrainingListener.NONE, true);
         assertEquals(uninterrupted.epochLosses(), resumed.epochLosses());
         assertEquals(uninterrupted.epochMetrics(), resumed.epochMetrics());
     }
@@ -63,7 +65,7 @@ class SampledSoftmaxTest {
         int tableRows = 2000;
         PretrainConfig config = sampled().withFeatureSet(FeatureSet.ID_ONLY).withEpochs(1).withLoss(LossType.SAMPLED_SOFTMAX, 4);
         TableSizes sizes = TableSizes.uniform(tableRows);
-        Pretrainer.run(config, sizes, ToyData.source(TRAIN), ToyData.source(EVAL), dir, ProgressListener.NONE, false);
+        Pretrainer.run(config, sizes, ToyData.source(TRAIN), ToyData.source(EVAL), dir, TrainingListener.NONE, false);
         var trained = EncoderCheckpoint.load(dir).model();
         var initial = EncoderCheckpoint.newModel(config, sizes);
         try (PointerScope scope = new PointerScope()) {

@@ -4,7 +4,7 @@ import dev.uqabench.llm.AnswerMode;
 import dev.uqabench.study.StudyConfig;
 import dev.uqabench.base.ConfigLoader;
 import dev.uqabench.align.AlignConfig;
-import dev.uqabench.pretrain.LearningRateSchedule;
+import dev.uqabench.train.LearningRateSchedule;
 import dev.uqabench.pretrain.LossType;
 import dev.uqabench.pretrain.PretrainConfig;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package dev.uqabench.pretrain;
+package dev.uqabench.train;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 
