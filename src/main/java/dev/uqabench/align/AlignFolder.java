@@ -28,7 +28,7 @@ public final class AlignFolder {
         }
         AtomicFiles.writeJson(folder.resolve(DESCRIPTION), Map.of("adapter", config.adapter().name().toLowerCase(Locale.ROOT),
                 "tokens", adapter.tokens(), "encoder_hidden", encoder.hiddenSize(),
-                "llm_hidden", llmHidden, "mode", config.mode().name()));
+                "llm_hidden", llmHidden, "mode", config.mode().name().toLowerCase(Locale.ROOT)));
     }
 
     /** The pretrained encoder with the weights tuned during alignment. */

@@ -16,6 +16,7 @@ import dev.uqabench.qa.QuestionSet;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -74,7 +75,7 @@ public final class EvalStage implements Stage<EvalStage.Input, EvalStage.Output>
             inputs.put("align", in.soft().alignFolder());
         }
         inputs.put("qa", in.qaFolder());
-        var config = Json.mapper().createObjectNode().put("variant", variant.name()).put("answerMode", in.answerMode().name());
+        var config = Json.mapper().createObjectNode().put("variant", variant.name()).put("answer_mode", in.answerMode().name().toLowerCase(Locale.ROOT));
         if (in.questions() != QuestionSet.TEST) {
             config.put("questions", in.questions().code());
         }

@@ -20,10 +20,11 @@ import dev.uqabench.qa.Nouns;
 import dev.uqabench.qa.QuestionSet;
 import dev.uqabench.tensor.DType;
 import java.nio.file.Files;
-import dev.uqabench.train.TrainingListener;
 import java.nio.file.Path;
+import dev.uqabench.train.TrainingListener;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -74,7 +75,7 @@ public final class TinyLlmStage implements Stage<TinyLlmStage.Input, LlmHandle> 
         inputs.put("qa/" + trainingFile.getFileName(), trainingFile);
         inputs.put("qa/" + alignmentFile.getFileName(), alignmentFile);
         com.fasterxml.jackson.databind.node.ObjectNode stageConfig = Json.mapper().valueToTree(config);
-        stageConfig.put("answerMode", in.answerMode().name());
+        stageConfig.put("answer_mode", in.answerMode().name().toLowerCase(Locale.ROOT));
         runner.run("llm", folder, stageConfig, seed, inputs, work -> {
             List<ReleaseRow> train = ReleaseReader.open(trainingFile).readAll();
             // the alignment questions only widen the vocabulary: the adapter later asks them
