@@ -1,32 +1,19 @@
 package dev.uqabench.run;
 
 import dev.uqabench.base.Json;
-import dev.uqabench.base.UqaException;
-import dev.uqabench.data.FilteredSequences;
-import dev.uqabench.data.SequenceSource;
 import dev.uqabench.data.UserRoles;
-import dev.uqabench.data.arrow.ReleaseLayout;
-import dev.uqabench.data.arrow.ReleaseReader;
-import dev.uqabench.encoder.TableSizes;
-import dev.uqabench.pretrain.EncoderCheckpoint;
-import dev.uqabench.pretrain.Evaluator;
-import dev.uqabench.pretrain.LoadedEncoder;
+import dev.uqabench.pretrain.HeldOutPretraining;
 import dev.uqabench.pretrain.PretrainConfig;
-import dev.uqabench.pretrain.PretrainResult;
-import dev.uqabench.pretrain.Pretrainer;
 import dev.uqabench.train.EpochEvent;
 import dev.uqabench.train.StepEvent;
 import dev.uqabench.train.TrainingListener;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
 /**
- * pretrain: next-item training of a user encoder on the data's pretrain files. The best epoch is
- * chosen by Recall/NDCG@K on the validation users among the held-out ones ({@link UserRoles}, the
- * same split the qa stage makes); the test users are ranked once, by the chosen epoch, and reported
- * as {@code test_*}. The plain {@code recall@K}/{@code ndcg@K} metrics are the validation users'.
+ * pretrain: next-item training of a user encoder on the data's pretrain files, the best epoch chosen on
+ * the validation users ({@link HeldOutPretraining}).
  */
 public final class PretrainStage implements Stage<PretrainStage.Input, PretrainStage.Output> {
 
@@ -56,36 +43,10 @@ public final class PretrainStage implements Stage<PretrainStage.Input, PretrainS
         UserRoles roles = in.roles();
         com.fasterxml.jackson.databind.node.ObjectNode stageConfig = Json.mapper().valueToTree(config);
         // the split is part of the configuration: another split, another choice of epoch
-        stageConfig.putObject("validationUsers").put("seed", roles.seed()).put("fraction", roles.validationFraction());
+        stageConfig.putObject("validation_users").put("seed", roles.seed()).put("fraction", roles.validationFraction());
         runner.run("pretrain", folder, stageConfig, config.seed(),
-                Map.of("data", dataFolder), work -> {
-                    TableSizes sizes = TableSizes.fromKeys(dev.uqabench.data.arrow.ReleaseFolder.open(dataFolder, null, false)
-                            .info().tableSizes());
-                    ReleaseReader train = ReleaseReader.open(dataFolder.resolve(ReleaseLayout.PRETRAIN_TRAIN));
-                    ReleaseReader eval = ReleaseReader.open(dataFolder.resolve(ReleaseLayout.PRETRAIN_EVAL));
-                    SequenceSource validation = new FilteredSequences(eval,
-                            user -> roles.ofHeldOut(user) == UserRoles.Role.VALIDATION);
-                    SequenceSource test = new FilteredSequences(eval, user -> roles.ofHeldOut(user) == UserRoles.Role.TEST);
-                    if (validation.rows() == 0) {
-                        throw new UqaException("pretrain: none of the " + eval.rows() + " held-out users of "
-                                + eval.file() + " is a validation user (qa.validationFraction "
-                                + roles.validationFraction() + "); the best epoch cannot be chosen");
-                    }
-                    PretrainResult result = Pretrainer.run(config, sizes, train, validation, work, listener(progress));
-                    Map<String, Object> metrics = new LinkedHashMap<>(result.bestMetrics());
-                    metrics.put("validation_users", validation.rows());
-                    metrics.put("test_users", test.rows());
-                    if (test.rows() > 0) {
-                        LoadedEncoder chosen = EncoderCheckpoint.load(result.bestCheckpoint());
-                        Evaluator.evaluate(chosen.model(), test, config)
-                                .forEach((key, value) -> metrics.put("test_" + key, value));
-                    }
-                    metrics.put("best_epoch", result.bestEpoch());
-                    metrics.put("parameters", result.parameters());
-                    metrics.put("steps", result.steps());
-                    metrics.put("train_seconds", result.seconds());
-                    return metrics;
-                });
+                Map.of("data", dataFolder),
+                work -> HeldOutPretraining.run(dataFolder, config, roles, work, listener(progress)));
         return new Output(folder);
     }
 

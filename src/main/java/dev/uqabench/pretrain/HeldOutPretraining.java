@@ -1,0 +1,55 @@
+package dev.uqabench.pretrain;
+
+import dev.uqabench.base.UqaException;
+import dev.uqabench.data.FilteredSequences;
+import dev.uqabench.data.SequenceSource;
+import dev.uqabench.data.UserRoles;
+import dev.uqabench.data.arrow.ReleaseFolder;
+import dev.uqabench.data.arrow.ReleaseLayout;
+import dev.uqabench.data.arrow.ReleaseReader;
+import dev.uqabench.encoder.TableSizes;
+import dev.uqabench.train.TrainingListener;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Pretraining on a release-layout folder with its held-out users split in two: the best epoch is chosen by
+ * Recall/NDCG@K on the validation users ({@link UserRoles}, the same split the qa stage makes); the test
+ * users are ranked once, by the chosen epoch, and reported as {@code test_*}. The plain {@code recall@K} /
+ * {@code ndcg@K} figures are the validation users'.
+ */
+public final class HeldOutPretraining {
+
+    private HeldOutPretraining() {
+    }
+
+    /** Trains into {@code work} and returns the headline metrics of the chosen epoch. */
+    public static Map<String, Object> run(Path dataFolder, PretrainConfig config, UserRoles roles, Path work,
+                                          TrainingListener listener) {
+        TableSizes sizes = TableSizes.fromKeys(ReleaseFolder.open(dataFolder, null, false).info().tableSizes());
+        ReleaseReader train = ReleaseReader.open(dataFolder.resolve(ReleaseLayout.PRETRAIN_TRAIN));
+        ReleaseReader eval = ReleaseReader.open(dataFolder.resolve(ReleaseLayout.PRETRAIN_EVAL));
+        SequenceSource validation = new FilteredSequences(eval,
+                user -> roles.ofHeldOut(user) == UserRoles.Role.VALIDATION);
+        SequenceSource test = new FilteredSequences(eval, user -> roles.ofHeldOut(user) == UserRoles.Role.TEST);
+        if (validation.rows() == 0) {
+            throw new UqaException("pretrain: none of the " + eval.rows() + " held-out users of " + eval.file()
+                    + " is a validation user (qa.validation_fraction " + roles.validationFraction()
+                    + "); the best epoch cannot be chosen");
+        }
+        PretrainResult result = Pretrainer.run(config, sizes, train, validation, work, listener);
+        Map<String, Object> metrics = new LinkedHashMap<>(result.bestMetrics());
+        metrics.put("validation_users", validation.rows());
+        metrics.put("test_users", test.rows());
+        if (test.rows() > 0) {
+            LoadedEncoder chosen = EncoderCheckpoint.load(result.bestCheckpoint());
+            Evaluator.evaluate(chosen.model(), test, config).forEach((key, value) -> metrics.put("test_" + key, value));
+        }
+        metrics.put("best_epoch", result.bestEpoch());
+        metrics.put("parameters", result.parameters());
+        metrics.put("steps", result.steps());
+        metrics.put("train_seconds", result.seconds());
+        return metrics;
+    }
+}
