@@ -4,8 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.uqabench.base.JsonlFiles;
 import dev.uqabench.qa.Subtask;
-
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -21,12 +22,57 @@ public final class PredictionsJsonl {
     private PredictionsJsonl() {
     }
 
+    /**
+     * Writes the predictions, and their wall-clock seconds apart in {@link #timingsOf} (one line per question:
+     * id and seconds), so that the predictions file is byte-identical across runs with the same seed.
+     */
     public static void write(Path file, List<Prediction> predictions) {
         JsonlFiles.write(file, predictions, PredictionsJsonl::toJson);
+        if (predictions.stream().anyMatch(p -> p.seconds() != null)) {
+            JsonlFiles.write(timingsOf(file), predictions, p -> {
+                ObjectNode node = JsonlFiles.object();
+                node.put("id", p.id());
+                node.put("seconds", p.seconds());
+                return node;
+            });
+        }
     }
 
+    /**
+     * Reads the predictions, with their seconds from the timings file beside them when it belongs to them
+     * (the same ids, line by line); a file written over by hand or another tool reads without timings.
+     */
     public static List<Prediction> read(Path file) {
-        return JsonlFiles.read(file, PredictionsJsonl::fromJson);
+        List<Prediction> predictions = JsonlFiles.read(file, PredictionsJsonl::fromJson);
+        Path timings = timingsOf(file);
+        if (!Files.isRegularFile(timings)) {
+            return predictions;
+        }
+        List<Timing> seconds = JsonlFiles.read(timings, row -> new Timing(row.optionalText("id"),
+                optionalNumber(row, "seconds")));
+        if (seconds.size() != predictions.size()) {
+            return predictions;
+        }
+        List<Prediction> timed = new ArrayList<>(predictions.size());
+        for (int i = 0; i < predictions.size(); i++) {
+            Prediction p = predictions.get(i);
+            if (!java.util.Objects.equals(p.id(), seconds.get(i).id())) {
+                return predictions;
+            }
+            timed.add(new Prediction(p.id(), p.user(), p.subtask(), p.variant(), p.question(), p.prediction(),
+                    p.answer(), p.promptTokens(), seconds.get(i).seconds()));
+        }
+        return timed;
+    }
+
+    private record Timing(String id, Double seconds) {
+    }
+
+    /** {@code predictions.jsonl} → {@code predictions.timings.jsonl}: the wall-clock seconds of each answer. */
+    public static Path timingsOf(Path file) {
+        String name = file.getFileName().toString();
+        String stem = name.endsWith(".jsonl") ? name.substring(0, name.length() - ".jsonl".length()) : name;
+        return file.resolveSibling(stem + ".timings.jsonl");
     }
 
     static ObjectNode toJson(Prediction p) {
@@ -39,7 +85,6 @@ public final class PredictionsJsonl {
         node.put("prediction", p.prediction());
         node.put("answer", p.answer());
         node.put("promptTokens", p.promptTokens());
-        node.put("seconds", p.seconds());
         return node;
     }
 
