@@ -2,8 +2,10 @@ package dev.uqabench.llm;
 
 import dev.uqabench.base.UqaException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -23,6 +25,26 @@ class LlmTokenizerTest {
             assertEquals(Optional.of(2), t.tokenId("<|im_end|>"));
             assertEquals(Optional.empty(), t.tokenId("nope"));
             assertEquals(20, t.vocabularySize());
+        }
+    }
+
+    /** The ids-only native path gives DJL's ids, on the hand-written tokenizer and on a word-level one as the quickstart builds. */
+    @Test
+    void idsAloneEqualDjlsEncoding(@TempDir Path dir) {
+        List<String> texts = List.of("", " ", "<|im_start|>user hello world<|im_end|>", "hello  world\n\nhello",
+                "用户最近浏览的商品的类目是什么？\nA. 衬衫\nB. 帽子", "倒数第3次 item 42: 衬衫 (brand x)", "unknown 未见过 words!",
+                "<|im_start|>system\nYou are helpful.<|im_end|>\n<|im_start|>assistant\n");
+        Path words = dir.resolve("tokenizer.json");
+        dev.uqabench.data.text.WordTokenizerBuilder.write(texts.subList(2, 6), words);
+        for (Path file : List.of(TinyModels.tokenizer(), words)) {
+            try (LlmTokenizer t = LlmTokenizer.load(file)) {
+                for (String text : texts) {
+                    for (boolean special : new boolean[] {false, true}) {
+                        assertArrayEquals(t.encodeThroughDjl(text, special), t.encode(text, special),
+                                file.getFileName() + ": '" + text + "' special " + special);
+                    }
+                }
+            }
         }
     }
 
