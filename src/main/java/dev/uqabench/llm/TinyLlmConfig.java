@@ -1,5 +1,6 @@
 package dev.uqabench.llm;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import dev.uqabench.base.ConfigException;
@@ -13,11 +14,25 @@ import java.util.List;
  * @param contextLengths events of history written into the prompt, one drawn per example (0 = question only)
  * @param answerWeight   loss weight of the answer tokens relative to the other tokens
  * @param drills         category-recall warm-up questions added to the training text ({@link RecallDrills})
+ * @param batching       how examples form batches: {@code random} (each step draws its own) or {@code by_length}
+ *                       (a group of batches is drawn at once, sorted by length and cut, so a batch pads little)
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record TinyLlmConfig(int hiddenSize, int layers, int heads, int kvHeads, int intermediateSize,
                             int steps, int batchSize, double learningRate, int warmupSteps,
-                            double answerWeight, List<Integer> contextLengths, int maxTokens, int drills) {
+                            double answerWeight, List<Integer> contextLengths, int maxTokens, int drills,
+                            Batching batching) {
+
+    /** How training examples form batches. */
+    public enum Batching {
+        /** Every step draws its batch at random: rows of very different lengths pad to the longest. */
+        @JsonProperty("random") RANDOM,
+        /**
+         * {@link TinyLlmTrainer#LENGTH_GROUP} batches are drawn at random at once, sorted by length, cut into
+         * batches and visited in random order: the same examples, much less padding.
+         */
+        @JsonProperty("by_length") BY_LENGTH
+    }
 
     public TinyLlmConfig {
         require(hiddenSize > 0, "hidden_size", "must be positive, got " + hiddenSize);
@@ -38,11 +53,13 @@ public record TinyLlmConfig(int hiddenSize, int layers, int heads, int kvHeads, 
                 "context_lengths", "must be a non-empty list of non-negative event counts, got " + contextLengths);
         require(maxTokens > 8, "max_tokens", "must be > 8, got " + maxTokens);
         require(drills >= 0, "drills", "must be >= 0, got " + drills);
+        require(batching != null, "batching", "must be one of random, by_length");
         contextLengths = List.copyOf(contextLengths);
     }
 
     public static TinyLlmConfig quickstart() {
-        return new TinyLlmConfig(128, 2, 8, 4, 256, 1200, 8, 2e-3, 50, 10.0, List.of(0, 20, 20, 20), 512, 20000);
+        return new TinyLlmConfig(128, 2, 8, 4, 256, 1200, 8, 2e-3, 50, 10.0, List.of(0, 20, 20, 20), 512, 20000,
+                Batching.BY_LENGTH);
     }
 
     private static void require(boolean condition, String key, String problem) {

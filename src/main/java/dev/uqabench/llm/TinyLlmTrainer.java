@@ -88,14 +88,12 @@ public final class TinyLlmTrainer {
                 .optFirstDecayStepAtPeak(true).optRounding(WarmupSchedule.Rounding.FRACTION_OF_PEAK).build();
         TrainingRun run = TrainingRun.builder().setStage("llm").setTotalSteps(cfg.steps()).optUnit("tokens")
                 .optDivergenceHint("lower the tiny LLM's learning rate").optListener(listener).build();
+        Batches batches = new Batches(examples, cfg, rng);
         model.train(true);
         for (int step = 1; step <= cfg.steps(); step++) {
             double lr = schedule.learningRate(cfg.learningRate(), step);
             optimizer.param_groups().get(0).options().set_lr(lr);
-            List<Example> batch = new ArrayList<>(cfg.batchSize());
-            for (int i = 0; i < cfg.batchSize(); i++) {
-                batch.add(examples.get(rng.nextInt(examples.size())));
-            }
+            List<Example> batch = batches.next();
             try (PointerScope scope = new PointerScope()) {
                 Batch b = Batch.of(batch, cfg.maxTokens(), cfg.answerWeight(), padId);
                 Tensor logits = model.forward(model.embed(b.inputs().ids()), b.inputs().mask());
@@ -114,6 +112,48 @@ public final class TinyLlmTrainer {
             }
         }
         model.train(false);
+    }
+
+    /** Batches drawn together and sorted by length when {@link TinyLlmConfig.Batching#BY_LENGTH}. */
+    public static final int LENGTH_GROUP = 32;
+
+    /** The batches of a run, drawn with replacement from the examples by one seeded generator. */
+    static final class Batches {
+        private final List<Example> examples;
+        private final TinyLlmConfig cfg;
+        private final Random rng;
+        private final java.util.ArrayDeque<List<Example>> queued = new java.util.ArrayDeque<>();
+
+        Batches(List<Example> examples, TinyLlmConfig cfg, Random rng) {
+            this.examples = examples;
+            this.cfg = cfg;
+            this.rng = rng;
+        }
+
+        List<Example> next() {
+            if (cfg.batching() == TinyLlmConfig.Batching.RANDOM) {
+                return draw(cfg.batchSize());
+            }
+            if (queued.isEmpty()) {
+                List<Example> group = draw(cfg.batchSize() * LENGTH_GROUP);
+                group.sort(java.util.Comparator.comparingInt(e -> Math.min(e.ids().length, cfg.maxTokens())));
+                List<List<Example>> cut = new ArrayList<>();
+                for (int from = 0; from < group.size(); from += cfg.batchSize()) {
+                    cut.add(group.subList(from, from + cfg.batchSize()));
+                }
+                java.util.Collections.shuffle(cut, rng);
+                queued.addAll(cut);
+            }
+            return queued.poll();
+        }
+
+        private List<Example> draw(int count) {
+            List<Example> drawn = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) {
+                drawn.add(examples.get(rng.nextInt(examples.size())));
+            }
+            return drawn;
+        }
     }
 
     /** Inputs are the sequence without its last token; targets are it shifted by one. */

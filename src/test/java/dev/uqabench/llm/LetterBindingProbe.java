@@ -76,7 +76,8 @@ public final class LetterBindingProbe {
                     new long[] {FIRST_LETTER + gold}));
         }
         Decoder model = Decoder.create(DecoderConfig.qwen2(FIRST_NAME + names, 128, 256, layers, 8, 4, 1024, true), 7);
-        TinyLlmConfig config = new TinyLlmConfig(128, layers, 8, 4, 256, steps, batch, lr, 20, 10.0, List.of(0), 512, 0);
+        TinyLlmConfig config = new TinyLlmConfig(128, layers, 8, 4, 256, steps, batch, lr, 20, 10.0, List.of(0), 512, 0,
+                TinyLlmConfig.Batching.RANDOM);
         double[] average = {Double.NaN};
         long start = System.nanoTime();
         TinyLlmTrainer.train(model, config, examples, 0, 3, TrainingListener.onSteps(step -> {

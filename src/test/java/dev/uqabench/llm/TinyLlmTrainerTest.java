@@ -20,7 +20,8 @@ class TinyLlmTrainerTest {
             TinyLlmTrainer.Example.of(new long[] {5, 9, 5}, new long[] {9, 5, 9}));
 
     private static TinyLlmConfig config(int steps, double learningRate, int warmupSteps) {
-        return new TinyLlmConfig(32, 2, 4, 2, 48, steps, 2, learningRate, warmupSteps, 10.0, List.of(0), 16, 0);
+        return new TinyLlmConfig(32, 2, 4, 2, 48, steps, 2, learningRate, warmupSteps, 10.0, List.of(0), 16, 0,
+                TinyLlmConfig.Batching.RANDOM);
     }
 
     @Test
@@ -62,5 +63,37 @@ class TinyLlmTrainerTest {
         assertTrue(e.getMessage().startsWith("llm: ") && e.getMessage().contains("at step " + failed)
                 && e.getMessage().contains("lower the tiny LLM's learning rate"), e.getMessage());
         assertTrue(failed < 20, "stopped before the end: " + e.getMessage());
+    }
+
+    /** By-length batches pad far less than random ones, and draw the examples as often as random batches do. */
+    @Test
+    void batchesByLengthPadLittleAndKeepTheDraws() {
+        List<TinyLlmTrainer.Example> examples = new ArrayList<>();
+        java.util.Random lengths = new java.util.Random(3);
+        for (int i = 0; i < 400; i++) {
+            examples.add(TinyLlmTrainer.Example.of(new long[1 + lengths.nextInt(300)], new long[] {1}));
+        }
+        long[] padding = new long[2];
+        java.util.Map<TinyLlmTrainer.Example, Integer> drawn = new java.util.IdentityHashMap<>();
+        for (TinyLlmConfig.Batching batching : TinyLlmConfig.Batching.values()) {
+            TinyLlmConfig cfg = new TinyLlmConfig(32, 2, 4, 2, 48, 10, 8, 1e-3, 1, 10.0, List.of(0), 512, 0, batching);
+            TinyLlmTrainer.Batches batches = new TinyLlmTrainer.Batches(examples, cfg, new java.util.Random(11));
+            for (int step = 0; step < 4 * TinyLlmTrainer.LENGTH_GROUP; step++) {
+                List<TinyLlmTrainer.Example> batch = batches.next();
+                assertEquals(8, batch.size());
+                int longest = batch.stream().mapToInt(e -> e.ids().length).max().orElseThrow();
+                for (TinyLlmTrainer.Example e : batch) {
+                    padding[batching.ordinal()] += longest - e.ids().length;
+                    if (batching == TinyLlmConfig.Batching.BY_LENGTH) {
+                        drawn.merge(e, 1, Integer::sum);
+                    }
+                }
+            }
+        }
+        long random = padding[TinyLlmConfig.Batching.RANDOM.ordinal()];
+        long byLength = padding[TinyLlmConfig.Batching.BY_LENGTH.ordinal()];
+        assertTrue(byLength * 10 < random, "by length " + byLength + " vs random " + random + " padded tokens");
+        assertEquals(4 * TinyLlmTrainer.LENGTH_GROUP * 8, drawn.values().stream().mapToInt(Integer::intValue).sum());
+        assertTrue(drawn.size() > 300, "draws spread over the examples: " + drawn.size() + " of 400");
     }
 }
