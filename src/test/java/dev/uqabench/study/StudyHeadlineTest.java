@@ -2,13 +2,9 @@ package dev.uqabench.study;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.uqabench.eval.Prediction;
-import dev.uqabench.eval.PredictionsJsonl;
-import dev.uqabench.qa.Subtask;
+import dev.uqabench.report.EvalFolders;
 import dev.uqabench.report.UserInformation;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,14 +16,7 @@ class StudyHeadlineTest {
 
     /** An eval folder whose first {@code right} of 100 questions are answered correctly. */
     private Path eval(String name, int right) throws Exception {
-        Path folder = Files.createDirectories(dir.resolve(name));
-        List<Prediction> predictions = new ArrayList<>();
-        for (int i = 0; i < 100; i++) {
-            predictions.add(new Prediction("q" + i, "u" + (i % 10), Subtask.values()[i % 7], name, "?",
-                    i < right ? "A" : "B", "A", 10, 0.01));
-        }
-        PredictionsJsonl.write(folder.resolve("predictions.jsonl"), predictions);
-        return folder;
+        return EvalFolders.withAccuracy(dir, name, right);
     }
 
     private static StudyRow row(String name, String kind, int textEvents) {
