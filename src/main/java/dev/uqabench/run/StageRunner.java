@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -52,8 +53,8 @@ public final class StageRunner {
         inputs.forEach((name, path) -> inputHashes.put(name, hashInput(path)));
         String fingerprint = Hashing.sha256(stage + "\n" + Json.compact(config) + "\n" + seed + "\n" + inputHashes);
 
-        if (!force && Manifest.exists(folder)) {
-            Manifest old = Manifest.read(folder);
+        Manifest old = ownedManifest(stage, folder);
+        if (!force && old != null) {
             if (old.fingerprint().equals(fingerprint) && old.outputsIntact(folder)) {
                 progress.message(stage + ": reusing " + folder + " (finished " + old.finishedAt() + ")");
                 return new Outcome(old, true, folder);
@@ -85,6 +86,41 @@ public final class StageRunner {
         } catch (Exception e) {
             AtomicFiles.deleteRecursively(work);
             throw new IllegalStateException(stage + " failed", e);
+        }
+    }
+
+    /**
+     * A run replaces only folders it made: {@code folder} may be absent, empty, or hold a stage's
+     * {@code manifest.json}; anything else is someone's data, and the stage stops naming it (with or
+     * without {@code --force}). Returns the manifest when it can be read; an unreadable one (a truncated
+     * write) means the stage is redone.
+     */
+    private Manifest ownedManifest(String stage, Path folder) {
+        if (!Files.exists(folder, LinkOption.NOFOLLOW_LINKS)) {
+            return null;
+        }
+        if (!Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)) {
+            throw new UqaException(folder + ": is in the way of the " + stage + " stage's output and is not a folder"
+                    + " uqabench made; move it away or choose another --run-dir (uqabench never deletes what it did"
+                    + " not make)");
+        }
+        try (Stream<Path> entries = Files.list(folder)) {
+            if (entries.findAny().isEmpty()) {
+                return null;
+            }
+        } catch (IOException e) {
+            throw new UqaException(folder + ": cannot list: " + e.getMessage(), e);
+        }
+        if (!Files.isRegularFile(folder.resolve(Manifest.FILE))) {
+            throw new UqaException(folder + ": holds files but no " + Manifest.FILE + ", so the " + stage + " stage did"
+                    + " not make it; move it away or choose another --run-dir (uqabench never deletes what it did not"
+                    + " make, even with --force)");
+        }
+        try {
+            return Manifest.read(folder);
+        } catch (UqaException unreadable) {
+            progress.message(stage + ": " + unreadable.getMessage() + "; redoing the stage");
+            return null;
         }
     }
 

@@ -84,4 +84,17 @@ class QuickstartEndToEndTest {
         assertEquals(2, Main.execute("quickstart", "--run-dir", run.toString(), "--config", unknown.toString(), "--quiet"));
         assertFalse(Files.exists(run));
     }
+
+    /** The README's {@code -o data/mine} beside a run folder: the user's file survives, with and without --force. */
+    @Test
+    void userDataUnderTheRunFolderSurvives() throws Exception {
+        Path config = Files.writeString(dir.resolve("micro.yaml"), MICRO);
+        Path run = dir.resolve("v");
+        Path mine = Files.createDirectories(run.resolve("data").resolve("mine"));
+        Files.writeString(mine.resolve("f"), "x");
+        assertEquals(2, Main.execute("quickstart", "--run-dir", run.toString(), "--config", config.toString(), "--quiet"));
+        assertEquals(2, Main.execute("quickstart", "--run-dir", run.toString(), "--config", config.toString(), "--quiet",
+                "--force"));
+        assertEquals("x", Files.readString(mine.resolve("f")));
+    }
 }

@@ -86,4 +86,36 @@ class StageRunnerTest {
         assertEquals(0.5, ((Number) m.metrics().get("acc")).doubleValue());
         assertEquals(o.manifest().fingerprint(), m.fingerprint());
     }
+
+    /** A folder the stage did not make is never replaced, with or without --force; the user's file survives. */
+    @Test
+    void aFolderWithoutAManifestIsLeftAloneAndNamed() throws Exception {
+        Path mine = Files.createDirectories(dir.resolve("out").resolve("mine"));
+        Files.writeString(mine.resolve("f"), "x");
+        for (boolean force : new boolean[] {false, true}) {
+            dev.uqabench.base.UqaException e = assertThrows(dev.uqabench.base.UqaException.class, () -> runStage(force, 3));
+            assertTrue(e.getMessage().startsWith(dir.resolve("out") + ": holds files but no manifest.json"), e.getMessage());
+            assertEquals("x", Files.readString(mine.resolve("f")));
+        }
+        assertEquals(0, runs.get(), "the stage never ran");
+    }
+
+    /** A truncated manifest (a write cut short) is ours: the stage is redone, not refused. */
+    @Test
+    void aTruncatedManifestRedoesTheStage() throws Exception {
+        runStage(false, 3);
+        Path manifest = dir.resolve("out").resolve("manifest.json");
+        Files.writeString(manifest, Files.readString(manifest).substring(0, 40));
+        StageRunner.Outcome again = runStage(false, 3);
+        assertFalse(again.reused());
+        assertEquals(2, runs.get());
+    }
+
+    /** An empty folder holds nothing to lose: the stage fills it. */
+    @Test
+    void anEmptyFolderIsFilled() throws Exception {
+        Files.createDirectories(dir.resolve("out"));
+        assertFalse(runStage(false, 3).reused());
+        assertEquals("size=3", Files.readString(dir.resolve("out").resolve("result.txt")));
+    }
 }
