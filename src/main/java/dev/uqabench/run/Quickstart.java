@@ -26,38 +26,41 @@ public final class Quickstart {
         Progress progress = new Progress(System.err, quiet);
         long start = System.nanoTime();
         Pipeline pipeline = new Pipeline(runDir, config, force, progress);
-        pipeline.front();
+        // one run at a time in a folder (after the config and sources are validated: a refused run makes nothing)
+        try (RunLock lock = RunLock.acquire(runDir)) {
+            pipeline.front();
 
-        Map<String, Path> results = new LinkedHashMap<>();
-        Variant none = Variant.parse("none");
-        results.put(none.name(), pipeline.evaluate(none));
-        for (int n : config.textEvents()) {
-            Variant text = Variant.parse("text" + n);
-            results.put(text.name(), pipeline.evaluate(text));
-        }
-        String soft = config.softVariant();
-        List<UserInformation.SeedEvals> seeds = new ArrayList<>();
-        for (Integer seed : config.repetitions()) {
-            UserInformation.SeedEvals evals = Controls.run(pipeline.forSeed(seed), soft, null, null, config.pretrain(),
-                    config.align());
-            if (seeds.isEmpty()) {
-                results.put(soft, evals.embedding());
-                results.put(soft + Variant.SHUFFLED_SUFFIX, evals.shuffled());
-                results.put(Variant.LEARNED_PROMPT, evals.learnedPrompt());
+            Map<String, Path> results = new LinkedHashMap<>();
+            Variant none = Variant.parse("none");
+            results.put(none.name(), pipeline.evaluate(none));
+            for (int n : config.textEvents()) {
+                Variant text = Variant.parse("text" + n);
+                results.put(text.name(), pipeline.evaluate(text));
             }
-            seeds.add(evals);
-        }
+            String soft = config.softVariant();
+            List<UserInformation.SeedEvals> seeds = new ArrayList<>();
+            for (Integer seed : config.repetitions()) {
+                UserInformation.SeedEvals evals = Controls.run(pipeline.forSeed(seed), soft, null, null, config.pretrain(),
+                        config.align());
+                if (seeds.isEmpty()) {
+                    results.put(soft, evals.embedding());
+                    results.put(soft + Variant.SHUFFLED_SUFFIX, evals.shuffled());
+                    results.put(Variant.LEARNED_PROMPT, evals.learnedPrompt());
+                }
+                seeds.add(evals);
+            }
 
-        Path audit = pipeline.audit();
-        String table = ResultsTable.render(results);
-        System.out.println(table);
-        String text = "text" + (config.textEvents().contains(20) ? 20 : config.textEvents().get(config.textEvents().size() - 1));
-        String headline = UserInformation.section(Metrics.ALL, soft, seeds, text, results.get(text), results.get(none.name()));
-        AtomicFiles.writeString(runDir.resolve("report.md"),
-                QuickstartReport.markdown(runDir, results, table, headline + AuditReport.section(audit),
-                        pipeline.config().answerMode()));
-        progress.message(String.format("quickstart finished in %.1f s; report: %s", (System.nanoTime() - start) / 1e9,
-                runDir.resolve("report.md")));
-        return true;
+            Path audit = pipeline.audit();
+            String table = ResultsTable.render(results);
+            System.out.println(table);
+            String text = "text" + (config.textEvents().contains(20) ? 20 : config.textEvents().get(config.textEvents().size() - 1));
+            String headline = UserInformation.section(Metrics.ALL, soft, seeds, text, results.get(text), results.get(none.name()));
+            AtomicFiles.writeString(runDir.resolve("report.md"),
+                    QuickstartReport.markdown(runDir, results, table, headline + AuditReport.section(audit),
+                            pipeline.config().answerMode()));
+            progress.message(String.format("quickstart finished in %.1f s; report: %s", (System.nanoTime() - start) / 1e9,
+                    runDir.resolve("report.md")));
+            return true;
+        }
     }
 }

@@ -2,6 +2,7 @@ package dev.uqabench.study;
 
 import dev.uqabench.run.Controls;
 import dev.uqabench.run.RunConfig;
+import dev.uqabench.run.RunLock;
 import dev.uqabench.run.Progress;
 import dev.uqabench.run.Pipeline;
 import dev.uqabench.base.Manifest;
@@ -37,57 +38,60 @@ public final class Study {
         long start = System.nanoTime();
         RunConfig run = study.run();
         Pipeline pipeline = new Pipeline(runDir, run, force, progress);
-        pipeline.front();
-        // best-variant picks on held-out validation questions when the qa stage made them, else on test (said in the report)
-        Map<String, Double> validation = QuestionSet.VALIDATION.existsIn(pipeline.qaFolder()) ? new LinkedHashMap<>() : null;
-        List<StudyRow> rows = new ArrayList<>();
-        Variant none = Variant.parse("none");
-        rows.add(textRow(none, pipeline.evaluate(none), runDir));
-        for (int n : study.textBaselines()) {
-            Variant text = Variant.parse("text" + n);
-            rows.add(textRow(text, pipeline.evaluate(text), runDir));
-            if (validation != null) {
-                validation.put(text.name(), accuracy(pipeline.evaluate(text, QuestionSet.VALIDATION), study.metric()));
+        // one run at a time in a folder (after the config and sources are validated: a refused run makes nothing)
+        try (RunLock lock = RunLock.acquire(runDir)) {
+            pipeline.front();
+            // best-variant picks on held-out validation questions when the qa stage made them, else on test (said in the report)
+            Map<String, Double> validation = QuestionSet.VALIDATION.existsIn(pipeline.qaFolder()) ? new LinkedHashMap<>() : null;
+            List<StudyRow> rows = new ArrayList<>();
+            Variant none = Variant.parse("none");
+            rows.add(textRow(none, pipeline.evaluate(none), runDir));
+            for (int n : study.textBaselines()) {
+                Variant text = Variant.parse("text" + n);
+                rows.add(textRow(text, pipeline.evaluate(text), runDir));
+                if (validation != null) {
+                    validation.put(text.name(), accuracy(pipeline.evaluate(text, QuestionSet.VALIDATION), study.metric()));
+                }
             }
-        }
-        StudyConfig.Cell defaults = study.defaults();
-        List<StudyConfig.Cell> cells = study.cells();
-        for (int i = 0; i < cells.size(); i++) {
-            StudyConfig.Cell cell = cells.get(i);
-            String name = cell.name(defaults);
-            progress.message(String.format(Locale.ROOT, "study: variant %d/%d %s", i + 1, cells.size(), name));
-            PretrainConfig pretrainConfig = pretrainConfig(study, cell);
-            AlignConfig alignConfig = alignConfig(study, cell);
-            Path pretrain = pipeline.pretrain(cell.pretrainKey(), pretrainConfig);
-            Path align = pipeline.align(cell.alignKey(), pretrain, alignConfig);
-            Path eval = pipeline.evaluate(Variant.parse(name), pretrain, align, alignConfig);
-            rows.add(embeddingRow(name, cell, pretrain, eval, runDir, study.base().pretrain().maxLength()));
-            if (validation != null) {
-                validation.put(name, accuracy(pipeline.evaluate(Variant.parse(name), QuestionSet.VALIDATION, pretrain,
-                        align, alignConfig), study.metric()));
+            StudyConfig.Cell defaults = study.defaults();
+            List<StudyConfig.Cell> cells = study.cells();
+            for (int i = 0; i < cells.size(); i++) {
+                StudyConfig.Cell cell = cells.get(i);
+                String name = cell.name(defaults);
+                progress.message(String.format(Locale.ROOT, "study: variant %d/%d %s", i + 1, cells.size(), name));
+                PretrainConfig pretrainConfig = pretrainConfig(study, cell);
+                AlignConfig alignConfig = alignConfig(study, cell);
+                Path pretrain = pipeline.pretrain(cell.pretrainKey(), pretrainConfig);
+                Path align = pipeline.align(cell.alignKey(), pretrain, alignConfig);
+                Path eval = pipeline.evaluate(Variant.parse(name), pretrain, align, alignConfig);
+                rows.add(embeddingRow(name, cell, pretrain, eval, runDir, study.base().pretrain().maxLength()));
+                if (validation != null) {
+                    validation.put(name, accuracy(pipeline.evaluate(Variant.parse(name), QuestionSet.VALIDATION, pretrain,
+                            align, alignConfig), study.metric()));
+                }
             }
-        }
-        // the controls of the default cell, on every seed (the first seed's embedding run is the matrix's, reused)
-        String defaultName = defaults.name(defaults);
-        List<UserInformation.SeedEvals> seeds = new ArrayList<>();
-        for (Integer seed : run.repetitions()) {
-            Pipeline repetition = pipeline.forSeed(seed);
-            progress.message("study: controls of " + defaultName + " on seed " + repetition.seed());
-            UserInformation.SeedEvals evals = Controls.run(repetition, defaultName, defaults.pretrainKey(),
-                    defaults.alignKey(), pretrainConfig(study, defaults), alignConfig(study, defaults));
-            if (seeds.isEmpty()) {
-                rows.add(controlRow(defaultName + Variant.SHUFFLED_SUFFIX, "shuffled", evals.shuffled(), runDir));
-                rows.add(controlRow(Variant.LEARNED_PROMPT, "learned-prompt", evals.learnedPrompt(), runDir));
+            // the controls of the default cell, on every seed (the first seed's embedding run is the matrix's, reused)
+            String defaultName = defaults.name(defaults);
+            List<UserInformation.SeedEvals> seeds = new ArrayList<>();
+            for (Integer seed : run.repetitions()) {
+                Pipeline repetition = pipeline.forSeed(seed);
+                progress.message("study: controls of " + defaultName + " on seed " + repetition.seed());
+                UserInformation.SeedEvals evals = Controls.run(repetition, defaultName, defaults.pretrainKey(),
+                        defaults.alignKey(), pretrainConfig(study, defaults), alignConfig(study, defaults));
+                if (seeds.isEmpty()) {
+                    rows.add(controlRow(defaultName + Variant.SHUFFLED_SUFFIX, "shuffled", evals.shuffled(), runDir));
+                    rows.add(controlRow(Variant.LEARNED_PROMPT, "learned-prompt", evals.learnedPrompt(), runDir));
+                }
+                seeds.add(evals);
             }
-            seeds.add(evals);
+            writeResults(runDir, rows);
+            writeSeeds(runDir, study.metric(), defaultName, seeds);
+            String audit = AuditReport.section(pipeline.audit());
+            StudyReport.write(runDir, study, rows, new StudyReport.Controls(defaultName, seeds, validation), audit);
+            progress.message(String.format(Locale.ROOT, "study finished in %.1f s: %s, %s", (System.nanoTime() - start) / 1e9,
+                    runDir.resolve("study.csv"), runDir.resolve("report.html")));
+            return rows;
         }
-        writeResults(runDir, rows);
-        writeSeeds(runDir, study.metric(), defaultName, seeds);
-        String audit = AuditReport.section(pipeline.audit());
-        StudyReport.write(runDir, study, rows, new StudyReport.Controls(defaultName, seeds, validation), audit);
-        progress.message(String.format(Locale.ROOT, "study finished in %.1f s: %s, %s", (System.nanoTime() - start) / 1e9,
-                runDir.resolve("study.csv"), runDir.resolve("report.html")));
-        return rows;
     }
 
     static PretrainConfig pretrainConfig(StudyConfig study, StudyConfig.Cell cell) {
