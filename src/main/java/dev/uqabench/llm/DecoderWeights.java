@@ -5,6 +5,8 @@ import dev.uqabench.tensor.Tensors;
 import org.bytedeco.pytorch.Generator;
 import org.bytedeco.pytorch.GeneratorOptional;
 import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 
@@ -156,6 +158,17 @@ public final class DecoderWeights {
             throw new UqaException("compute dtype " + computeType + " is not supported (float32 or bfloat16)");
         }
         return new DecoderWeights(config, ordered, computeType, false, retained);
+    }
+
+    /** A checkpoint with NaN or infinite weights would answer every question the same: refuse it at load. */
+    static void requireFinite(Object where, String name, Tensor t) {
+        try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
+            long bad = t.numel() - torch.isfinite(t).sum().item_long();
+            if (bad > 0) {
+                throw new UqaException(where + ": tensor '" + name + "' holds " + bad + " NaN or infinite values of " + t.numel()
+                        + ": the checkpoint is damaged (or was saved from a diverged run)");
+            }
+        }
     }
 
     public DecoderConfig config() { return config; }

@@ -136,7 +136,11 @@ public final class HfFolder {
                     + config.modelType() + " model as described by " + CONFIG);
         }
         Map<String, Tensor> weights = new LinkedHashMap<>();
-        for (String name : expected.keySet()) weights.put(name, fileOf.get(name).tensor(name));
+        for (String name : expected.keySet()) {
+            Tensor t = fileOf.get(name).tensor(name);
+            DecoderWeights.requireFinite(fileOf.get(name).path(), name, t);
+            weights.put(name, t);
+        }
         List<Object> retained = new ArrayList<>(new LinkedHashSet<>(fileOf.values()));
         Decoder decoder = Decoder.fromWeights(config, weights, computeType.scalarType(), retained);
         // Converted weights (e.g. BF16 file, fp32 compute) own copies: release the file pages now.

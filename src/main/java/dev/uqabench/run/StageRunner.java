@@ -3,6 +3,7 @@ package dev.uqabench.run;
 import dev.uqabench.base.Manifest;
 import dev.uqabench.base.Versions;
 import dev.uqabench.base.AtomicFiles;
+import dev.uqabench.base.CodeIdentity;
 import dev.uqabench.base.Hashing;
 import dev.uqabench.base.Json;
 import dev.uqabench.base.UqaException;
@@ -51,7 +52,10 @@ public final class StageRunner {
     public Outcome run(String stage, Path folder, JsonNode config, long seed, Map<String, Path> inputs, Body body) {
         Map<String, String> inputHashes = new TreeMap<>();
         inputs.forEach((name, path) -> inputHashes.put(name, hashInput(path)));
-        String fingerprint = Hashing.sha256(stage + "\n" + Json.compact(config) + "\n" + seed + "\n" + inputHashes);
+        // the code that makes this stage's output is part of what it was made from
+        String code = CodeIdentity.of(floorOf(stage));
+        String fingerprint = Hashing.sha256(stage + "\n" + Json.compact(config) + "\n" + seed + "\n" + inputHashes
+                + "\n" + code);
 
         Manifest old = ownedManifest(stage, folder);
         if (!force && old != null) {
@@ -68,8 +72,10 @@ public final class StageRunner {
             Files.createDirectories(work);
             Map<String, Object> metrics = body.execute(work);
             Instant end = Instant.now();
+            Map<String, String> versions = new LinkedHashMap<>(Versions.current());
+            versions.put("code", code);
             Manifest manifest = new Manifest(stage, fingerprint, config, seed, inputHashes, hashOutputs(work),
-                    Versions.current(), start.toString(), end.toString(),
+                    versions, start.toString(), end.toString(),
                     (end.toEpochMilli() - start.toEpochMilli()) / 1000.0, new LinkedHashMap<>(metrics));
             AtomicFiles.writeJson(work.resolve(Manifest.FILE), manifest);
             AtomicFiles.move(work, folder.toAbsolutePath());
@@ -87,6 +93,12 @@ public final class StageRunner {
             AtomicFiles.deleteRecursively(work);
             throw new IllegalStateException(stage + " failed", e);
         }
+    }
+
+    /** The floor whose code makes a stage's output: {@code eval/none} → {@code eval}, {@code llm} → {@code llm}. */
+    static String floorOf(String stage) {
+        String first = stage.contains("/") ? stage.substring(0, stage.indexOf('/')) : stage;
+        return CodeIdentity.FLOORS.contains(first) ? first : "run";
     }
 
     /**

@@ -22,9 +22,7 @@ import org.junit.jupiter.api.Test;
 class FloorsTest {
 
     /** Bottom to top. A floor may use every floor before it in this list, never one after it. */
-    static final List<String> FLOORS = List.of(
-            "base", "tensor", "nn", "train", "data", "qa", "encoder", "pretrain", "llm", "align", "eval", "audit", "report",
-            "run", "study", "cli");
+    static final List<String> FLOORS = dev.uqabench.base.CodeIdentity.FLOORS;
 
     /** Floors that never use libtorch through JavaCPP. */
     static final List<String> NATIVE_FREE = List.of("base", "data", "qa", "audit", "report", "run", "study", "cli");

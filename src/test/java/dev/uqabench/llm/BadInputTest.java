@@ -101,6 +101,18 @@ class BadInputTest {
         assertMentions(loadFails(), dir.resolve("model.safetensors").toString(), "missing tensor 'model.layers.1.mlp.up_proj.weight'");
     }
 
+    /** A checkpoint with NaN weights (a diverged run saved as is) is refused at load, naming the tensor. */
+    @Test
+    void nonFiniteWeights() {
+        Map<String, Tensor> weights = new LinkedHashMap<>(Safetensors.read(dir.resolve("model.safetensors")));
+        Tensor up = weights.get("model.layers.1.mlp.up_proj.weight").clone();
+        up.fill_(new org.bytedeco.pytorch.Scalar(Double.NaN));
+        weights.put("model.layers.1.mlp.up_proj.weight", up);
+        Safetensors.write(dir.resolve("model.safetensors"), weights);
+        assertMentions(loadFails(), dir.resolve("model.safetensors").toString(),
+                "tensor 'model.layers.1.mlp.up_proj.weight' holds", "NaN or infinite values");
+    }
+
     @Test
     void tensorOfTheWrongShape() {
         Map<String, Tensor> weights = new LinkedHashMap<>(Safetensors.read(dir.resolve("model.safetensors")));

@@ -118,4 +118,30 @@ class StageRunnerTest {
         assertFalse(runStage(false, 3).reused());
         assertEquals("size=3", Files.readString(dir.resolve("out").resolve("result.txt")));
     }
+
+    /** Changed code of a floor reruns the stages standing on it; stages below it are reused. */
+    @Test
+    void changedCodeRerunsTheStagesAboveItOnly() {
+        ObjectNode config = JsonNodeFactory.instance.objectNode().put("size", 1);
+        StageRunner runner = new StageRunner(false, Progress.silent());
+        StageRunner.Body body = work -> {
+            runs.incrementAndGet();
+            Files.writeString(work.resolve("r.txt"), "r");
+            return Map.of();
+        };
+        runner.run("data", dir.resolve("data"), config, 1, Map.of(), body);
+        runner.run("pretrain", dir.resolve("pretrain"), config, 1, Map.of(), body);
+        try {
+            System.setProperty("uqabench.code.pretrain", "patched");
+            dev.uqabench.base.CodeIdentity.reset();
+            assertTrue(runner.run("data", dir.resolve("data"), config, 1, Map.of(), body).reused());
+            StageRunner.Outcome pretrain = runner.run("pretrain", dir.resolve("pretrain"), config, 1, Map.of(), body);
+            assertFalse(pretrain.reused());
+            assertTrue(pretrain.manifest().versions().get("code").startsWith(dev.uqabench.base.Versions.UQABENCH + "+"));
+        } finally {
+            System.clearProperty("uqabench.code.pretrain");
+            dev.uqabench.base.CodeIdentity.reset();
+        }
+        assertEquals(3, runs.get());
+    }
 }
