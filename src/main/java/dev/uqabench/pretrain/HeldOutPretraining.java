@@ -1,5 +1,6 @@
 package dev.uqabench.pretrain;
 
+import dev.uqabench.base.AtomicFiles;
 import dev.uqabench.base.UqaException;
 import dev.uqabench.data.FilteredSequences;
 import dev.uqabench.data.SequenceSource;
@@ -9,9 +10,13 @@ import dev.uqabench.data.arrow.ReleaseLayout;
 import dev.uqabench.data.arrow.ReleaseReader;
 import dev.uqabench.encoder.TableSizes;
 import dev.uqabench.train.TrainingListener;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
 
 /**
  * Pretraining on a release-layout folder with its held-out users split in two: the best epoch is chosen by
@@ -24,9 +29,14 @@ public final class HeldOutPretraining {
     private HeldOutPretraining() {
     }
 
-    /** Trains into {@code work} and returns the headline metrics of the chosen epoch. */
+    /**
+     * Trains into {@code work} and returns the headline metrics of the chosen epoch. When {@code work} holds the
+     * resumable checkpoint of an interrupted attempt ({@code last/}), training goes on from it and ends as an
+     * uninterrupted run would; once training is done that checkpoint (model and optimizer state, which no later
+     * stage reads) is deleted, and the metrics say how much the kept {@code best/} checkpoint takes.
+     */
     public static Map<String, Object> run(Path dataFolder, PretrainConfig config, UserRoles roles, Path work,
-                                          TrainingListener listener) {
+                                          TrainingListener listener, Consumer<String> log) {
         TableSizes sizes = TableSizes.fromKeys(ReleaseFolder.open(dataFolder, null, false).info().tableSizes());
         ReleaseReader train = ReleaseReader.open(dataFolder.resolve(ReleaseLayout.PRETRAIN_TRAIN));
         ReleaseReader eval = ReleaseReader.open(dataFolder.resolve(ReleaseLayout.PRETRAIN_EVAL));
@@ -38,7 +48,18 @@ public final class HeldOutPretraining {
                     + " is a validation user (qa.validation_fraction " + roles.validationFraction()
                     + "); the best epoch cannot be chosen");
         }
-        PretrainResult result = Pretrainer.run(config, sizes, train, validation, work, listener);
+        Path last = work.resolve(Pretrainer.LAST_DIR).resolve(Pretrainer.TRAINER_FILE);
+        if (Files.isRegularFile(last)) {
+            try {
+                TrainerState state = EncoderCheckpoint.JSON.readValue(last.toFile(), TrainerState.class);
+                log.accept("pretrain: resuming from the checkpoint of step " + state.step() + " (epoch " + state.epoch()
+                        + ", step " + state.stepInEpoch() + " of it)");
+            } catch (IOException e) {
+                throw new UqaException(last + " is not a valid trainer state: " + e.getMessage(), e);
+            }
+        }
+        PretrainResult result = Pretrainer.run(config, sizes, train, validation, work, listener, true);
+        AtomicFiles.deleteRecursively(work.resolve(Pretrainer.LAST_DIR));
         Map<String, Object> metrics = new LinkedHashMap<>(result.bestMetrics());
         metrics.put("validation_users", validation.rows());
         metrics.put("test_users", test.rows());
@@ -50,6 +71,15 @@ public final class HeldOutPretraining {
         metrics.put("parameters", result.parameters());
         metrics.put("steps", result.steps());
         metrics.put("train_seconds", result.seconds());
+        metrics.put("checkpoint_bytes", folderBytes(result.bestCheckpoint()));
         return metrics;
+    }
+
+    private static long folderBytes(Path folder) {
+        try (Stream<Path> files = Files.walk(folder)) {
+            return files.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
+        } catch (IOException e) {
+            throw new UqaException(folder + ": cannot measure: " + e.getMessage(), e);
+        }
     }
 }

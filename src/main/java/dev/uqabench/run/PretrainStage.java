@@ -44,9 +44,9 @@ public final class PretrainStage implements Stage<PretrainStage.Input, PretrainS
         com.fasterxml.jackson.databind.node.ObjectNode stageConfig = Json.mapper().valueToTree(config);
         // the split is part of the configuration: another split, another choice of epoch
         stageConfig.putObject("validation_users").put("seed", roles.seed()).put("fraction", roles.validationFraction());
-        runner.run("pretrain", folder, stageConfig, config.seed(),
-                Map.of("data", dataFolder),
-                work -> HeldOutPretraining.run(dataFolder, config, roles, work, listener(progress)));
+        // resumable: an interrupted pretraining goes on from its last checkpoint on the next run
+        runner.run("pretrain", folder, stageConfig, config.seed(), Map.of("data", dataFolder), true,
+                work -> HeldOutPretraining.run(dataFolder, config, roles, work, listener(progress), progress::message));
         return new Output(folder);
     }
 

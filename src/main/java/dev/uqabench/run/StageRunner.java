@@ -50,6 +50,17 @@ public final class StageRunner {
      * @param inputs named inputs: an upstream stage folder (its manifest is hashed) or a file
      */
     public Outcome run(String stage, Path folder, JsonNode config, long seed, Map<String, Path> inputs, Body body) {
+        return run(stage, folder, config, seed, inputs, false, body);
+    }
+
+    /**
+     * @param resumable the body resumes from what an interrupted attempt left in its work folder (e.g. a training
+     *                  checkpoint): the work folder {@code .NAME.partial} of an attempt with the same fingerprint
+     *                  (same stage, config, seed, inputs and code) is kept, also when the attempt fails, instead of
+     *                  being started afresh
+     */
+    public Outcome run(String stage, Path folder, JsonNode config, long seed, Map<String, Path> inputs,
+                       boolean resumable, Body body) {
         Map<String, String> inputHashes = new TreeMap<>();
         inputs.forEach((name, path) -> inputHashes.put(name, hashInput(path)));
         // the code that makes this stage's output is part of what it was made from
@@ -65,12 +76,19 @@ public final class StageRunner {
             }
         }
         Path work = folder.toAbsolutePath().resolveSibling("." + folder.getFileName() + ".partial");
-        AtomicFiles.deleteRecursively(work);
+        Path attempt = work.resolve(ATTEMPT_FILE);
+        boolean resuming = resumable && !force && Files.isRegularFile(attempt) && fingerprint.equals(readQuietly(attempt));
+        if (!resuming) {
+            AtomicFiles.deleteRecursively(work);
+        }
         Instant start = Instant.now();
-        progress.message(stage + ": running");
+        progress.message(stage + (resuming ? ": resuming the interrupted attempt in " + work : ": running"));
+        boolean keepWork = resumable;
         try {
             Files.createDirectories(work);
+            AtomicFiles.writeString(attempt, fingerprint);
             Map<String, Object> metrics = body.execute(work);
+            Files.delete(attempt);
             Instant end = Instant.now();
             Map<String, String> versions = new LinkedHashMap<>(Versions.current());
             versions.put("code", code);
@@ -83,15 +101,32 @@ public final class StageRunner {
             return new Outcome(manifest, false, folder);
         } catch (IOException | UncheckedIOException e) {
             // a file the stage could not read or write (disk full, permissions, a file gone): the message names it
-            AtomicFiles.deleteRecursively(work);
+            discard(work, keepWork);
             throw new UqaException(stage + " failed: " + e, e);
         } catch (RuntimeException | Error e) {
             // user errors (UqaException) and bugs alike leave the way they came: only the CLI tells them apart
-            AtomicFiles.deleteRecursively(work);
+            discard(work, keepWork);
             throw e;
         } catch (Exception e) {
-            AtomicFiles.deleteRecursively(work);
+            discard(work, keepWork);
             throw new IllegalStateException(stage + " failed", e);
+        }
+    }
+
+    /** Marks a work folder with the fingerprint of the attempt that fills it. */
+    static final String ATTEMPT_FILE = ".attempt";
+
+    private static void discard(Path work, boolean keep) {
+        if (!keep) {
+            AtomicFiles.deleteRecursively(work);
+        }
+    }
+
+    private static String readQuietly(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            return "";
         }
     }
 

@@ -144,4 +144,35 @@ class StageRunnerTest {
         }
         assertEquals(3, runs.get());
     }
+
+    /** A resumable stage keeps an interrupted attempt's work for the next run with the same fingerprint only. */
+    @Test
+    void aResumableStageGoesOnFromItsInterruptedAttempt() throws Exception {
+        StageRunner runner = new StageRunner(false, Progress.silent());
+        java.util.List<Boolean> sawCheckpoint = new java.util.ArrayList<>();
+        StageRunner.Body interrupted = work -> {
+            Files.writeString(work.resolve("checkpoint"), "step 50");
+            throw new IllegalStateException("killed");
+        };
+        StageRunner.Body finishing = work -> {
+            sawCheckpoint.add(Files.exists(work.resolve("checkpoint")));
+            Files.deleteIfExists(work.resolve("checkpoint"));
+            Files.writeString(work.resolve("model"), "m");
+            return Map.of();
+        };
+        ObjectNode config = JsonNodeFactory.instance.objectNode().put("size", 1);
+        assertThrows(IllegalStateException.class,
+                () -> runner.run("pretrain", dir.resolve("p"), config, 1, Map.of(), true, interrupted));
+        assertTrue(Files.exists(dir.resolve(".p.partial").resolve("checkpoint")), "the attempt's work is kept");
+        StageRunner.Outcome done = runner.run("pretrain", dir.resolve("p"), config, 1, Map.of(), true, finishing);
+        assertEquals(java.util.List.of(true), sawCheckpoint, "the rerun found the checkpoint");
+        assertEquals(java.util.Set.of("model"), done.manifest().outputs().keySet());
+
+        // another config: the kept work of the earlier attempt is not resumed
+        assertThrows(IllegalStateException.class,
+                () -> runner.run("pretrain", dir.resolve("q"), config, 1, Map.of(), true, interrupted));
+        ObjectNode other = JsonNodeFactory.instance.objectNode().put("size", 2);
+        runner.run("pretrain", dir.resolve("q"), other, 1, Map.of(), true, finishing);
+        assertEquals(java.util.List.of(true, false), sawCheckpoint);
+    }
 }
