@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.lang.reflect.RecordComponent;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -60,8 +61,55 @@ public final class ConfigLoader {
                 throw new UqaException(where + ": expected a mapping of keys at the top level");
             }
             mergeInto(merged, (ObjectNode) override, "", where);
+            followParents(type, Json.config().valueToTree(defaults), (ObjectNode) override, merged);
         }
         return bind(merged, type, where);
+    }
+
+    /**
+     * Keys marked {@link DerivedFrom} that the file leaves out while it sets their parent: their default is scaled
+     * by parent / default parent (rounded, and kept below the parent), recursively through nested records.
+     */
+    private static void followParents(Class<?> type, JsonNode defaults, ObjectNode override, ObjectNode merged) {
+        if (!type.isRecord()) {
+            return;
+        }
+        for (RecordComponent c : type.getRecordComponents()) {
+            String key = keyOf(c);
+            JsonNode nested = override.get(key);
+            if (c.getType().isRecord() && nested instanceof ObjectNode nestedOverride
+                    && merged.get(key) instanceof ObjectNode nestedMerged) {
+                followParents(c.getType(), defaults.path(key), nestedOverride, nestedMerged);
+            }
+            DerivedFrom derived = c.getAnnotation(DerivedFrom.class);
+            if (derived == null || override.has(key)) {
+                continue;
+            }
+            String parent = null;
+            for (RecordComponent p : type.getRecordComponents()) {
+                if (p.getName().equals(derived.value())) {
+                    parent = keyOf(p);
+                }
+            }
+            if (parent == null || !override.has(parent) || !override.get(parent).isNumber()
+                    || !defaults.path(parent).isNumber() || defaults.path(parent).asDouble() == 0) {
+                continue;
+            }
+            double scaled = defaults.path(key).asDouble() * override.get(parent).asDouble() / defaults.path(parent).asDouble();
+            long value = Math.max(0, Math.min(Math.round(scaled), override.get(parent).asLong() - 1));
+            merged.put(key, value);
+        }
+    }
+
+    private static String keyOf(RecordComponent c) {
+        com.fasterxml.jackson.annotation.JsonProperty named = c.getAnnotation(com.fasterxml.jackson.annotation.JsonProperty.class);
+        if (named == null && c.getAccessor() != null) {
+            named = c.getAccessor().getAnnotation(com.fasterxml.jackson.annotation.JsonProperty.class);
+        }
+        if (named != null && !named.value().isEmpty()) {
+            return named.value();
+        }
+        return new com.fasterxml.jackson.databind.PropertyNamingStrategies.SnakeCaseStrategy().translate(c.getName());
     }
 
     /** {@code defaults} overridden by {@code override}'s keys, as a program would pass them. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import dev.uqabench.base.ConfigException;
+import dev.uqabench.base.DerivedFrom;
 import java.util.List;
 
 /**
@@ -13,13 +14,15 @@ import java.util.List;
  *
  * @param contextLengths events of history written into the prompt, one drawn per example (0 = question only)
  * @param answerWeight   loss weight of the answer tokens relative to the other tokens
+ * @param warmupSteps    linear warm-up steps; left out of a config that sets {@code steps}, it keeps its share of them
  * @param drills         category-recall warm-up questions added to the training text ({@link RecallDrills})
  * @param batching       how examples form batches: {@code random} (each step draws its own) or {@code by_length}
  *                       (a group of batches is drawn at once, sorted by length and cut, so a batch pads little)
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record TinyLlmConfig(int hiddenSize, int layers, int heads, int kvHeads, int intermediateSize,
-                            int steps, int batchSize, double learningRate, int warmupSteps,
+                            int steps, int batchSize, double learningRate,
+                            @DerivedFrom("steps") int warmupSteps,
                             double answerWeight, List<Integer> contextLengths, int maxTokens, int drills,
                             Batching batching) {
 

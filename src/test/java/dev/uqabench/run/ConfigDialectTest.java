@@ -97,6 +97,28 @@ class ConfigDialectTest {
     }
 
     /** The message of loading {@code yaml} as a run config, after "config file F". */
+    /** A derived key follows its parent when the file sets only the parent; set, it is kept. */
+    @Test
+    void warmUpFollowsTheStepsUnlessSet() throws Exception {
+        Path lone = Files.writeString(dir.resolve("lone.yaml"), "llm: {steps: 30}\n");
+        RunConfig scaled = ConfigLoader.load(RunConfig.quickstart(), lone, RunConfig.class);
+        assertEquals(30, scaled.llm().steps());
+        assertEquals(Math.round(RunConfig.quickstart().llm().warmupSteps() * 30.0 / RunConfig.quickstart().llm().steps()),
+                scaled.llm().warmupSteps());
+        Path both = Files.writeString(dir.resolve("both.yaml"), "llm: {steps: 30, warmup_steps: 5}\n");
+        assertEquals(5, ConfigLoader.load(RunConfig.quickstart(), both, RunConfig.class).llm().warmupSteps());
+        assertEquals(": invalid value at 'llm.warmup_steps': must be in [0, steps 30), got 40",
+                runError("llm: {steps: 30, warmup_steps: 40}\n"));
+    }
+
+    /** Generated data is bounded before anything is written. */
+    @Test
+    void syntheticDataIsBoundedBeforeAnyWrite() throws Exception {
+        String message = runError("data: {users: 2000000000}\n");
+        assertTrue(message.startsWith(": invalid value at 'data.users': must be such that users × max_sequence_length"
+                + " stays within 50000000 events"), message);
+    }
+
     private String runError(String yaml) throws Exception {
         Path file = Files.writeString(dir.resolve("r.yaml"), yaml);
         ConfigException e = assertThrows(ConfigException.class,

@@ -46,6 +46,20 @@ public record SyntheticConfig(
         require(futureFraction > 0 && futureFraction < 1, "future_fraction", futureFraction, "in (0, 1)");
         require(heldOutUserFraction >= 0 && heldOutUserFraction < 1, "held_out_user_fraction", heldOutUserFraction, "in [0, 1)");
         require("zh".equals(lang) || "en".equals(lang), "lang", lang, "zh or en");
+        require((long) users * maxSequenceLength <= MAX_EVENTS, "users", users, "such that users × max_sequence_length"
+                + " stays within " + MAX_EVENTS + " events (about " + MAX_EVENTS * BYTES_PER_EVENT / 1_000_000_000
+                + " GB written); users × " + maxSequenceLength + " is " + (long) users * maxSequenceLength);
+    }
+
+    /** The most events the generator writes: about 8 GB in the release layout. */
+    public static final long MAX_EVENTS = 50_000_000L;
+
+    /** Bytes the release layout takes per event, measured on the quickstart data (49.8 MB for 315k events). */
+    public static final long BYTES_PER_EVENT = 160;
+
+    /** Bytes the generated folder will take, about. */
+    public long estimatedBytes() {
+        return (long) users * (minSequenceLength + maxSequenceLength) / 2 * BYTES_PER_EVENT;
     }
 
     /**
