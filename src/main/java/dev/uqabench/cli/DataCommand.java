@@ -281,6 +281,12 @@ public final class DataCommand implements Runnable {
                     throw new UqaException("--json-out: cannot write " + jsonOut + ": " + e.getCause(), e);
                 }
             }
+            // ids beyond their tables would index past an embedding table in every later stage: a bad input
+            java.util.List<String> outOfRange = stats.outOfRange();
+            if (!outOfRange.isEmpty()) {
+                throw new UqaException(directory + ": ids out of their tables in " + String.join(", ", outOfRange)
+                        + " (see OUT OF RANGE above)");
+            }
         }
     }
 

@@ -190,4 +190,16 @@ public record DataStats(@JsonProperty("files") Map<String, FileStats> files,
     public Optional<FileStats> file(String name) {
         return Optional.ofNullable(files.get(name));
     }
+
+    /** Feature columns whose largest id does not fit their table ({@code max id >= table size}), with both figures. */
+    public java.util.List<String> outOfRange() {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        maxIds.forEach((column, max) -> {
+            Long size = tableSizes.get(column);
+            if (size != null && max >= size) {
+                out.add(column + " (max id " + max + ", table size " + size + ")");
+            }
+        });
+        return out;
+    }
 }

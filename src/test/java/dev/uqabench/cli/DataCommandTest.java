@@ -69,6 +69,19 @@ class DataCommandTest {
         assertTrue(table.out().contains("uni_seq_item_id"), table.out());
     }
 
+    /** Ids beyond their tables: the table shows OUT OF RANGE and the command exits 2 naming the columns. */
+    @Test
+    void idsOutOfTheirTablesFailTheStats() throws Exception {
+        Path data = synthetic();
+        Path info = data.resolve("dataset.json");
+        String json = Files.readString(info);
+        Files.writeString(info, json.replaceFirst("\"cate_id\"\\s*:\\s*\\d+", "\"cate_id\" : 2"));
+        Result result = run("stats", data.toString());
+        assertEquals(2, result.code(), result.err());
+        assertTrue(result.out().contains("OUT OF RANGE"), result.out());
+        assertTrue(result.err().contains(": ids out of their tables in ") && result.err().contains("cate_id"), result.err());
+    }
+
     @Test
     void questionsPerSubtaskFromTheColumnOrTheReferenceRules() {
         Path data = synthetic();
