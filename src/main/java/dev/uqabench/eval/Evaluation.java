@@ -52,6 +52,11 @@ public final class Evaluation {
         public static Questions read(Path qaFolder, QuestionSet set) {
             Path file = qaFolder.resolve(set.arrow());
             List<ReleaseRow> rows = ReleaseReader.open(file).readAll();
+            if (rows.isEmpty()) {
+                // an accuracy over no questions is NaN in every cell of the table: say why instead
+                throw new UqaException(file + ": no questions to evaluate (the " + set.code() + " users got none; with"
+                        + " few users, raise data.users or qa.validation_fraction / data.held_out_user_fraction)");
+            }
             return new Questions(file, rows, questionIds(qaFolder, set, rows.size()));
         }
 
