@@ -11,6 +11,15 @@ import dev.uqabench.train.LearningRateSchedule;
  * LLM frozen; {@link Mode#ADAPTER_AND_ENCODER} also tunes the encoder at {@code encoderLearningRate}
  * (the reference's {@code other_lr}).
  *
+ * @param adapter           how encoder states become soft tokens: `meanpool` (1 token) or `qformer` (query_tokens)
+ * @param queryTokens       soft tokens of the Q-Former adapter
+ * @param mode              what trains: the adapter only, or the adapter and the encoder
+ * @param epochs            passes over the alignment questions (the best one on validation answer loss is kept)
+ * @param batchSize         questions per step
+ * @param learningRate      AdamW peak learning rate of the adapter
+ * @param encoderLearningRate AdamW peak learning rate of the encoder when it trains too
+ * @param warmupFraction    share of the steps spent warming up linearly
+ * @param clipNorm          global gradient-norm clip (0: none)
  * @param beta1       AdamW's first-moment decay (the reference: 0.9)
  * @param beta2       AdamW's second-moment decay (the reference's align script: 0.98; libtorch's default 0.999)
  * @param weightDecay AdamW's decoupled weight decay (the reference: 0; libtorch's default 0.01)

@@ -101,7 +101,8 @@ public final class ConfigLoader {
         }
     }
 
-    private static String keyOf(RecordComponent c) {
+    /** The config key of a record component: its {@code @JsonProperty} name, else its name in snake_case. */
+    public static String keyOf(RecordComponent c) {
         com.fasterxml.jackson.annotation.JsonProperty named = c.getAnnotation(com.fasterxml.jackson.annotation.JsonProperty.class);
         if (named == null && c.getAccessor() != null) {
             named = c.getAccessor().getAnnotation(com.fasterxml.jackson.annotation.JsonProperty.class);

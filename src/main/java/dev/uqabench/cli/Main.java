@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
         description = "Can a user embedding prompt a frozen LLM as well as the history written out as text? "
                 + "The UQABench protocol on a CPU.",
         subcommands = {QuickstartCommand.class, StudyCommand.class, DataCommand.class, EncodersCommand.class, ChatCommand.class,
+                ConfigCommand.class,
                 AuditCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {

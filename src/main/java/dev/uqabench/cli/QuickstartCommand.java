@@ -17,7 +17,8 @@ public final class QuickstartCommand implements Callable<Integer> {
     Path runDir;
 
     @Option(names = "--config", description = "YAML or JSON file overriding sizes and seeds; keys in snake_case, "
-            + "enum values in lower case (e.g. pretrain: {batch_size: 16, loss: sampled_softmax}).")
+            + "enum values in lower case (e.g. pretrain: {batch_size: 16, loss: sampled_softmax}); every key: "
+            + "uqabench config --defaults, docs/CONFIG.md.")
     Path config;
 
     @Option(names = "--force", description = "Redo every stage even when a finished one matches.")

@@ -12,6 +12,15 @@ import java.util.List;
  * the project on the run's own alignment questions (with text contexts) so the quickstart needs
  * no download.
  *
+ * @param hiddenSize       width of the tiny decoder
+ * @param layers           decoder layers
+ * @param heads            attention heads
+ * @param kvHeads          key/value heads (grouped-query attention; divides heads)
+ * @param intermediateSize width of the SwiGLU MLP
+ * @param steps            training steps
+ * @param batchSize        conversations per step
+ * @param learningRate     AdamW peak learning rate (warm-up, then cosine decay to 10 %)
+ * @param maxTokens        longest training sequence in tokens (longer ones keep their start)
  * @param contextLengths events of history written into the prompt, one drawn per example (0 = question only)
  * @param answerWeight   loss weight of the answer tokens relative to the other tokens
  * @param warmupSteps    linear warm-up steps; left out of a config that sets {@code steps}, it keeps its share of them

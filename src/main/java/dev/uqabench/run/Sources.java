@@ -16,6 +16,9 @@ import java.nio.file.Path;
  * the tokenizer that made the folder's BPE ids (a {@code tokenizer.json} or its folder), needed when
  * the folder has none; {@code llm_folder}: a Hugging Face Qwen2/Llama checkpoint folder, frozen.
  *
+ * @param dataFolder       a UQABench release-layout folder read as is instead of the synthetic data (`--data`)
+ * @param featureTokenizer the tokenizer.json (or its folder) that made the data folder's BPE ids (`--feature-tokenizer`)
+ * @param llmFolder        a Hugging Face Qwen2/Llama folder used frozen instead of the tiny LLM (`--llm`)
  * @param llmDtype compute dtype ({@code llm_dtype}) of a real LLM: {@code fp32} or {@code bf16}
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)

@@ -21,6 +21,15 @@ import java.util.Locale;
  * list (the paper's tables); {@link Design#FULL} takes the full product. A ladder adds a scaling
  * curve: one encoder at several presets.
  *
+ * @param base          the run config every cell starts from (the quickstart's keys)
+ * @param design        `one_at_a_time`: vary one axis around the first value of each list; `full`: every combination
+ * @param encoders      user encoders to compare (first: the default)
+ * @param preset        encoder size preset of the cells
+ * @param adapters      adapters to compare (first: the default)
+ * @param modes         alignment modes to compare (first: the default)
+ * @param features      feature sets to compare: text, side, ids (first: the default)
+ * @param textBaselines N of the textN baselines
+ * @param ladder        the scaling rungs: one encoder at presets of increasing size
  * @param metric the accuracy the findings, best-variant picks and summary charts use: "All tasks",
  *               a task group ("Interest perception", ...) or a sub-task code ("li", ...); every
  *               accuracy is still reported in the tables and in study.csv
@@ -39,7 +48,12 @@ public record StudyConfig(RunConfig base, Design design, List<String> encoders, 
         @JsonProperty("full") FULL
     }
 
-    /** The scaling rungs: one encoder at presets of increasing size. */
+    /**
+     * The scaling rungs: one encoder at presets of increasing size.
+     *
+     * @param encoder the encoder of the ladder
+     * @param presets its size presets, smallest first
+     */
     public record Ladder(String encoder, List<String> presets) {
         public Ladder {
             EncoderKind<?> kind = known("ladder", "encoder", () -> EncoderRegistry.kind(encoder));
