@@ -8,9 +8,10 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code uqabench quickstart}: the whole protocol on built-in synthetic data. */
+/** {@code uqabench quickstart}: the whole protocol, on built-in synthetic data unless told otherwise. */
 @Command(name = "quickstart", mixinStandardHelpOptions = true,
-        description = "Run the whole UQABench protocol on built-in synthetic data into runs/quickstart/.")
+        description = "Run the whole UQABench protocol into runs/quickstart/: on built-in synthetic data and the built-in"
+                + " tiny LLM, or on a release-layout folder (--data) and a Hugging Face LLM folder (--llm).")
 public final class QuickstartCommand implements Callable<Integer> {
 
     @Option(names = "--run-dir", description = "Run folder (default: ${DEFAULT-VALUE}).", defaultValue = "runs/quickstart")

@@ -13,8 +13,12 @@ public final class QuickstartReport {
     }
 
     /** @param headline the user-information section ({@link UserInformation#section}) */
+    /**
+     * @param started      when this run began: stages finished before it were reused, and say since when
+     * @param externalData the {@code --data} folder, or null for the run's own data stage
+     */
     public static String markdown(Path runDir, Map<String, Path> results, String table, String headline,
-                                    AnswerMode mode) {
+                                    AnswerMode mode, java.time.Instant started, String externalData) {
         StringBuilder sb = new StringBuilder("# uqabench quickstart\n\n");
         sb.append("Accuracy (%) on the test questions, scored as the UQABench reference does "
                 + "(a prediction is right when it starts with the gold letter). Chance is 25 %. Answer mode: `")
@@ -32,6 +36,9 @@ public final class QuickstartReport {
         sb.append("- `learned-prompt`: as many soft tokens as the adapter makes, trained by the same alignment recipe "
                 + "from a constant input: what a fixed learned prompt gets with no user information.\n\n");
         sb.append("## Stages\n\n| stage | seconds | reused from | headline |\n|---|---:|---|---|\n");
+        if (externalData != null) {
+            sb.append("| data | – | – | external: `").append(externalData).append("` (read as is, no data stage) |\n");
+        }
         try (java.util.stream.Stream<Path> walk = java.nio.file.Files.walk(runDir, 3)) {
             // training stages only (evaluations are in the table above), seed repetitions' included
             for (Path m : walk.filter(p -> p.getFileName().toString().equals(Manifest.FILE)).sorted().toList()) {
@@ -41,7 +48,7 @@ public final class QuickstartReport {
                 }
                 Manifest manifest = Manifest.read(m.getParent());
                 sb.append("| ").append(folder).append(String.format(java.util.Locale.ROOT, " | %.1f | ",
-                        manifest.seconds())).append(manifest.finishedAt()).append(" | ")
+                        manifest.seconds())).append(reusedFrom(manifest, started)).append(" | ")
                         .append(headline(manifest.metrics())).append(" |\n");
             }
         } catch (java.io.IOException e) {
@@ -85,5 +92,14 @@ public final class QuickstartReport {
             }
         }
         return sb.toString();
+    }
+
+    /** The finishing time of a stage this run reused; a dash for one it ran. */
+    private static String reusedFrom(Manifest manifest, java.time.Instant started) {
+        try {
+            return java.time.Instant.parse(manifest.finishedAt()).isBefore(started) ? manifest.finishedAt() : "– (ran now)";
+        } catch (java.time.format.DateTimeParseException e) {
+            return manifest.finishedAt();
+        }
     }
 }

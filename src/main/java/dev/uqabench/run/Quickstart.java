@@ -25,6 +25,7 @@ public final class Quickstart {
         RunConfig config = loaded.withSources(loaded.sources().overriddenBy(overrides));
         Progress progress = new Progress(System.err, quiet);
         long start = System.nanoTime();
+        java.time.Instant started = java.time.Instant.now();
         Pipeline pipeline = new Pipeline(runDir, config, force, progress);
         // one run at a time in a folder (after the config and sources are validated: a refused run makes nothing)
         try (RunLock lock = RunLock.acquire(runDir)) {
@@ -57,7 +58,7 @@ public final class Quickstart {
             String headline = UserInformation.section(Metrics.ALL, soft, seeds, text, results.get(text), results.get(none.name()));
             AtomicFiles.writeString(runDir.resolve("report.md"),
                     QuickstartReport.markdown(runDir, results, table, headline + AuditReport.section(audit),
-                            pipeline.config().answerMode()));
+                            pipeline.config().answerMode(), started, config.sources().dataFolder()));
             progress.message(String.format("quickstart finished in %.1f s; report: %s", (System.nanoTime() - start) / 1e9,
                     runDir.resolve("report.md")));
             return true;

@@ -47,11 +47,16 @@ class QuickstartEndToEndTest {
         assertEquals(predictions.size(), metrics.all().n());
         assertTrue(predictions.get(0).promptTokens() > 1, "soft token counted in the prompt");
         assertTrue(Files.readString(run.resolve("report.md")).contains("sasrec-meanpool"));
+        assertTrue(Files.readString(run.resolve("report.md")).contains("| pretrain | ")
+                && Files.readString(run.resolve("report.md")).contains("– (ran now)"), "a fresh stage is not 'reused'");
         assertEquals(Boolean.TRUE, Manifest.read(soft).metrics().get("reference_rules_agree"));
 
         String before = Manifest.read(soft).finishedAt();
         assertEquals(0, Main.execute("quickstart", "--run-dir", run.toString(), "--config", config.toString(), "--quiet"));
         assertEquals(before, Manifest.read(soft).finishedAt(), "second run reuses the finished stage");
+        String report = Files.readString(run.resolve("report.md"));
+        String pretrainRow = report.lines().filter(l -> l.startsWith("| pretrain |")).findFirst().orElseThrow();
+        assertTrue(pretrainRow.contains(Manifest.read(run.resolve("pretrain")).finishedAt()), "reused since: " + pretrainRow);
     }
 
     @Test
