@@ -27,6 +27,7 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        dev.uqabench.base.StopRequest.install();
         System.exit(execute(args));
     }
 
@@ -56,6 +57,11 @@ public final class Main implements Runnable {
             cli.setErr(err);
         }
         cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            if (ex instanceof dev.uqabench.base.StopRequest.Stopped stopped) {
+                commandLine.getErr().println(stopped.getMessage());
+                commandLine.getErr().flush();
+                return stopped.exitStatus();
+            }
             if (ex instanceof UqaException) {
                 commandLine.getErr().println("error: " + ex.getMessage());
                 commandLine.getErr().flush();

@@ -50,6 +50,7 @@ public final class Answerer {
                                                   Function<String, long[]> promptIds, SoftPrompt soft, Listener listener) {
         List<Answer> answers = new ArrayList<>(items.size());
         for (int i = 0; i < items.size(); i++) {
+            dev.uqabench.base.StopRequest.check("question " + (i + 1) + " of " + items.size());
             Item item = items.get(i);
             long t0 = System.nanoTime();
             long[] prompt = promptIds.apply(item.userTurn());
@@ -90,6 +91,7 @@ public final class Answerer {
                                       Listener listener) {
         List<Answer> answers = new ArrayList<>(items.size());
         for (int start = 0; start < items.size(); start += batchSize) {
+            dev.uqabench.base.StopRequest.check("question " + (start + 1) + " of " + items.size());
             List<Item> batch = items.subList(start, Math.min(items.size(), start + batchSize));
             long t0 = System.nanoTime();
             List<long[]> prompts = new ArrayList<>(batch.size());

@@ -4,6 +4,7 @@ import dev.uqabench.base.Manifest;
 import dev.uqabench.base.Versions;
 import dev.uqabench.base.AtomicFiles;
 import dev.uqabench.base.CodeIdentity;
+import dev.uqabench.base.StopRequest;
 import dev.uqabench.base.Hashing;
 import dev.uqabench.base.Json;
 import dev.uqabench.base.UqaException;
@@ -75,6 +76,7 @@ public final class StageRunner {
                 return new Outcome(old, true, folder);
             }
         }
+        StopRequest.check("the start of stage " + stage);
         Path work = folder.toAbsolutePath().resolveSibling("." + folder.getFileName() + ".partial");
         Path attempt = work.resolve(ATTEMPT_FILE);
         boolean resuming = resumable && !force && Files.isRegularFile(attempt) && fingerprint.equals(readQuietly(attempt));

@@ -73,6 +73,8 @@ public final class TrainingRun {
 
     /** Reports step {@code step} (1-based) done; {@code loss} NaN when the batch had nothing to predict. */
     public void stepDone(long step, int epoch, double loss, double learningRate, long units, Map<String, Double> metrics) {
+        // a safe point: between two steps no native kernel runs, and the last checkpoint is on disk
+        dev.uqabench.base.StopRequest.check(stage + " step " + step + " of " + totalSteps);
         stepsThisRun++;
         unitsThisRun += units;
         double elapsed = elapsedSeconds();

@@ -102,4 +102,19 @@ class QuickstartEndToEndTest {
                 "--force"));
         assertEquals("x", Files.readString(mine.resolve("f")));
     }
+
+    /** A stop request (what SIGTERM records) ends the run at a safe point with 128 + 15, and the rerun finishes. */
+    @Test
+    void aStopRequestEndsTheRunAtASafePointAndTheRerunFinishes() throws Exception {
+        Path config = Files.writeString(dir.resolve("micro.yaml"), MICRO);
+        Path run = dir.resolve("stopped");
+        try {
+            dev.uqabench.base.StopRequest.request("SIGTERM", 143);
+            assertEquals(143, Main.execute("quickstart", "--run-dir", run.toString(), "--config", config.toString(), "--quiet"));
+        } finally {
+            dev.uqabench.base.StopRequest.clear();
+        }
+        assertEquals(0, Main.execute("quickstart", "--run-dir", run.toString(), "--config", config.toString(), "--quiet"));
+        assertTrue(Manifest.exists(run.resolve("eval/sasrec-meanpool")));
+    }
 }
