@@ -2,7 +2,6 @@ package dev.uqabench.align;
 
 import dev.uqabench.base.AtomicFiles;
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -26,9 +25,9 @@ public final class AlignFolder {
         if (config.mode() == AlignConfig.Mode.ADAPTER_AND_ENCODER) {
             AdapterCheckpoint.save(encoder.module(), folder.resolve(TUNED_ENCODER));
         }
-        AtomicFiles.writeJson(folder.resolve(DESCRIPTION), Map.of("adapter", config.adapter().name().toLowerCase(Locale.ROOT),
+        AtomicFiles.writeJson(folder.resolve(DESCRIPTION), Map.of("adapter", config.adapter(),
                 "tokens", adapter.tokens(), "encoder_hidden", encoder.hiddenSize(),
-                "llm_hidden", llmHidden, "mode", config.mode().name().toLowerCase(Locale.ROOT)));
+                "llm_hidden", llmHidden, "mode", config.mode()));
     }
 
     /** The pretrained encoder with the weights tuned during alignment. */

@@ -69,7 +69,7 @@ public final class AlignStage implements Stage<AlignStage.Input, AlignStage.Outp
             inputs.put("qa/" + QuestionSet.VALIDATION.arrow(), validationFile);
         }
         com.fasterxml.jackson.databind.node.ObjectNode stageConfig = Json.mapper().valueToTree(config);
-        stageConfig.put("answer_mode", answerMode.name().toLowerCase(Locale.ROOT));
+        stageConfig.set("answer_mode", Json.mapper().valueToTree(answerMode));
         runner.run("align", folder, stageConfig, seed, inputs, work -> {
             LoadedModel model = in.llm().model();
             ChatPrompter prompter = ChatPrompter.of(model);

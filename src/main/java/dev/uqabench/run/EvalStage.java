@@ -16,7 +16,6 @@ import dev.uqabench.qa.QuestionSet;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -75,7 +74,8 @@ public final class EvalStage implements Stage<EvalStage.Input, EvalStage.Output>
             inputs.put("align", in.soft().alignFolder());
         }
         inputs.put("qa", in.qaFolder());
-        var config = Json.mapper().createObjectNode().put("variant", variant.name()).put("answer_mode", in.answerMode().name().toLowerCase(Locale.ROOT));
+        var config = Json.mapper().createObjectNode().put("variant", variant.name());
+        config.set("answer_mode", Json.mapper().valueToTree(in.answerMode()));
         if (in.questions() != QuestionSet.TEST) {
             config.put("questions", in.questions().code());
         }

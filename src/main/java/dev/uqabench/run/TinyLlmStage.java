@@ -75,7 +75,7 @@ public final class TinyLlmStage implements Stage<TinyLlmStage.Input, LlmHandle> 
         inputs.put("qa/" + trainingFile.getFileName(), trainingFile);
         inputs.put("qa/" + alignmentFile.getFileName(), alignmentFile);
         com.fasterxml.jackson.databind.node.ObjectNode stageConfig = Json.mapper().valueToTree(config);
-        stageConfig.put("answer_mode", in.answerMode().name().toLowerCase(Locale.ROOT));
+        stageConfig.set("answer_mode", Json.mapper().valueToTree(in.answerMode()));
         runner.run("llm", folder, stageConfig, seed, inputs, work -> {
             List<ReleaseRow> train = ReleaseReader.open(trainingFile).readAll();
             // the alignment questions only widen the vocabulary: the adapter later asks them
