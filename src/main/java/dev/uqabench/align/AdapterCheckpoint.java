@@ -22,6 +22,13 @@ public final class AdapterCheckpoint {
 
     /** Builds the adapter an alignment config describes. */
     public static Adapter create(AlignConfig config, int encoderHidden, int llmHidden, long seed) {
+        // every kind seeds libtorch's global generator and draws its initial weights from it
+        synchronized (dev.uqabench.tensor.GlobalGenerator.LOCK) {
+            return createSeeded(config, encoderHidden, llmHidden, seed);
+        }
+    }
+
+    private static Adapter createSeeded(AlignConfig config, int encoderHidden, int llmHidden, long seed) {
         return switch (config.adapter()) {
             case MEANPOOL -> {
                 org.bytedeco.pytorch.global.torch.manual_seed(seed);

@@ -74,6 +74,11 @@ public record AlignConfig(AdapterKind adapter, int queryTokens, Mode mode, int e
                 0.9, 0.999, 0.01, LearningRateSchedule.COSINE);
     }
 
+    /** Soft tokens the adapter puts before the prompt: one for mean-pool, {@code query_tokens} otherwise. */
+    public int softTokens() {
+        return adapter == AdapterKind.MEANPOOL ? 1 : queryTokens;
+    }
+
     /**
      * The learned-prompt control of this alignment: the same recipe (epochs, batch, learning rate,
      * schedule) training {@code tokens} constant soft tokens, adapter only (there is no encoder to tune).

@@ -24,7 +24,7 @@ public final class EncoderStates implements StateEncoder {
 
     @Override
     public Encoded encode(List<UserSequence> sequences) {
-        EventBatch batch = EventBatch.lastEvents(sequences, loaded.config().maxLength(), loaded.config().featureSet());
+        EventBatch batch = loaded.batch(sequences);
         return new Encoded(loaded.model().states(batch), batch.lengths());
     }
 

@@ -54,6 +54,22 @@ public final class StopRequest {
         System.err.println("[uqabench] " + signal + ": stopping at the next safe point (send it again to stop at once)");
     }
 
+    /**
+     * A stop the run asks of itself (one of two parallel lanes failed: the other stops at its next safe point);
+     * true when this call made the request, which {@link #withdraw} then takes back.
+     */
+    public static boolean requestFromRun(String reason) {
+        return REQUESTED.compareAndSet(null, reason.replace(' ', '_') + " 1");
+    }
+
+    /** Takes back a request {@link #requestFromRun} made. */
+    public static void withdraw(String reason) {
+        String current = REQUESTED.get();
+        if ((reason.replace(' ', '_') + " 1").equals(current)) {
+            REQUESTED.compareAndSet(current, null);
+        }
+    }
+
     private static void startWatchdog(int exitStatus) {
         Thread watchdog = new Thread(() -> {
             try {
@@ -73,7 +89,7 @@ public final class StopRequest {
         String requested = REQUESTED.get();
         if (requested != null) {
             String[] parts = requested.split(" ");
-            throw new Stopped("stopped by " + parts[0] + " at " + where + "; rerun the same command to go on from there",
+            throw new Stopped("stopped by " + parts[0].replace('_', ' ') + " at " + where + "; rerun the same command to go on from there",
                     Integer.parseInt(parts[1]));
         }
     }

@@ -37,7 +37,7 @@ public final class EventBatch {
     private final Map<Feature, long[]> offsets = new EnumMap<>(Feature.class);
     private final Map<Table, Long> maxIds = new EnumMap<>(Table.class);
 
-    private EventBatch(List<UserSequence> rows, int[] ends, int maxLength, FeatureSet featureSet) {
+    private EventBatch(List<UserSequence> rows, int[] ends, int maxLength, FeatureSet featureSet, TableRows tableRows) {
         if (maxLength <= 0) {
             throw new UqaException("max length must be positive, got " + maxLength);
         }
@@ -66,7 +66,8 @@ public final class EventBatch {
             List<Event> events = rows.get(b).events();
             // position t predicts the item of event t+1 inside the window; the last one predicts nothing
             for (int t = 0; t + 1 < lengths[b]; t++) {
-                labels[b * time + t] = events.get(starts[b] + t + 1).item();
+                long item = events.get(starts[b] + t + 1).item();
+                labels[b * time + t] = tableRows == null ? item : tableRows.row(Table.ITEM, item);
             }
         }
         for (Feature feature : featureSet.features()) {
@@ -90,8 +91,9 @@ public final class EventBatch {
                                 throw new UqaException("user '" + users.get(b) + "', event " + (starts[b] + t)
                                         + ": negative " + feature.column() + " id " + id);
                             }
-                            maxId = Math.max(maxId, id);
-                            featureValues[n++] = id;
+                            long row = tableRows == null ? id : tableRows.row(feature.table(), id);
+                            maxId = Math.max(maxId, row);
+                            featureValues[n++] = row;
                         }
                     }
                 }
@@ -102,10 +104,19 @@ public final class EventBatch {
         }
     }
 
-    /** Each user's last {@code maxLength} events (the reference collator). */
+    /** Each user's last {@code maxLength} events (the reference collator), ids as table rows. */
     public static EventBatch lastEvents(List<UserSequence> users, int maxLength, FeatureSet featureSet) {
+        return lastEvents(users, maxLength, featureSet, null);
+    }
+
+    /**
+     * Each user's last {@code maxLength} events, ids mapped to embedding rows by {@code tableRows} (null: row = id).
+     * Labels are rows too.
+     */
+    public static EventBatch lastEvents(List<UserSequence> users, int maxLength, FeatureSet featureSet,
+                                        TableRows tableRows) {
         int[] ends = users.stream().mapToInt(UserSequence::length).toArray();
-        return new EventBatch(users, ends, maxLength, featureSet);
+        return new EventBatch(users, ends, maxLength, featureSet, tableRows);
     }
 
     /** All features (the reference setting). */
@@ -119,10 +130,16 @@ public final class EventBatch {
      */
     public static EventBatch prefixes(List<UserSequence> users, int[] prefixLengths, int maxLength,
                                       FeatureSet featureSet) {
+        return prefixes(users, prefixLengths, maxLength, featureSet, null);
+    }
+
+    /** {@link #prefixes(List, int[], int, FeatureSet)} with ids mapped to rows by {@code tableRows} (null: row = id). */
+    public static EventBatch prefixes(List<UserSequence> users, int[] prefixLengths, int maxLength,
+                                      FeatureSet featureSet, TableRows tableRows) {
         if (prefixLengths.length != users.size()) {
             throw new UqaException("prefix lengths: " + prefixLengths.length + " values for " + users.size() + " users");
         }
-        return new EventBatch(users, prefixLengths.clone(), maxLength, featureSet);
+        return new EventBatch(users, prefixLengths.clone(), maxLength, featureSet, tableRows);
     }
 
     public int batchSize() {
@@ -148,7 +165,7 @@ public final class EventBatch {
         return values.containsKey(feature);
     }
 
-    /** Largest id read from a table, or -1 if the batch has none. */
+    /** Largest id (row, when built with {@link TableRows}) read from a table, or -1 if the batch has none. */
     public long maxId(Table table) {
         return maxIds.getOrDefault(table, -1L);
     }

@@ -28,15 +28,22 @@ import org.bytedeco.pytorch.global.torch;
 public final class FeatureEmbedding extends Module {
 
     private final FeatureSet featureSet;
-    private final TableSizes tableSizes;
+    private final TableRows tableRows;
+    private final TableSizes tableSizes; // rows of each table
     private final Map<Table, Tensor> tables = new EnumMap<>(Table.class); // each [rows, width]
     private final Linear projection;                                      // [hidden, concatenated]
     // held so the Java peer of the child module outlives training: libtorch calls back into it
     private final Module bags;
 
     public FeatureEmbedding(FeatureSet featureSet, TableSizes tableSizes, int hiddenSize, Generator generator) {
+        this(featureSet, TableRows.identity(tableSizes), hiddenSize, generator);
+    }
+
+    /** Tables of {@code tableRows.rows()} rows; batches for this embedding map ids to rows with {@code tableRows}. */
+    public FeatureEmbedding(FeatureSet featureSet, TableRows tableRows, int hiddenSize, Generator generator) {
         this.featureSet = featureSet;
-        this.tableSizes = tableSizes;
+        this.tableRows = tableRows;
+        this.tableSizes = tableRows.rows();
         bags = register_module("bags", new Module());
         for (Table table : featureSet.tables()) {
             Tensor weight = Init.truncatedNormal(generator, 0.02, tableSizes.size(table), table.defaultEmbeddingDim());
@@ -108,8 +115,14 @@ public final class FeatureEmbedding extends Module {
         return featureSet;
     }
 
+    /** Rows of each table. */
     public TableSizes tableSizes() {
         return tableSizes;
+    }
+
+    /** How the data's ids map to this embedding's rows (identity unless tables were compacted). */
+    public TableRows tableRows() {
+        return tableRows;
     }
 
     public int hiddenSize() {

@@ -8,7 +8,13 @@ import dev.uqabench.encoder.EncoderRegistry;
 import dev.uqabench.encoder.FeatureEmbedding;
 import dev.uqabench.nn.Init;
 import dev.uqabench.nn.Params;
+import dev.uqabench.encoder.TableRows;
 import dev.uqabench.encoder.TableSizes;
+import dev.uqabench.data.Table;
+import dev.uqabench.tensor.DType;
+import dev.uqabench.tensor.Safetensors;
+import java.util.EnumMap;
+import org.bytedeco.javacpp.PointerScope;
 import dev.uqabench.encoder.UserEncoder;
 import dev.uqabench.encoder.UserModel;
 import dev.uqabench.base.UqaException;
@@ -32,6 +38,8 @@ public final class EncoderCheckpoint {
     static final String FORMAT = "uqabench-encoder/1";
     static final String MODEL_FILE = "model.safetensors";
     static final String CONFIG_FILE = "encoder.json";
+    /** The occurring ids of compacted tables ({@link TableRows}), int64 tensors named by table key; absent: whole tables. */
+    static final String TABLE_IDS_FILE = "table_ids.safetensors";
     static final ObjectMapper JSON = Json.mapper();
 
     /**
@@ -42,12 +50,14 @@ public final class EncoderCheckpoint {
      * @param encoderConfig the preset's encoder shape at save time (checked against the registry on load)
      * @param hiddenSize    width of the user states
      * @param tableSizes    rows per table, keyed like {@code dataset.json}
+     * @param catalogueSizes the data's id ranges when some tables were compacted ({@link #TABLE_IDS_FILE}); else null
      * @param epoch         epoch the weights come from
      * @param step          optimisation steps done
      * @param metrics       evaluation metrics of that epoch
      */
     record Manifest(String format, PretrainConfig pretrain, Map<String, Object> encoderConfig, int hiddenSize,
-                    Map<String, Long> tableSizes, int epoch, long step, Map<String, Double> metrics) {
+                    Map<String, Long> tableSizes, Map<String, Long> catalogueSizes, int epoch, long step,
+                    Map<String, Double> metrics) {
     }
 
     private EncoderCheckpoint() {
@@ -55,6 +65,11 @@ public final class EncoderCheckpoint {
 
     /** A freshly initialised model for a config (weights seeded by {@code config.seed()}). */
     public static UserModel newModel(PretrainConfig config, TableSizes tableSizes) {
+        return newModel(config, TableRows.identity(tableSizes));
+    }
+
+    /** A freshly initialised model whose tables have {@code tableRows.rows()} rows (weights seeded by {@code config.seed()}). */
+    public static UserModel newModel(PretrainConfig config, TableRows tableRows) {
         // subnormal floats (tiny Adam moments, long SSM decays) are 5-10x slower on x86: flush them
         // to zero on this thread, and so on the libtorch worker threads it starts later
         Context.setFlushDenormal(true);
@@ -62,7 +77,7 @@ public final class EncoderCheckpoint {
         EncoderConfig encoderConfig = kind.preset(config.preset());
         Generator generator = Init.generator(config.seed());
         UserEncoder encoder = kind.build(encoderConfig, config.maxLength(), generator);
-        FeatureEmbedding embedding = new FeatureEmbedding(config.featureSet(), tableSizes, encoder.hiddenSize(), generator);
+        FeatureEmbedding embedding = new FeatureEmbedding(config.featureSet(), tableRows, encoder.hiddenSize(), generator);
         return new UserModel(embedding, encoder, generator);
     }
 
@@ -73,12 +88,54 @@ public final class EncoderCheckpoint {
     public static LoadedEncoder load(Path directory) {
         Path dir = Files.exists(directory.resolve(CONFIG_FILE)) ? directory : directory.resolve(Pretrainer.BEST_DIR);
         Manifest manifest = readManifest(dir);
-        TableSizes sizes = TableSizes.fromKeys(manifest.tableSizes());
-        UserModel model = newModel(manifest.pretrain(), sizes);
+        TableRows rows = tableRows(dir, manifest);
+        UserModel model = newModel(manifest.pretrain(), rows);
         CheckpointIO.readInto(dir.resolve(MODEL_FILE), namedParameters(model));
         model.eval();
-        return new LoadedEncoder(model, manifest.pretrain(), sizes, manifest.hiddenSize(),
+        return new LoadedEncoder(model, manifest.pretrain(), rows.rows(), manifest.hiddenSize(),
                 manifest.metrics() == null ? Map.of() : manifest.metrics());
+    }
+
+    /** How ids map to rows: whole tables, or the compacted ones of {@link #TABLE_IDS_FILE}. */
+    static TableRows tableRows(Path dir, Manifest manifest) {
+        TableSizes sizes = TableSizes.fromKeys(manifest.tableSizes());
+        Path idsFile = dir.resolve(TABLE_IDS_FILE);
+        if (manifest.catalogueSizes() == null) {
+            if (Files.exists(idsFile)) {
+                throw new UqaException(dir.resolve(CONFIG_FILE) + ": has no 'catalogue_sizes' but " + idsFile + " exists");
+            }
+            return TableRows.identity(sizes);
+        }
+        TableSizes catalogue = TableSizes.fromKeys(manifest.catalogueSizes());
+        Map<Table, long[]> occurring = new EnumMap<>(Table.class);
+        Safetensors.MappedFile mapped = Safetensors.open(idsFile);
+        try (PointerScope scope = new PointerScope()) {
+            for (Table table : Table.values()) {
+                if (!mapped.entries().containsKey(table.key())) {
+                    continue;
+                }
+                Safetensors.Entry entry = mapped.entries().get(table.key());
+                if (entry.dtype() != DType.I64 || entry.shape().length != 1) {
+                    throw new UqaException(idsFile + ": tensor '" + table.key() + "' must be a 1-d I64 tensor");
+                }
+                long[] ids = new long[(int) entry.numel()];
+                mapped.tensor(table.key()).contiguous().data_ptr_long().get(ids);
+                occurring.put(table, ids);
+            }
+        } finally {
+            mapped.unmap();
+        }
+        TableRows rows;
+        try {
+            rows = TableRows.compacted(catalogue, occurring);
+        } catch (UqaException e) {
+            throw new UqaException(idsFile + ": " + e.getMessage(), e);
+        }
+        if (!rows.rows().equals(sizes)) {
+            throw new UqaException(idsFile + ": its ids give tables of " + rows.rows().byKey() + " rows, "
+                    + dir.resolve(CONFIG_FILE) + " says " + sizes.byKey());
+        }
+        return rows;
     }
 
     static Manifest readManifest(Path dir) {
@@ -118,8 +175,18 @@ public final class EncoderCheckpoint {
         EncoderConfig encoderConfig = EncoderRegistry.kind(config.encoder()).preset(config.preset());
         Map<String, Object> encoderMap = JSON.convertValue(encoderConfig, JSON.getTypeFactory()
                 .constructMapType(LinkedHashMap.class, String.class, Object.class));
+        TableRows rows = model.embedding().tableRows();
+        Map<String, Long> catalogue = null;
+        if (!rows.occurring().isEmpty()) {
+            catalogue = rows.catalogue().byKey();
+            try (PointerScope scope = new PointerScope()) {
+                Map<String, Tensor> ids = new LinkedHashMap<>();
+                rows.occurring().forEach((table, occurring) -> ids.put(table.key(), Tensor.create(occurring, occurring.length)));
+                Safetensors.write(dir.resolve(TABLE_IDS_FILE), ids, Map.of("format", FORMAT));
+            }
+        }
         Manifest manifest = new Manifest(FORMAT, config, encoderMap, model.hiddenSize(),
-                model.embedding().tableSizes().byKey(), epoch, step, metrics);
+                model.embedding().tableSizes().byKey(), catalogue, epoch, step, metrics);
         JSON.writeValue(dir.resolve(CONFIG_FILE).toFile(), manifest);
     }
 

@@ -1,6 +1,7 @@
 package dev.uqabench.pretrain;
 
 import dev.uqabench.data.SequenceSource;
+import dev.uqabench.data.Table;
 import dev.uqabench.data.UserSequence;
 import dev.uqabench.encoder.EventBatch;
 import dev.uqabench.encoder.UserModel;
@@ -16,7 +17,8 @@ import org.bytedeco.pytorch.global.torch;
 
 /**
  * Next-item ranking at the last position of held-out users: the model reads all but a user's
- * last event and ranks the whole item table for it; Recall@K and NDCG@K follow.
+ * last event and ranks the whole item table for it (the occurring items and the unseen row when the
+ * table was compacted, {@link dev.uqabench.encoder.TableRows}); Recall@K and NDCG@K follow.
  */
 public final class Evaluator {
 
@@ -58,9 +60,10 @@ public final class Evaluator {
         long[] targets = new long[size];
         for (int b = 0; b < size; b++) {
             prefix[b] = users.get(b).length() - 1;
-            targets[b] = users.get(b).events().get(prefix[b]).item();
+            targets[b] = model.embedding().tableRows().row(Table.ITEM, users.get(b).events().get(prefix[b]).item());
         }
-        EventBatch batch = EventBatch.prefixes(users, prefix, config.maxLength(), config.featureSet());
+        EventBatch batch = EventBatch.prefixes(users, prefix, config.maxLength(), config.featureSet(),
+                model.embedding().tableRows());
         long[] last = new long[size];
         for (int b = 0; b < size; b++) {
             last[b] = (long) b * batch.time() + batch.length(b) - 1;

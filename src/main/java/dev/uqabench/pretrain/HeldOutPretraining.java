@@ -13,7 +13,9 @@ import dev.uqabench.train.TrainingListener;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -37,7 +39,8 @@ public final class HeldOutPretraining {
      */
     public static Map<String, Object> run(Path dataFolder, PretrainConfig config, UserRoles roles, Path work,
                                           TrainingListener listener, Consumer<String> log) {
-        TableSizes sizes = TableSizes.fromKeys(ReleaseFolder.open(dataFolder, null, false).info().tableSizes());
+        ReleaseFolder data = ReleaseFolder.open(dataFolder, null, false);
+        TableSizes catalogue = TableSizes.fromKeys(data.info().tableSizes());
         ReleaseReader train = ReleaseReader.open(dataFolder.resolve(ReleaseLayout.PRETRAIN_TRAIN));
         ReleaseReader eval = ReleaseReader.open(dataFolder.resolve(ReleaseLayout.PRETRAIN_EVAL));
         SequenceSource validation = new FilteredSequences(eval,
@@ -58,21 +61,39 @@ public final class HeldOutPretraining {
                 throw new UqaException(last + " is not a valid trainer state: " + e.getMessage(), e);
             }
         }
-        PretrainResult result = Pretrainer.run(config, sizes, train, validation, work, listener, true);
+        // every file whose histories the encoder reads: training and held-out users, the release's own questions
+        List<SequenceSource> read = new ArrayList<>(List.of(train, eval));
+        data.alignTrain().ifPresent(read::add);
+        data.alignEval().ifPresent(read::add);
+        PretrainPlan plan = PretrainPlan.of(config, catalogue, read);
+        log.accept(plan.describe());
+        plan.check(physicalMemoryBytes());
+        PretrainConfig resolved = plan.resolve(config);
+        PretrainResult result = Pretrainer.run(resolved, plan.rows(), train, validation, work, listener, true);
         AtomicFiles.deleteRecursively(work.resolve(Pretrainer.LAST_DIR));
         Map<String, Object> metrics = new LinkedHashMap<>(result.bestMetrics());
         metrics.put("validation_users", validation.rows());
         metrics.put("test_users", test.rows());
         if (test.rows() > 0) {
             LoadedEncoder chosen = EncoderCheckpoint.load(result.bestCheckpoint());
-            Evaluator.evaluate(chosen.model(), test, config).forEach((key, value) -> metrics.put("test_" + key, value));
+            Evaluator.evaluate(chosen.model(), test, resolved).forEach((key, value) -> metrics.put("test_" + key, value));
         }
         metrics.put("best_epoch", result.bestEpoch());
         metrics.put("parameters", result.parameters());
         metrics.put("steps", result.steps());
         metrics.put("train_seconds", result.seconds());
         metrics.put("checkpoint_bytes", folderBytes(result.bestCheckpoint()));
+        metrics.putAll(plan.metrics());
         return metrics;
+    }
+
+    /** The machine's physical memory, or 0 when the JVM cannot tell. */
+    static long physicalMemoryBytes() {
+        if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                instanceof com.sun.management.OperatingSystemMXBean os) {
+            return os.getTotalMemorySize();
+        }
+        return 0;
     }
 
     private static long folderBytes(Path folder) {

@@ -12,7 +12,7 @@ import java.util.Map;
  *
  * @param model      feature embedding + encoder + item head, weights loaded
  * @param config     the pre-training config that made it (encoder, preset, features, max length)
- * @param tableSizes table sizes it was built for; ids beyond them are rejected
+ * @param tableSizes rows of its tables (see {@code model.embedding().tableRows()} for how ids map to them)
  * @param hiddenSize width of the user states
  * @param metrics    evaluation metrics stored with the checkpoint (may be empty)
  */
@@ -21,11 +21,12 @@ public record LoadedEncoder(UserModel model, PretrainConfig config, TableSizes t
 
     /** Each user's last events as this encoder reads them (its max length and feature set). */
     public EventBatch batch(List<UserSequence> users) {
-        return EventBatch.lastEvents(users, config.maxLength(), config.featureSet());
+        return EventBatch.lastEvents(users, config.maxLength(), config.featureSet(), model.embedding().tableRows());
     }
 
     /** The first {@code prefixLengths[b]} events of each user, as this encoder reads them. */
     public EventBatch prefixBatch(List<UserSequence> users, int[] prefixLengths) {
-        return EventBatch.prefixes(users, prefixLengths, config.maxLength(), config.featureSet());
+        return EventBatch.prefixes(users, prefixLengths, config.maxLength(), config.featureSet(),
+                model.embedding().tableRows());
     }
 }

@@ -7,5 +7,10 @@ public enum LossType {
     /** Softmax over the whole item table (the reference). */
     @JsonProperty("full_softmax") FULL_SOFTMAX,
     /** Softmax over the target, shared random negatives (log-Q corrected) and in-batch targets. */
-    @JsonProperty("sampled_softmax") SAMPLED_SOFTMAX
+    @JsonProperty("sampled_softmax") SAMPLED_SOFTMAX,
+    /**
+     * Full softmax when its logits fit in {@link PretrainPlan#FULL_SOFTMAX_LOGITS_BUDGET}, else sampled softmax;
+     * decided by {@link PretrainPlan} from the item table's rows before training.
+     */
+    @JsonProperty("auto") AUTO
 }

@@ -6,6 +6,7 @@ import dev.uqabench.data.Table;
 import dev.uqabench.data.UserSequence;
 import dev.uqabench.encoder.EncoderRegistry;
 import dev.uqabench.encoder.EncoderKind;
+import dev.uqabench.encoder.TableRows;
 import dev.uqabench.encoder.TableSizes;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -98,7 +99,7 @@ public final class PretrainBenchmark {
         PretrainConfig config = PretrainConfig.defaults(encoder, "paper").withMaxLength(LENGTH).withBatchSize(BATCH)
                 .withLoss(loss, 1024).withWarmupSteps(0);
         List<UserSequence> users = users(BATCH * (WARMUP_STEPS + steps), tableSizes, new Random(1));
-        Pretrainer trainer = new Pretrainer(config, tableSizes, source(users), source(users.subList(0, BATCH)),
+        Pretrainer trainer = new Pretrainer(config, TableRows.identity(tableSizes), source(users), source(users.subList(0, BATCH)),
                 Files.createTempDirectory("bench"), dev.uqabench.train.TrainingListener.NONE);
         dev.uqabench.train.TrainingRun run = dev.uqabench.train.TrainingRun.builder().setStage("pretrain benchmark")
                 .setTotalSteps(WARMUP_STEPS + steps).build();

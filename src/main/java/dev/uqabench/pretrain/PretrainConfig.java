@@ -30,12 +30,14 @@ import dev.uqabench.train.LearningRateSchedule;
  * @param evalUsers        held-out users evaluated each epoch (0: all)
  * @param seed             seeds weights, data order, dropout and negatives
  * @param schedule         after the warm-up: cosine decay to 10 % of the peak, or constant (the reference)
+ * @param compactTables    size embedding tables to the ids that occur in the data (auto: when under half of a
+ *                         catalogue's ids occur); the id map goes into the checkpoint
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record PretrainConfig(String encoder, String preset, FeatureSet featureSet, int maxLength, int batchSize,
                              int epochs, double learningRate, double weightDecay, int warmupSteps, double clipNorm,
                              LossType loss, int negatives, int checkpointEvery, int evalUsers, long seed,
-                             LearningRateSchedule schedule) {
+                             LearningRateSchedule schedule, CompactTables compactTables) {
 
     private static final String WHERE = "pretrain config";
 
@@ -61,12 +63,15 @@ public record PretrainConfig(String encoder, String preset, FeatureSet featureSe
         require(weightDecay >= 0 && Double.isFinite(weightDecay), "weight_decay", "must be >= 0, got " + weightDecay);
         require(warmupSteps >= 0, "warmup_steps", "must be >= 0, got " + warmupSteps);
         require(clipNorm >= 0 && Double.isFinite(clipNorm), "clip_norm", "must be >= 0, got " + clipNorm);
-        require(loss != null, "loss", "is required (full_softmax or sampled_softmax)");
+        require(loss != null, "loss", "is required (full_softmax, sampled_softmax or auto)");
         require(negatives > 0, "negatives", "must be positive, got " + negatives);
         require(checkpointEvery >= 0, "checkpoint_every", "must be >= 0, got " + checkpointEvery);
         require(evalUsers >= 0, "eval_users", "must be >= 0, got " + evalUsers);
         if (schedule == null) {
             schedule = LearningRateSchedule.COSINE;
+        }
+        if (compactTables == null) {
+            compactTables = CompactTables.AUTO;
         }
     }
 
@@ -75,7 +80,7 @@ public record PretrainConfig(String encoder, String preset, FeatureSet featureSe
                           double learningRate, double weightDecay, int warmupSteps, double clipNorm, LossType loss,
                           int negatives, int checkpointEvery, int evalUsers, long seed) {
         this(encoder, preset, featureSet, maxLength, batchSize, epochs, learningRate, weightDecay, warmupSteps, clipNorm,
-                loss, negatives, checkpointEvery, evalUsers, seed, LearningRateSchedule.COSINE);
+                loss, negatives, checkpointEvery, evalUsers, seed, LearningRateSchedule.COSINE, CompactTables.AUTO);
     }
 
     /** Reference settings for an encoder preset: all features, 512 events, full softmax. */
@@ -101,52 +106,52 @@ public record PretrainConfig(String encoder, String preset, FeatureSet featureSe
 
     public PretrainConfig withFeatureSet(FeatureSet value) {
         return new PretrainConfig(encoder, preset, value, maxLength, batchSize, epochs, learningRate, weightDecay,
-                warmupSteps, clipNorm, loss, negatives, checkpointEvery, evalUsers, seed, schedule);
+                warmupSteps, clipNorm, loss, negatives, checkpointEvery, evalUsers, seed, schedule, compactTables);
     }
 
     public PretrainConfig withMaxLength(int value) {
         return new PretrainConfig(encoder, preset, featureSet, value, batchSize, epochs, learningRate, weightDecay,
-                warmupSteps, clipNorm, loss, negatives, checkpointEvery, evalUsers, seed, schedule);
+                warmupSteps, clipNorm, loss, negatives, checkpointEvery, evalUsers, seed, schedule, compactTables);
     }
 
     public PretrainConfig withBatchSize(int value) {
         return new PretrainConfig(encoder, preset, featureSet, maxLength, value, epochs, learningRate, weightDecay,
-                warmupSteps, clipNorm, loss, negatives, checkpointEvery, evalUsers, seed, schedule);
+                warmupSteps, clipNorm, loss, negatives, checkpointEvery, evalUsers, seed, schedule, compactTables);
     }
 
     public PretrainConfig withEpochs(int value) {
         return new PretrainConfig(encoder, preset, featureSet, maxLength, batchSize, value, learningRate, weightDecay,
-                warmupSteps, clipNorm, loss, negatives, checkpointEvery, evalUsers, seed, schedule);
+                warmupSteps, clipNorm, loss, negatives, checkpointEvery, evalUsers, seed, schedule, compactTables);
     }
 
     public PretrainConfig withLearningRate(double value) {
         return new PretrainConfig(encoder, preset, featureSet, maxLength, batchSize, epochs, value, weightDecay,
-                warmupSteps, clipNorm, loss, negatives, checkpointEvery, evalUsers, seed, schedule);
+                warmupSteps, clipNorm, loss, negatives, checkpointEvery, evalUsers, seed, schedule, compactTables);
     }
 
     public PretrainConfig withWarmupSteps(int value) {
         return new PretrainConfig(encoder, preset, featureSet, maxLength, batchSize, epochs, learningRate, weightDecay,
-                value, clipNorm, loss, negatives, checkpointEvery, evalUsers, seed, schedule);
+                value, clipNorm, loss, negatives, checkpointEvery, evalUsers, seed, schedule, compactTables);
     }
 
     public PretrainConfig withLoss(LossType value, int negativeCount) {
         return new PretrainConfig(encoder, preset, featureSet, maxLength, batchSize, epochs, learningRate, weightDecay,
-                warmupSteps, clipNorm, value, negativeCount, checkpointEvery, evalUsers, seed, schedule);
+                warmupSteps, clipNorm, value, negativeCount, checkpointEvery, evalUsers, seed, schedule, compactTables);
     }
 
     public PretrainConfig withCheckpointEvery(int value) {
         return new PretrainConfig(encoder, preset, featureSet, maxLength, batchSize, epochs, learningRate, weightDecay,
-                warmupSteps, clipNorm, loss, negatives, value, evalUsers, seed, schedule);
+                warmupSteps, clipNorm, loss, negatives, value, evalUsers, seed, schedule, compactTables);
     }
 
     public PretrainConfig withEvalUsers(int value) {
         return new PretrainConfig(encoder, preset, featureSet, maxLength, batchSize, epochs, learningRate, weightDecay,
-                warmupSteps, clipNorm, loss, negatives, checkpointEvery, value, seed, schedule);
+                warmupSteps, clipNorm, loss, negatives, checkpointEvery, value, seed, schedule, compactTables);
     }
 
     public PretrainConfig withSeed(long value) {
         return new PretrainConfig(encoder, preset, featureSet, maxLength, batchSize, epochs, learningRate, weightDecay,
-                warmupSteps, clipNorm, loss, negatives, checkpointEvery, evalUsers, value, schedule);
+                warmupSteps, clipNorm, loss, negatives, checkpointEvery, evalUsers, value, schedule, compactTables);
     }
 
     private static void require(boolean condition, String key, String problem) {

@@ -6,6 +6,8 @@ import dev.uqabench.data.Table;
 import dev.uqabench.encoder.EventBatch;
 import dev.uqabench.encoder.GatheredRows;
 import dev.uqabench.nn.Params;
+import dev.uqabench.encoder.TableRows;
+import dev.uqabench.tensor.GlobalGenerator;
 import dev.uqabench.encoder.TableSizes;
 import dev.uqabench.encoder.UserModel;
 import dev.uqabench.base.AtomicFiles;
@@ -71,17 +73,20 @@ public final class Pretrainer {
     private final long totalSteps;
     private final WarmupSchedule schedule;
 
-    Pretrainer(PretrainConfig config, TableSizes sizes, SequenceSource train, SequenceSource eval,
+    Pretrainer(PretrainConfig config, TableRows tableRows, SequenceSource train, SequenceSource eval,
                        Path outDir, TrainingListener listener) {
         this.config = config;
         this.train = train;
         this.eval = eval;
         this.outDir = outDir;
         this.listener = listener;
-        this.model = EncoderCheckpoint.newModel(config, sizes);
+        if (config.loss() == LossType.AUTO) {
+            throw new IllegalArgumentException("pretrain: resolve loss 'auto' first (PretrainPlan)");
+        }
+        this.model = EncoderCheckpoint.newModel(config, tableRows);
         this.parameters = EncoderCheckpoint.namedParameters(model);
         this.optimizer = new LazyAdamW(parameters, config.weightDecay(), name -> !name.startsWith(TABLE_PREFIX));
-        this.items = sizes.size(Table.ITEM);
+        this.items = tableRows.rows().size(Table.ITEM);
         this.itemCounts = config.loss() == LossType.SAMPLED_SOFTMAX ? torch.zeros(items) : null;
         long rows = train.rows();
         if (rows == 0) {
@@ -98,7 +103,13 @@ public final class Pretrainer {
     /** Trains from scratch (or resumes when {@code resume} and {@code outDir/last} exist). */
     public static PretrainResult run(PretrainConfig config, TableSizes sizes, SequenceSource train,
                                      SequenceSource eval, Path outDir, TrainingListener listener, boolean resume) {
-        Pretrainer trainer = new Pretrainer(config, sizes, train, eval, outDir, listener);
+        return run(config, TableRows.identity(sizes), train, eval, outDir, listener, resume);
+    }
+
+    /** Trains tables of {@code rows.rows()} rows, batches mapping ids to rows with {@code rows}. */
+    public static PretrainResult run(PretrainConfig config, TableRows rows, SequenceSource train,
+                                     SequenceSource eval, Path outDir, TrainingListener listener, boolean resume) {
+        Pretrainer trainer = new Pretrainer(config, rows, train, eval, outDir, listener);
         try {
             Files.createDirectories(outDir);
             return trainer.train(resume ? trainer.restore() : null);
@@ -182,7 +193,8 @@ public final class Pretrainer {
 
     /** One optimisation step; null when the batch has nothing to predict (every user has one event). */
     StepOutcome trainStep(List<UserSequence> users, long step, double lr, TrainingRun run) {
-        EventBatch batch = EventBatch.lastEvents(users, config.maxLength(), config.featureSet());
+        EventBatch batch = EventBatch.lastEvents(users, config.maxLength(), config.featureSet(),
+                model.embedding().tableRows());
         long[] labels = batch.labelArray();
         long[] positions = new long[labels.length];
         long[] targets = new long[labels.length];
@@ -204,8 +216,6 @@ public final class Pretrainer {
         long[] stepTargets = java.util.Arrays.copyOf(targets, n);
         long[] candidates = sampled ? candidates(stepTargets, step) : null;
         try (PointerScope scope = new PointerScope()) {
-            // dropout draws from the global generator: reseed per step so a resumed run repeats it
-            torch.manual_seed(config.seed() * 1_000_003L + step);
             // tables are read through gathered rows so that only touched rows get gradients and
             // updates; the full item table stays dense under full softmax, which scores all of it
             Set<Table> gatheredTables = EnumSet.copyOf(config.featureSet().tables());
@@ -213,7 +223,13 @@ public final class Pretrainer {
                 gatheredTables.remove(Table.ITEM);
             }
             GatheredRows gathered = GatheredRows.gather(model.embedding(), batch, gatheredTables, candidates);
-            Tensor states = model.states(batch, gathered);                                 // [B, T, H]
+            Tensor states;
+            // dropout draws from the global generator: reseed per step so a resumed run repeats it, and hold
+            // the generator through the forward pass so a stage running beside this one never draws from it
+            synchronized (GlobalGenerator.LOCK) {
+                torch.manual_seed(config.seed() * 1_000_003L + step);
+                states = model.states(batch, gathered);                                     // [B, T, H]
+            }
             Tensor flat = states.reshape(-1, states.size(2));                               // [B*T, H]
             Tensor selected = flat.index_select(0, Tensor.create(java.util.Arrays.copyOf(positions, n), n)); // [N, H]
             Tensor queries = model.queries(selected);                                       // [N, itemWidth]

@@ -11,7 +11,8 @@ import java.util.Map;
 /**
  * Decodes each item's, category's, brand's, shop's and seller's text once and remembers it by id
  * (least recently used first out), because decoding BPE ids is the slow part of building questions
- * and the same ids recur across users. Assumes, as in the UQABench release, that an id always
+ * and the same ids recur across users (synchronized: evaluations may run side by side). Assumes, as in the
+ * UQABench release, that an id always
  * carries the same text.
  */
 public final class CachedEventText implements EventText {
@@ -36,7 +37,7 @@ public final class CachedEventText implements EventText {
     }
 
     @Override
-    public String text(Event event, Feature textFeature) {
+    public synchronized String text(Event event, Feature textFeature) {
         LinkedHashMap<Long, String> cache = caches.get(textFeature);
         if (cache == null) {
             throw new IllegalArgumentException(textFeature + " is not a text feature");

@@ -10,6 +10,10 @@ import java.nio.file.Path;
  * The main comparisons on one seed: an embedding variant, its shuffled-user control (same encoder
  * and adapter, another test user's history) and the learned-prompt control (same number of soft
  * tokens, trained by the same recipe from no user information). Shared by the quickstart and studies.
+ *
+ * <p>The alignment and its evaluations form one chain, the learned-prompt control and its evaluation
+ * another: with two {@link Lanes} they run side by side (not when the alignment tunes the encoder,
+ * whose dropout draws from libtorch's global generator at every step).
  */
 public final class Controls {
 
@@ -21,17 +25,34 @@ public final class Controls {
      * @param pretrainKey folder key of the pretraining (null for a quickstart's {@code pretrain/})
      * @param alignKey    folder key of the alignment (null for a quickstart's {@code align/})
      */
-    public static UserInformation.SeedEvals run(Pipeline pipeline, String embeddingName, String pretrainKey, String alignKey,
-                                         PretrainConfig pretrainConfig, AlignConfig alignConfig) {
+    public static UserInformation.SeedEvals run(Pipeline pipeline, Lanes lanes, String embeddingName, String pretrainKey,
+                                                String alignKey, PretrainConfig pretrainConfig, AlignConfig alignConfig) {
         Path pretrain = pipeline.pretrain(pretrainKey, pretrainConfig);
-        Path align = pipeline.align(alignKey, pretrain, alignConfig);
+        return run(pipeline, lanes, embeddingName, pretrain, alignKey, alignConfig, () -> null);
+    }
+
+    /**
+     * The comparisons on an encoder already pretrained in {@code pretrain}; {@code beside} runs after the
+     * learned-prompt chain, in its lane (other evaluations that need only the LLM).
+     */
+    public static UserInformation.SeedEvals run(Pipeline pipeline, Lanes lanes, String embeddingName, Path pretrain,
+                                                String alignKey, AlignConfig alignConfig,
+                                                java.util.function.Supplier<?> beside) {
+        Lanes use = alignConfig.mode() == AlignConfig.Mode.ADAPTER_AND_ENCODER ? new Lanes(1) : lanes;
         Variant embedding = Variant.parse(embeddingName);
-        Path real = pipeline.evaluate(embedding, pretrain, align, alignConfig);
-        Path shuffled = pipeline.evaluate(Variant.shuffled(embedding), pretrain, align, alignConfig);
-        // the learned prompt is trained beside the encoder it never reads (the align stage loads one)
-        Path promptAlign = pipeline.alignLearnedPrompt(pretrain, align, alignConfig);
-        Path prompt = pipeline.evaluate(Variant.parse(Variant.LEARNED_PROMPT), pretrain, promptAlign,
-                Pipeline.learnedPromptConfig(align, alignConfig));
-        return new UserInformation.SeedEvals(pipeline.seed(), real, shuffled, prompt);
+        Lanes.Both<Path[], Path> done = use.both(() -> {
+            Path align = pipeline.align(alignKey, pretrain, alignConfig);
+            Path real = pipeline.evaluate(embedding, pretrain, align, alignConfig);
+            Path shuffled = pipeline.evaluate(Variant.shuffled(embedding), pretrain, align, alignConfig);
+            return new Path[] {real, shuffled};
+        }, () -> {
+            // the learned prompt is trained beside the encoder it never reads (the align stage loads one)
+            Path promptAlign = pipeline.alignLearnedPrompt(pretrain, alignConfig);
+            Path prompt = pipeline.evaluate(Variant.parse(Variant.LEARNED_PROMPT), pretrain, promptAlign,
+                    Pipeline.learnedPromptConfig(alignConfig));
+            beside.get();
+            return prompt;
+        });
+        return new UserInformation.SeedEvals(pipeline.seed(), done.first()[0], done.first()[1], done.second());
     }
 }

@@ -29,24 +29,41 @@ public final class Quickstart {
         Pipeline pipeline = new Pipeline(runDir, config, force, progress);
         // one run at a time in a folder (after the config and sources are validated: a refused run makes nothing)
         try (RunLock lock = RunLock.acquire(runDir)) {
-            pipeline.front();
+            Lanes lanes = config.lanes() == null ? Lanes.forMachine() : new Lanes(config.lanes());
+            if (lanes.count() > 1) {
+                progress.message("running independent stages side by side in " + lanes.count() + " lanes");
+            }
+            pipeline.data();
+            // the questions and the LLM beside the first seed's pretraining, which needs only the data
+            Path firstPretrain = lanes.both(() -> {
+                pipeline.questions();
+                return pipeline.llm();
+            }, () -> pipeline.pretrain(null, config.pretrain())).second();
 
             Map<String, Path> results = new LinkedHashMap<>();
             Variant none = Variant.parse("none");
-            results.put(none.name(), pipeline.evaluate(none));
-            for (int n : config.textEvents()) {
-                Variant text = Variant.parse("text" + n);
-                results.put(text.name(), pipeline.evaluate(text));
-            }
+            Map<String, Path> baselines = new LinkedHashMap<>();
             String soft = config.softVariant();
             List<UserInformation.SeedEvals> seeds = new ArrayList<>();
             for (Integer seed : config.repetitions()) {
-                UserInformation.SeedEvals evals = Controls.run(pipeline.forSeed(seed), soft, null, null, config.pretrain(),
-                        config.align());
+                Pipeline repetition = pipeline.forSeed(seed);
+                UserInformation.SeedEvals evals;
                 if (seeds.isEmpty()) {
+                    // the question-only and text baselines run in the learned prompt's lane
+                    evals = Controls.run(repetition, lanes, soft, firstPretrain, null, config.align(), () -> {
+                        baselines.put(none.name(), pipeline.evaluate(none));
+                        for (int n : config.textEvents()) {
+                            Variant text = Variant.parse("text" + n);
+                            baselines.put(text.name(), pipeline.evaluate(text));
+                        }
+                        return null;
+                    });
+                    results.putAll(baselines);
                     results.put(soft, evals.embedding());
                     results.put(soft + Variant.SHUFFLED_SUFFIX, evals.shuffled());
                     results.put(Variant.LEARNED_PROMPT, evals.learnedPrompt());
+                } else {
+                    evals = Controls.run(repetition, lanes, soft, null, null, config.pretrain(), config.align());
                 }
                 seeds.add(evals);
             }

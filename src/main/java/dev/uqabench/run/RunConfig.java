@@ -29,11 +29,14 @@ import java.util.List;
  *                   one repeats the main comparisons (embedding, its shuffled control, learned prompt)
  *                   in {@code seed-<s>/}. Data, questions and the LLM come from {@code seed} and are
  *                   shared by every repetition. Absent (null): one run, seeded as before.
+ * @param lanes      how many independent chains of stages run side by side (1 or 2; {@link Lanes}); absent:
+ *                   2 on a machine with two or more cores. Results are the same either way.
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record RunConfig(long seed, Sources sources, SyntheticConfig data, QuestionConfig qa, TinyLlmConfig llm, PretrainConfig pretrain,
                         AlignConfig align,
-                        AnswerMode answerMode, List<Integer> textEvents, int evalBatchSize, List<Integer> seeds) {
+                        AnswerMode answerMode, List<Integer> textEvents, int evalBatchSize, List<Integer> seeds,
+                        Integer lanes) {
 
     private static final String WHERE = "run config";
 
@@ -58,6 +61,7 @@ public record RunConfig(long seed, Sources sources, SyntheticConfig data, Questi
                         + "): question names are decoded from the data's tokens");
         textEvents = List.copyOf(textEvents);
         seeds = seeds == null ? null : validSeeds(seeds, WHERE, "seeds");
+        require(lanes == null || lanes == 1 || lanes == 2, "lanes", "must be 1 or 2, got " + lanes);
     }
 
     /** The seeds to repeat the main comparisons on; null stands for the single run seeded by {@code seed}. */
@@ -77,18 +81,18 @@ public record RunConfig(long seed, Sources sources, SyntheticConfig data, Questi
     }
 
     public RunConfig withSources(Sources newSources) {
-        return new RunConfig(seed, newSources, data, qa, llm, pretrain, align, answerMode, textEvents, evalBatchSize, seeds);
+        return new RunConfig(seed, newSources, data, qa, llm, pretrain, align, answerMode, textEvents, evalBatchSize, seeds, lanes);
     }
 
     /** The same run with {@code answer_mode: auto} resolved by where the LLM comes from. */
     public RunConfig withResolvedAnswerMode() {
         return new RunConfig(seed, sources, data, qa, llm, pretrain, align, answerMode.resolve(sources.llmFolder() != null),
-                textEvents, evalBatchSize, seeds);
+                textEvents, evalBatchSize, seeds, lanes);
     }
 
     /** The same run with other {@code seeds} (a study's top-level key). */
     public RunConfig withSeeds(List<Integer> newSeeds) {
-        return new RunConfig(seed, sources, data, qa, llm, pretrain, align, answerMode, textEvents, evalBatchSize, newSeeds);
+        return new RunConfig(seed, sources, data, qa, llm, pretrain, align, answerMode, textEvents, evalBatchSize, newSeeds, lanes);
     }
 
     /** The embedding variant's name: encoder, then adapter ({@code sasrec-meanpool}). */
@@ -99,8 +103,8 @@ public record RunConfig(long seed, Sources sources, SyntheticConfig data, Questi
     public static RunConfig quickstart() {
         return new RunConfig(42, Sources.builtIn(), SyntheticConfig.quickstart(), QuestionConfig.defaults(), TinyLlmConfig.quickstart(),
                 new PretrainConfig("sasrec", "quickstart", FeatureSet.TEXT, 200, 32, 3, 1e-3, 0.01, 30, 1.0,
-                        LossType.FULL_SOFTMAX, 1024, 0, 0, 42),
-                AlignConfig.quickstart(), AnswerMode.AUTO, List.of(20), 32, null);
+                        LossType.AUTO, 1024, 0, 0, 42),
+                AlignConfig.quickstart(), AnswerMode.AUTO, List.of(20), 32, null, null);
     }
 
     private static void require(boolean condition, String key, String problem) {

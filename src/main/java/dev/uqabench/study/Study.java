@@ -1,6 +1,7 @@
 package dev.uqabench.study;
 
 import dev.uqabench.run.Controls;
+import dev.uqabench.run.Lanes;
 import dev.uqabench.run.RunConfig;
 import dev.uqabench.run.RunLock;
 import dev.uqabench.run.Progress;
@@ -40,6 +41,7 @@ public final class Study {
         Pipeline pipeline = new Pipeline(runDir, run, force, progress);
         // one run at a time in a folder (after the config and sources are validated: a refused run makes nothing)
         try (RunLock lock = RunLock.acquire(runDir)) {
+            Lanes lanes = run.lanes() == null ? Lanes.forMachine() : new Lanes(run.lanes());
             pipeline.front();
             // best-variant picks on held-out validation questions when the qa stage made them, else on test (said in the report)
             Map<String, Double> validation = QuestionSet.VALIDATION.existsIn(pipeline.qaFolder()) ? new LinkedHashMap<>() : null;
@@ -76,7 +78,7 @@ public final class Study {
             for (Integer seed : run.repetitions()) {
                 Pipeline repetition = pipeline.forSeed(seed);
                 progress.message("study: controls of " + defaultName + " on seed " + repetition.seed());
-                UserInformation.SeedEvals evals = Controls.run(repetition, defaultName, defaults.pretrainKey(),
+                UserInformation.SeedEvals evals = Controls.run(repetition, lanes, defaultName, defaults.pretrainKey(),
                         defaults.alignKey(), pretrainConfig(study, defaults), alignConfig(study, defaults));
                 if (seeds.isEmpty()) {
                     rows.add(controlRow(defaultName + Variant.SHUFFLED_SUFFIX, "shuffled", evals.shuffled(), runDir));
@@ -98,7 +100,7 @@ public final class Study {
         PretrainConfig base = study.base().pretrain();
         return new PretrainConfig(cell.encoder(), cell.preset(), cell.features(), base.maxLength(), base.batchSize(),
                 base.epochs(), base.learningRate(), base.weightDecay(), base.warmupSteps(), base.clipNorm(), base.loss(),
-                base.negatives(), base.checkpointEvery(), base.evalUsers(), base.seed());
+                base.negatives(), base.checkpointEvery(), base.evalUsers(), base.seed(), base.schedule(), base.compactTables());
     }
 
     static AlignConfig alignConfig(StudyConfig study, StudyConfig.Cell cell) {

@@ -18,6 +18,15 @@ public final class NativeThreads {
         openblas_full.openblas_set_num_threads(threads);
     }
 
+    /**
+     * Sets libtorch's intra-op (OpenMP) thread count for the calling thread's parallel regions (OpenMP keeps it per
+     * thread: a thread started later begins with the process default).
+     */
+    public static void setIntraOpThreads(int threads) {
+        if (threads < 1) throw new IllegalArgumentException("intra-op threads must be >= 1, got " + threads);
+        torch.set_num_threads(threads);
+    }
+
     /** libtorch's intra-op (OpenMP) thread count. */
     public static int intraOpThreads() {
         return torch.get_num_threads();

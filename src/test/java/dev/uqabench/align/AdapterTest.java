@@ -108,4 +108,16 @@ class AdapterTest {
                 () -> AdapterCheckpoint.load(AdapterCheckpoint.create(AlignConfig.quickstart().learnedPrompt(4), 8, 12, 1).module(), file));
         assertTrue(e.getMessage().contains("prompt") && e.getMessage().contains("shape"), e.getMessage());
     }
+
+    @Test
+    void theConfigKnowsHowManySoftTokensItsAdapterMakes() {
+        AlignConfig meanpool = AlignConfig.quickstart();
+        AlignConfig qformer = new AlignConfig(AlignConfig.AdapterKind.QFORMER, 3, AlignConfig.Mode.ADAPTER_ONLY, 1, 4,
+                1e-3, 1e-5, 0.1, 1.0);
+        for (AlignConfig config : new AlignConfig[] {meanpool, qformer, meanpool.learnedPrompt(5)}) {
+            assertEquals(AdapterCheckpoint.create(config, 8, 12, 1).tokens(), config.softTokens(), config.toString());
+        }
+        // the learned-prompt control is sized from the config before the alignment it mirrors has run
+        assertEquals(3, qformer.learnedPrompt(qformer.softTokens()).softTokens());
+    }
 }

@@ -66,7 +66,7 @@ class ConfigDialectTest {
                 runError("textEvents: [5]\n"));
         assertEquals(": unknown key 'sources.llmFolder' \u2014 keys are snake_case now: 'sources.llm_folder'",
                 runError("sources: {llmFolder: /x}\n"));
-        assertEquals(": invalid value at 'pretrain.loss': must be one of full_softmax, sampled_softmax "
+        assertEquals(": invalid value at 'pretrain.loss': must be one of full_softmax, sampled_softmax, auto "
                 + "(values are lower-case now), got \"SAMPLED_SOFTMAX\"", runError("pretrain: {loss: SAMPLED_SOFTMAX}\n"));
         assertEquals(": invalid value at 'align.mode': must be one of adapter_only, adapter_and_encoder "
                 + "(values are lower-case now), got \"ADAPTER_ONLY\"", runError("align: {mode: ADAPTER_ONLY}\n"));
