@@ -136,8 +136,8 @@ public final class AlignTrainer {
                 best = start.validationLosses().isEmpty() ? null : slots;
             }
         }
-        Checkpointing checkpoints = new Checkpointing(checkpointFolder, adapter, tuneEncoder ? encoder : null, optimizer, run,
-                start.trainSeconds());
+        Checkpointing checkpoints = new Checkpointing(checkpointFolder, adapter, tuneEncoder ? encoder : null,
+                optimizer, run, start.trainSeconds());
         Random rng = new Random(seed);
         List<Example> order = new ArrayList<>(examples);
         // each epoch shuffles the order the last one left: a resumed run replays the shuffles of the epochs done
@@ -187,8 +187,8 @@ public final class AlignTrainer {
                 lossAverage = Double.isNaN(lossAverage) ? value : 0.95 * lossAverage + 0.05 * value;
                 if (cfg.checkpointEvery() > 0 && step % cfg.checkpointEvery() == 0 || StopRequest.isRequested()) {
                     // before the step's safe point, so that a requested stop loses no step
-                    checkpoints.save(new AlignTrainerState(cfg, seed, examples.size(), validation.size(), epoch + 1, stepInEpoch,
-                            step, lossSum, lossCount, lossAverage, validationLosses, bestEpoch, 0), best);
+                    checkpoints.save(new AlignTrainerState(cfg, seed, examples.size(), validation.size(), epoch + 1,
+                            stepInEpoch, step, lossSum, lossCount, lossAverage, validationLosses, bestEpoch, 0), best);
                 }
                 run.stepDone(step, epoch + 1, value, lr, inputTokens(batch), Map.of(LOSS_AVERAGE, lossAverage));
             }
