@@ -1,5 +1,6 @@
 package dev.uqabench.align;
 
+import dev.uqabench.base.StopRequest;
 import dev.uqabench.data.UserSequence;
 import dev.uqabench.llm.Decoder;
 import dev.uqabench.llm.LanguageModelLoss;
@@ -7,10 +8,12 @@ import dev.uqabench.llm.PaddedPrompts;
 import dev.uqabench.train.TrainingListener;
 import dev.uqabench.train.TrainingRun;
 import dev.uqabench.train.WarmupSchedule;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.AdamW;
@@ -19,6 +22,7 @@ import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.OptimizerParamGroup;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorVector;
+import org.bytedeco.pytorch.global.torch;
 
 /**
  * Aligns a user encoder to a frozen LLM: soft tokens from the adapter are placed before the chat
@@ -36,13 +40,20 @@ public final class AlignTrainer {
     public record Example(UserSequence sequence, long[] prompt, long[] answer) {
     }
 
+    /** The key of a step event's running average of the step losses (decay 0.95). */
+    public static final String LOSS_AVERAGE = "loss_average";
+
     /**
      * What training chose.
      *
      * @param validationLosses mean answer-token loss on the validation questions after each epoch (empty without them)
      * @param bestEpoch        the epoch (1-based) whose weights were kept: the lowest validation loss, else the last
+     * @param lossAverage      running average of the step losses at the last step (decay 0.95)
+     * @param resumedFromStep  the step of the checkpoint this run went on from (0: it started afresh)
+     * @param checkpoints      the resumable checkpoints this run wrote, their time and size
      */
-    public record Result(List<Double> validationLosses, int bestEpoch) {
+    public record Result(List<Double> validationLosses, int bestEpoch, double lossAverage, int resumedFromStep,
+                         Checkpoints checkpoints) {
         public Result {
             validationLosses = List.copyOf(validationLosses);
             if (bestEpoch < 1) {
@@ -51,15 +62,41 @@ public final class AlignTrainer {
         }
     }
 
+    /**
+     * The resumable checkpoints one run wrote.
+     *
+     * @param written      how many
+     * @param seconds      the time writing them took
+     * @param bytes        the size of the last one (0: none written)
+     * @param trainSeconds the run's training time, checkpoints included (the share they cost is measured against it)
+     */
+    public record Checkpoints(int written, double seconds, long bytes, double trainSeconds) {
+    }
+
     private AlignTrainer() {
     }
 
-    /**
-     * @param validation questions the best epoch is chosen on (no gradient); empty: keep the last epoch
-     */
+    /** Trains without resumable checkpoints. */
     public static Result train(Adapter adapter, StateEncoder encoder, Decoder llm, List<Example> examples,
                                List<Example> validation, AlignConfig cfg, long padId, long seed,
                                TrainingListener listener) {
+        return train(adapter, encoder, llm, examples, validation, cfg, padId, seed, listener, null);
+    }
+
+    /**
+     * Trains, keeping a resumable checkpoint in {@code checkpointFolder} ({@link AlignCheckpoint}) every
+     * {@code cfg.checkpointEvery()} steps, at every epoch end, and before a requested stop ({@link StopRequest})
+     * ends the run at its next safe point. When that folder holds the checkpoint of an interrupted run of the same
+     * alignment, training goes on from it and ends with the same weights, bit for bit, as an uninterrupted run: the
+     * data order of an epoch replays the shuffles of the epochs before it, and every step reseeds libtorch's global
+     * generator (the encoder's dropout, when it trains) from the seed and the step.
+     *
+     * @param validation       questions the best epoch is chosen on (no gradient); empty: keep the last epoch
+     * @param checkpointFolder where the resumable checkpoint is kept; null: none is written or read
+     */
+    public static Result train(Adapter adapter, StateEncoder encoder, Decoder llm, List<Example> examples,
+                               List<Example> validation, AlignConfig cfg, long padId, long seed,
+                               TrainingListener listener, Path checkpointFolder) {
         if (examples.isEmpty()) {
             throw new IllegalArgumentException("no alignment examples");
         }
@@ -85,39 +122,75 @@ public final class AlignTrainer {
                 .optFirstDecayStepAtPeak(true).optRounding(WarmupSchedule.Rounding.FRACTION_OF_PEAK_ANGLE_FIRST).build();
         TrainingRun run = TrainingRun.builder().setStage("align").setTotalSteps(total).optUnit("tokens")
                 .optDivergenceHint("lower the alignment's learning rate").optListener(listener).build();
+
+        AlignTrainerState start = new AlignTrainerState(cfg, seed, examples.size(), validation.size(), 1, 0, 0, 0, 0,
+                Double.NaN, List.of(), cfg.epochs(), 0);
+        List<Tensor> best = null;
+        if (checkpointFolder != null) {
+            // the copy the best epoch is restored into is made before any step, outside the steps' pointer scopes
+            List<Tensor> slots = validation.isEmpty() ? null : snapshot(all, null);
+            Optional<AlignTrainerState> resumed = AlignCheckpoint.restore(checkpointFolder, start, adapter,
+                    tuneEncoder ? encoder : null, optimizer, slots);
+            if (resumed.isPresent()) {
+                start = resumed.get();
+                best = start.validationLosses().isEmpty() ? null : slots;
+            }
+        }
+        Checkpointing checkpoints = new Checkpointing(checkpointFolder, adapter, tuneEncoder ? encoder : null,
+                optimizer, run, start.trainSeconds());
         Random rng = new Random(seed);
         List<Example> order = new ArrayList<>(examples);
+        // each epoch shuffles the order the last one left: a resumed run replays the shuffles of the epochs done
+        for (int done = 1; done < Math.min(start.epoch(), cfg.epochs() + 1); done++) {
+            Collections.shuffle(order, rng);
+        }
         adapter.module().train(true);
         encoder.module().train(tuneEncoder);
-        int step = 0;
+        int step = start.step();
         double lr = 0;
-        List<Double> validationLosses = new ArrayList<>();
-        int bestEpoch = cfg.epochs();
-        List<Tensor> best = null;
-        for (int epoch = 0; epoch < cfg.epochs(); epoch++) {
+        double lossAverage = start.lossAverage();
+        List<Double> validationLosses = new ArrayList<>(start.validationLosses());
+        int bestEpoch = start.bestEpoch();
+        for (int epoch = start.epoch() - 1; epoch < cfg.epochs(); epoch++) {
             Collections.shuffle(order, rng);
-            double lossSum = 0;
-            int lossCount = 0;
-            for (int start = 0; start < order.size(); start += cfg.batchSize()) {
-                List<Example> batch = order.subList(start, Math.min(order.size(), start + cfg.batchSize()));
+            boolean resumingThisEpoch = epoch == start.epoch() - 1;
+            int skip = resumingThisEpoch ? start.stepInEpoch() : 0;
+            double lossSum = resumingThisEpoch ? start.lossSum() : 0;
+            int lossCount = resumingThisEpoch ? start.lossCount() : 0;
+            int stepInEpoch = 0;
+            for (int from = 0; from < order.size(); from += cfg.batchSize()) {
+                stepInEpoch++;
+                if (stepInEpoch <= skip) {
+                    continue;   // done before the interruption
+                }
+                List<Example> batch = order.subList(from, Math.min(order.size(), from + cfg.batchSize()));
                 step++;
                 lr = schedule.learningRate(cfg.learningRate(), step);
                 optimizer.param_groups().get(0).options().set_lr(lr);
                 if (tuneEncoder) {
                     optimizer.param_groups().get(1).options().set_lr(schedule.learningRate(cfg.encoderLearningRate(), step));
                 }
+                double value;
                 try (PointerScope scope = new PointerScope()) {
+                    // the encoder's dropout (when it trains) draws from the global generator: one seed per step
+                    torch.manual_seed(seed * 1_000_003L + step);
                     Tensor loss = loss(adapter, encoder, llm, batch, tuneEncoder, padId);
-                    double value = loss.item_double();
+                    value = loss.item_double();
                     run.checkLoss(value, step, lr);
                     optimizer.zero_grad();
                     loss.backward();
                     run.clip(all, cfg.clipNorm(), step, lr);
                     optimizer.step();
-                    lossSum += value;
-                    lossCount++;
-                    run.stepDone(step, epoch + 1, value, lr, inputTokens(batch), Map.of());
                 }
+                lossSum += value;
+                lossCount++;
+                lossAverage = Double.isNaN(lossAverage) ? value : 0.95 * lossAverage + 0.05 * value;
+                if (cfg.checkpointEvery() > 0 && step % cfg.checkpointEvery() == 0 || StopRequest.isRequested()) {
+                    // before the step's safe point, so that a requested stop loses no step
+                    checkpoints.save(new AlignTrainerState(cfg, seed, examples.size(), validation.size(), epoch + 1,
+                            stepInEpoch, step, lossSum, lossCount, lossAverage, validationLosses, bestEpoch, 0), best);
+                }
+                run.stepDone(step, epoch + 1, value, lr, inputTokens(batch), Map.of(LOSS_AVERAGE, lossAverage));
             }
             boolean kept = validation.isEmpty();   // without validation questions every epoch replaces the last
             Map<String, Double> metrics = Map.of();
@@ -135,13 +208,55 @@ public final class AlignTrainer {
                 encoder.module().train(tuneEncoder);
             }
             run.epochDone(epoch + 1, lossSum / lossCount, metrics, kept);
+            checkpoints.save(new AlignTrainerState(cfg, seed, examples.size(), validation.size(), epoch + 2, 0, step, 0, 0,
+                    lossAverage, validationLosses, bestEpoch, 0), best);
         }
         if (best != null) {
             restore(all, best);
         }
         adapter.module().train(false);
         encoder.module().train(false);
-        return new Result(validationLosses, bestEpoch);
+        return new Result(validationLosses, bestEpoch, lossAverage, start.step(),
+                new Checkpoints(checkpoints.written, checkpoints.writeSeconds, checkpoints.bytes, run.elapsedSeconds()));
+    }
+
+    /** The checkpoints of one training run: where they go, what they hold, and what writing them cost. */
+    private static final class Checkpointing {
+        private final Path folder;
+        private final Adapter adapter;
+        private final StateEncoder tunedEncoder;
+        private final AdamW optimizer;
+        private final TrainingRun run;
+        private final double secondsBefore;
+        private int written;
+        private double writeSeconds;
+        private long bytes;
+
+        Checkpointing(Path folder, Adapter adapter, StateEncoder tunedEncoder, AdamW optimizer, TrainingRun run,
+                      double secondsBefore) {
+            this.folder = folder;
+            this.adapter = adapter;
+            this.tunedEncoder = tunedEncoder;
+            this.optimizer = optimizer;
+            this.run = run;
+            this.secondsBefore = secondsBefore;
+        }
+
+        /** Writes the checkpoint of {@code now} (its training time filled in here); nothing without a folder. */
+        void save(AlignTrainerState now, List<Tensor> best) {
+            if (folder == null) {
+                return;
+            }
+            long begin = System.nanoTime();
+            AlignTrainerState timed = new AlignTrainerState(now.config(), now.seed(), now.examples(),
+                    now.validationQuestions(), now.epoch(), now.stepInEpoch(), now.step(), now.lossSum(), now.lossCount(),
+                    now.lossAverage(), now.validationLosses(), now.bestEpoch(), secondsBefore + run.elapsedSeconds());
+            AlignCheckpoint.write(folder, timed, adapter, tunedEncoder, optimizer, best);
+            writeSeconds += (System.nanoTime() - begin) / 1e9;
+            written++;
+            bytes = AlignCheckpoint.bytes(folder);
+            run.checkpointWritten(folder);
+        }
     }
 
     /** Tokens the LLM reads for a batch (its prompts and answers, the soft tokens aside). */

@@ -94,6 +94,11 @@ public final class StopRequest {
         }
     }
 
+    /** Whether a stop was requested: a trainer saves its resumable checkpoint before the safe point stops it. */
+    public static boolean isRequested() {
+        return REQUESTED.get() != null;
+    }
+
     /** Forgets a request (tests). */
     public static void clear() {
         REQUESTED.set(null);

@@ -6,7 +6,9 @@ import dev.uqabench.align.AlignConfig;
 import dev.uqabench.align.AlignExamples;
 import dev.uqabench.align.AlignFolder;
 import dev.uqabench.align.AlignTrainer;
+import dev.uqabench.align.AlignTrainerState;
 import dev.uqabench.align.EncoderStates;
+import dev.uqabench.base.AtomicFiles;
 import dev.uqabench.base.Json;
 import dev.uqabench.llm.AnswerMode;
 import dev.uqabench.llm.ChatPrompter;
@@ -26,6 +28,10 @@ import java.util.Map;
  * LLM on the alignment questions (question only in the prompt: the soft tokens carry the user),
  * keeping the epoch with the lowest answer loss on the validation questions. Its inputs are the two
  * question files, named in the manifest, never the qa folder: the test questions stay unread.
+ *
+ * <p>Resumable: the trainer keeps a checkpoint in the work folder ({@link #RESUME_FOLDER}) every
+ * {@code checkpoint_every} steps and at each epoch end, so an interrupted alignment goes on from it on the next run
+ * with the same fingerprint and ends with the same adapter, bit for bit; the finished folder keeps only the adapter.
  */
 public final class AlignStage implements Stage<AlignStage.Input, AlignStage.Output> {
 
@@ -43,6 +49,9 @@ public final class AlignStage implements Stage<AlignStage.Input, AlignStage.Outp
     /** @param folder the align folder ({@link AlignFolder}) */
     public record Output(Path folder) {
     }
+
+    /** The resumable checkpoint's folder inside the stage's work folder (deleted once training is done). */
+    static final String RESUME_FOLDER = "last";
 
     private final StageRunner runner;
     private final Progress progress;
@@ -70,7 +79,8 @@ public final class AlignStage implements Stage<AlignStage.Input, AlignStage.Outp
         }
         com.fasterxml.jackson.databind.node.ObjectNode stageConfig = Json.mapper().valueToTree(config);
         stageConfig.set("answer_mode", Json.mapper().valueToTree(answerMode));
-        runner.run("align", folder, stageConfig, seed, inputs, work -> {
+        // resumable: an interrupted alignment goes on from its last checkpoint on the next run
+        runner.run("align", folder, stageConfig, seed, inputs, true, work -> {
             LoadedModel model = in.llm().model();
             ChatPrompter prompter = ChatPrompter.of(model);
             EncoderStates encoder = EncoderStates.load(pretrainFolder);
@@ -83,8 +93,11 @@ public final class AlignStage implements Stage<AlignStage.Input, AlignStage.Outp
                 progress.message("align: no " + QuestionSet.VALIDATION.arrow() + " in " + in.qaFolder()
                         + "; no epoch choice, keeping the last epoch");
             }
+            Path resume = work.resolve(RESUME_FOLDER);
+            AlignTrainerState.find(resume).ifPresent(state -> progress.message(String.format(Locale.ROOT,
+                    "align: resuming alignment from step %d (epoch %d, step %d of it) of the checkpoint in %s",
+                    state.step(), state.epoch(), state.stepInEpoch(), resume)));
             Adapter adapter = AdapterCheckpoint.create(config, encoder.hiddenSize(), model.config().hiddenSize(), seed);
-            double[] runningLoss = {Double.NaN};
             Progress.Ticker[] t = {null};
             AlignTrainer.Result result = AlignTrainer.train(adapter, encoder, model.decoder(), examples, validation,
                     config, model.padId(), seed,
@@ -92,15 +105,22 @@ public final class AlignStage implements Stage<AlignStage.Input, AlignStage.Outp
                         if (t[0] == null) {
                             t[0] = progress.ticker("align: step", step.totalSteps(), "steps");
                         }
-                        double loss = step.loss();
-                        runningLoss[0] = Double.isNaN(runningLoss[0]) ? loss : 0.95 * runningLoss[0] + 0.05 * loss;
-                        t[0].update(step.step(), step.step(), String.format(Locale.ROOT, "loss %.3f (avg %.3f)", loss,
-                                runningLoss[0]));
-                    }));
+                        t[0].update(step.step(), step.step(), String.format(Locale.ROOT, "loss %.3f (avg %.3f)",
+                                step.loss(), step.metrics().get(AlignTrainer.LOSS_AVERAGE)));
+                    }), resume);
+            AlignTrainer.Checkpoints checkpoints = result.checkpoints();
+            if (checkpoints.written() > 0) {
+                progress.message(String.format(Locale.ROOT, "align: %d resumable checkpoints of %.0f kB written in %.2f s"
+                                + " (%.2f %% of %.1f s of training)", checkpoints.written(), checkpoints.bytes() / 1e3,
+                        checkpoints.seconds(), 100 * checkpoints.seconds() / checkpoints.trainSeconds(),
+                        checkpoints.trainSeconds()));
+            }
             AlignFolder.save(work, adapter, encoder, config, model.config().hiddenSize());
+            // later stages read the adapter only: the resume state (optimizer moments, best-epoch copy) goes
+            AtomicFiles.deleteRecursively(resume);
             Map<String, Object> metrics = new LinkedHashMap<>();
             metrics.put("examples", examples.size());
-            metrics.put("final_loss_avg", runningLoss[0]);
+            metrics.put("final_loss_avg", result.lossAverage());
             metrics.put("validation_questions", validation.size());
             metrics.put("validation_loss_per_epoch", result.validationLosses());
             metrics.put("best_epoch", result.bestEpoch());
@@ -111,6 +131,10 @@ public final class AlignStage implements Stage<AlignStage.Input, AlignStage.Outp
                         result.bestEpoch()));
             }
             metrics.put("soft_tokens", adapter.tokens());
+            metrics.put("resumed_from_step", result.resumedFromStep());
+            metrics.put("checkpoints_written", checkpoints.written());
+            metrics.put("checkpoint_seconds", checkpoints.seconds());
+            metrics.put("checkpoint_bytes", checkpoints.bytes());
             return metrics;
         });
         return new Output(folder);

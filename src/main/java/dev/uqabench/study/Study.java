@@ -106,7 +106,8 @@ public final class Study {
     static AlignConfig alignConfig(StudyConfig study, StudyConfig.Cell cell) {
         AlignConfig a = study.base().align();
         return new AlignConfig(cell.adapter(), a.queryTokens(), cell.mode(), a.epochs(), a.batchSize(), a.learningRate(),
-                a.encoderLearningRate(), a.warmupFraction(), a.clipNorm(), a.beta1(), a.beta2(), a.weightDecay(), a.schedule());
+                a.encoderLearningRate(), a.warmupFraction(), a.clipNorm(), a.beta1(), a.beta2(), a.weightDecay(), a.schedule(),
+                a.checkpointEvery());
     }
 
     private static double accuracy(Path eval, String metric) {
