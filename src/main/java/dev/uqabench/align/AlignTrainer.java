@@ -5,6 +5,7 @@ import dev.uqabench.data.UserSequence;
 import dev.uqabench.llm.Decoder;
 import dev.uqabench.llm.LanguageModelLoss;
 import dev.uqabench.llm.PaddedPrompts;
+import dev.uqabench.tensor.GlobalGenerator;
 import dev.uqabench.train.TrainingListener;
 import dev.uqabench.train.TrainingRun;
 import dev.uqabench.train.WarmupSchedule;
@@ -172,9 +173,17 @@ public final class AlignTrainer {
                 }
                 double value;
                 try (PointerScope scope = new PointerScope()) {
-                    // the encoder's dropout (when it trains) draws from the global generator: one seed per step
-                    torch.manual_seed(seed * 1_000_003L + step);
-                    Tensor loss = loss(adapter, encoder, llm, batch, tuneEncoder, padId);
+                    Tensor loss;
+                    if (tuneEncoder) {
+                        // the training encoder's dropout draws from the global generator: one seed per step, and
+                        // the generator held through the forward pass (a stage beside this one never draws from it)
+                        synchronized (GlobalGenerator.LOCK) {
+                            torch.manual_seed(seed * 1_000_003L + step);
+                            loss = loss(adapter, encoder, llm, batch, true, padId);
+                        }
+                    } else {
+                        loss = loss(adapter, encoder, llm, batch, false, padId);   // draws nothing at random
+                    }
                     value = loss.item_double();
                     run.checkLoss(value, step, lr);
                     optimizer.zero_grad();

@@ -34,8 +34,8 @@ import java.util.Map;
 public record PretrainPlan(TableRows rows, LossType loss, int longestWindow, long tableBytes, long optimizerBytes,
                            long logitsBytes, long fullLogitsBytes) {
 
-    /** {@link LossType#AUTO} picks full softmax when its logits take at most this much at the peak of a step. */
-    public static final long FULL_SOFTMAX_LOGITS_BUDGET = 1L << 30;
+    /** {@link LossType#AUTO} picks full softmax when its logits take at most this much (512 MiB) at the peak of a step. */
+    public static final long FULL_SOFTMAX_LOGITS_BUDGET = 1L << 29;
     /** Float tensors of {@code [positions, items]} alive at the peak of a full-softmax step (logits, log-softmax, two grads). */
     static final int LOGIT_COPIES = 4;
     /** A plan may use at most this share of the machine's physical memory. */

@@ -12,8 +12,7 @@ import java.nio.file.Path;
  * tokens, trained by the same recipe from no user information). Shared by the quickstart and studies.
  *
  * <p>The alignment and its evaluations form one chain, the learned-prompt control and its evaluation
- * another: with two {@link Lanes} they run side by side (not when the alignment tunes the encoder,
- * whose dropout draws from libtorch's global generator at every step).
+ * another: with two {@link Lanes} they run side by side.
  */
 public final class Controls {
 
@@ -38,9 +37,8 @@ public final class Controls {
     public static UserInformation.SeedEvals run(Pipeline pipeline, Lanes lanes, String embeddingName, Path pretrain,
                                                 String alignKey, AlignConfig alignConfig,
                                                 java.util.function.Supplier<?> beside) {
-        Lanes use = alignConfig.mode() == AlignConfig.Mode.ADAPTER_AND_ENCODER ? new Lanes(1) : lanes;
         Variant embedding = Variant.parse(embeddingName);
-        Lanes.Both<Path[], Path> done = use.both(() -> {
+        Lanes.Both<Path[], Path> done = lanes.both(() -> {
             Path align = pipeline.align(alignKey, pretrain, alignConfig);
             Path real = pipeline.evaluate(embedding, pretrain, align, alignConfig);
             Path shuffled = pipeline.evaluate(Variant.shuffled(embedding), pretrain, align, alignConfig);

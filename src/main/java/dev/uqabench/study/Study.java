@@ -42,34 +42,61 @@ public final class Study {
         // one run at a time in a folder (after the config and sources are validated: a refused run makes nothing)
         try (RunLock lock = RunLock.acquire(runDir)) {
             Lanes lanes = run.lanes() == null ? Lanes.forMachine() : new Lanes(run.lanes());
-            pipeline.front();
-            // best-variant picks on held-out validation questions when the qa stage made them, else on test (said in the report)
-            Map<String, Double> validation = QuestionSet.VALIDATION.existsIn(pipeline.qaFolder()) ? new LinkedHashMap<>() : null;
-            List<StudyRow> rows = new ArrayList<>();
-            Variant none = Variant.parse("none");
-            rows.add(textRow(none, pipeline.evaluate(none), runDir));
-            for (int n : study.textBaselines()) {
-                Variant text = Variant.parse("text" + n);
-                rows.add(textRow(text, pipeline.evaluate(text), runDir));
-                if (validation != null) {
-                    validation.put(text.name(), accuracy(pipeline.evaluate(text, QuestionSet.VALIDATION), study.metric()));
-                }
+            if (lanes.count() > 1) {
+                progress.message("running independent stages side by side in " + lanes.count() + " lanes");
             }
             StudyConfig.Cell defaults = study.defaults();
             List<StudyConfig.Cell> cells = study.cells();
+            pipeline.data();
+            // the questions, the LLM and the text baselines beside every cell's pretraining (which needs only the data)
+            List<StudyRow> rows = new ArrayList<>();
+            Map<String, Double> validation = lanes.both(() -> {
+                pipeline.questions();
+                pipeline.llm();
+                // best-variant picks on held-out validation questions when the qa stage made them, else on test (said in the report)
+                Map<String, Double> picks = QuestionSet.VALIDATION.existsIn(pipeline.qaFolder()) ? new LinkedHashMap<>() : null;
+                Variant none = Variant.parse("none");
+                rows.add(textRow(none, pipeline.evaluate(none), runDir));
+                for (int n : study.textBaselines()) {
+                    Variant text = Variant.parse("text" + n);
+                    rows.add(textRow(text, pipeline.evaluate(text), runDir));
+                    if (picks != null) {
+                        picks.put(text.name(), accuracy(pipeline.evaluate(text, QuestionSet.VALIDATION), study.metric()));
+                    }
+                }
+                return picks;
+            }, () -> {
+                for (StudyConfig.Cell cell : cells) {
+                    pipeline.pretrain(cell.pretrainKey(), pretrainConfig(study, cell));
+                }
+                return null;
+            }).first();
+            // each cell's alignment and evaluations; two lanes take cells from one queue, rows keep the matrix's order
+            StudyRow[] cellRows = new StudyRow[cells.size()];
+            Double[] cellPicks = new Double[cells.size()];
+            java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+            java.util.function.Supplier<Void> worker = () -> {
+                for (int i = next.getAndIncrement(); i < cells.size(); i = next.getAndIncrement()) {
+                    StudyConfig.Cell cell = cells.get(i);
+                    String name = cell.name(defaults);
+                    progress.message(String.format(Locale.ROOT, "study: variant %d/%d %s", i + 1, cells.size(), name));
+                    AlignConfig alignConfig = alignConfig(study, cell);
+                    Path pretrain = pipeline.pretrain(cell.pretrainKey(), pretrainConfig(study, cell));
+                    Path align = pipeline.align(cell.alignKey(), pretrain, alignConfig);
+                    Path eval = pipeline.evaluate(Variant.parse(name), pretrain, align, alignConfig);
+                    cellRows[i] = embeddingRow(name, cell, pretrain, eval, runDir, study.base().pretrain().maxLength());
+                    if (validation != null) {
+                        cellPicks[i] = accuracy(pipeline.evaluate(Variant.parse(name), QuestionSet.VALIDATION, pretrain,
+                                align, alignConfig), study.metric());
+                    }
+                }
+                return null;
+            };
+            lanes.both(worker, worker);
             for (int i = 0; i < cells.size(); i++) {
-                StudyConfig.Cell cell = cells.get(i);
-                String name = cell.name(defaults);
-                progress.message(String.format(Locale.ROOT, "study: variant %d/%d %s", i + 1, cells.size(), name));
-                PretrainConfig pretrainConfig = pretrainConfig(study, cell);
-                AlignConfig alignConfig = alignConfig(study, cell);
-                Path pretrain = pipeline.pretrain(cell.pretrainKey(), pretrainConfig);
-                Path align = pipeline.align(cell.alignKey(), pretrain, alignConfig);
-                Path eval = pipeline.evaluate(Variant.parse(name), pretrain, align, alignConfig);
-                rows.add(embeddingRow(name, cell, pretrain, eval, runDir, study.base().pretrain().maxLength()));
+                rows.add(cellRows[i]);
                 if (validation != null) {
-                    validation.put(name, accuracy(pipeline.evaluate(Variant.parse(name), QuestionSet.VALIDATION, pretrain,
-                            align, alignConfig), study.metric()));
+                    validation.put(cells.get(i).name(defaults), cellPicks[i]);
                 }
             }
             // the controls of the default cell, on every seed (the first seed's embedding run is the matrix's, reused)

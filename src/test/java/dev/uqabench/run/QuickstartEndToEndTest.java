@@ -60,6 +60,28 @@ class QuickstartEndToEndTest {
     }
 
     @Test
+    void twoLanesGiveTheSameWeightsAndPredictionsAsOne() throws Exception {
+        List<Path> runs = new java.util.ArrayList<>();
+        for (int lanes : new int[] {1, 2}) {
+            Path config = Files.writeString(dir.resolve("lanes" + lanes + ".yaml"), MICRO + "seeds: [7, 8]\nlanes: " + lanes + "\n");
+            Path run = dir.resolve("lanes" + lanes);
+            assertEquals(0, Main.execute("quickstart", "--run-dir", run.toString(), "--config", config.toString(), "--quiet"));
+            runs.add(run);
+        }
+        List<String> files;
+        try (var walk = Files.walk(runs.get(0))) {
+            files = walk.filter(f -> f.getFileName().toString().equals(PredictionsJsonl.FILE)
+                            || f.getFileName().toString().endsWith(".safetensors"))
+                    .map(f -> runs.get(0).relativize(f).toString()).sorted().toList();
+        }
+        assertTrue(files.contains("seed-8/eval/learned-prompt/" + PredictionsJsonl.FILE)
+                && files.contains("align-learned-prompt/adapter.safetensors"), files.toString());
+        for (String file : files) {
+            assertEquals(-1L, Files.mismatch(runs.get(0).resolve(file), runs.get(1).resolve(file)), file);
+        }
+    }
+
+    @Test
     void anExternalReleaseFolderIsReadAsIs() throws Exception {
         Path config = Files.writeString(dir.resolve("micro.yaml"), MICRO);
         Path first = dir.resolve("first");
