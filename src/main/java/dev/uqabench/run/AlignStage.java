@@ -80,6 +80,7 @@ public final class AlignStage implements Stage<AlignStage.Input, AlignStage.Outp
         com.fasterxml.jackson.databind.node.ObjectNode stageConfig = Json.mapper().valueToTree(config);
         stageConfig.set("answer_mode", Json.mapper().valueToTree(answerMode));
         // resumable: an interrupted alignment goes on from its last checkpoint on the next run
+        String label = StageRunner.label("align", folder);
         runner.run("align", folder, stageConfig, seed, inputs, true, work -> {
             LoadedModel model = in.llm().model();
             ChatPrompter prompter = ChatPrompter.of(model);
@@ -90,12 +91,12 @@ public final class AlignStage implements Stage<AlignStage.Input, AlignStage.Outp
                 validation = AlignExamples.read(validationFile, prompter, answerMode);
             } else {
                 // the release's own align files have no validation questions (Pipeline.front)
-                progress.message("align: no " + QuestionSet.VALIDATION.arrow() + " in " + in.qaFolder()
+                progress.message(label + ": no " + QuestionSet.VALIDATION.arrow() + " in " + in.qaFolder()
                         + "; no epoch choice, keeping the last epoch");
             }
             Path resume = work.resolve(RESUME_FOLDER);
             AlignTrainerState.find(resume).ifPresent(state -> progress.message(String.format(Locale.ROOT,
-                    "align: resuming alignment from step %d (epoch %d, step %d of it) of the checkpoint in %s",
+                    label + ": resuming alignment from step %d (epoch %d, step %d of it) of the checkpoint in %s",
                     state.step(), state.epoch(), state.stepInEpoch(), resume)));
             Adapter adapter = AdapterCheckpoint.create(config, encoder.hiddenSize(), model.config().hiddenSize(), seed);
             Progress.Ticker[] t = {null};
@@ -103,14 +104,14 @@ public final class AlignStage implements Stage<AlignStage.Input, AlignStage.Outp
                     config, model.padId(), seed,
                     TrainingListener.onSteps(step -> {
                         if (t[0] == null) {
-                            t[0] = progress.ticker("align: step", step.totalSteps(), "steps");
+                            t[0] = progress.ticker(label + ": step", step.totalSteps(), "steps");
                         }
                         t[0].update(step.step(), step.step(), String.format(Locale.ROOT, "loss %.3f (avg %.3f)",
                                 step.loss(), step.metrics().get(AlignTrainer.LOSS_AVERAGE)));
                     }), resume);
             AlignTrainer.Checkpoints checkpoints = result.checkpoints();
             if (checkpoints.written() > 0) {
-                progress.message(String.format(Locale.ROOT, "align: %d resumable checkpoints of %.0f kB written in %.2f s"
+                progress.message(String.format(Locale.ROOT, label + ": %d resumable checkpoints of %.0f kB written in %.2f s"
                                 + " (%.2f %% of %.1f s of training)", checkpoints.written(), checkpoints.bytes() / 1e3,
                         checkpoints.seconds(), 100 * checkpoints.seconds() / checkpoints.trainSeconds(),
                         checkpoints.trainSeconds()));
@@ -126,7 +127,7 @@ public final class AlignStage implements Stage<AlignStage.Input, AlignStage.Outp
             metrics.put("best_epoch", result.bestEpoch());
             if (!result.validationLosses().isEmpty()) {
                 metrics.put("validation_loss", result.validationLosses().get(result.bestEpoch() - 1));
-                progress.message(String.format(Locale.ROOT, "align: validation answer loss per epoch %s, keeping epoch %d",
+                progress.message(String.format(Locale.ROOT, label + ": validation answer loss per epoch %s, keeping epoch %d",
                         result.validationLosses().stream().map(l -> String.format(Locale.ROOT, "%.4f", l)).toList(),
                         result.bestEpoch()));
             }

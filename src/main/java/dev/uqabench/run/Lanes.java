@@ -31,6 +31,11 @@ public final class Lanes {
         this.lanes = lanes;
     }
 
+    /** The configured number of lanes ({@code lanes} key), or {@link #forMachine} when it is absent. */
+    public static Lanes of(Integer configured) {
+        return configured == null ? forMachine() : new Lanes(configured);
+    }
+
     /** Two lanes where the machine has at least two cores, else one. */
     public static Lanes forMachine() {
         return new Lanes(Runtime.getRuntime().availableProcessors() >= 2 ? 2 : 1);

@@ -29,7 +29,7 @@ public final class Quickstart {
         Pipeline pipeline = new Pipeline(runDir, config, force, progress);
         // one run at a time in a folder (after the config and sources are validated: a refused run makes nothing)
         try (RunLock lock = RunLock.acquire(runDir)) {
-            Lanes lanes = config.lanes() == null ? Lanes.forMachine() : new Lanes(config.lanes());
+            Lanes lanes = Lanes.of(config.lanes());
             if (lanes.count() > 1) {
                 progress.message("running independent stages side by side in " + lanes.count() + " lanes");
             }

@@ -84,7 +84,8 @@ public final class StageRunner {
             AtomicFiles.deleteRecursively(work);
         }
         Instant start = Instant.now();
-        progress.message(stage + (resuming ? ": resuming the interrupted attempt in " + work : ": running"));
+        String label = label(stage, folder);
+        progress.message(label + (resuming ? ": resuming the interrupted attempt in " + work : ": running"));
         boolean keepWork = resumable;
         try {
             Files.createDirectories(work);
@@ -99,7 +100,7 @@ public final class StageRunner {
                     (end.toEpochMilli() - start.toEpochMilli()) / 1000.0, new LinkedHashMap<>(metrics));
             AtomicFiles.writeJson(work.resolve(Manifest.FILE), manifest);
             AtomicFiles.move(work, folder.toAbsolutePath());
-            progress.message(String.format("%s: done in %.1f s", stage, manifest.seconds()));
+            progress.message(String.format("%s: done in %.1f s", label, manifest.seconds()));
             return new Outcome(manifest, false, folder);
         } catch (IOException | UncheckedIOException e) {
             // a file the stage could not read or write (disk full, permissions, a file gone): the message names it
@@ -113,6 +114,18 @@ public final class StageRunner {
             discard(work, keepWork);
             throw new IllegalStateException(stage + " failed", e);
         }
+    }
+
+    /**
+     * How the log names a stage: its folder when that says more ({@code align-learned-prompt}, or {@code align
+     * (sasrec-...)} in a study), since two lanes interleave their lines.
+     */
+    static String label(String stage, Path folder) {
+        String name = folder.getFileName().toString();
+        if (stage.equals(name) || stage.endsWith("/" + name)) {
+            return stage;
+        }
+        return name.startsWith(stage) ? name : stage + " (" + name + ")";
     }
 
     /** Marks a work folder with the fingerprint of the attempt that fills it. */

@@ -41,7 +41,7 @@ public final class Study {
         Pipeline pipeline = new Pipeline(runDir, run, force, progress);
         // one run at a time in a folder (after the config and sources are validated: a refused run makes nothing)
         try (RunLock lock = RunLock.acquire(runDir)) {
-            Lanes lanes = run.lanes() == null ? Lanes.forMachine() : new Lanes(run.lanes());
+            Lanes lanes = Lanes.of(run.lanes());
             if (lanes.count() > 1) {
                 progress.message("running independent stages side by side in " + lanes.count() + " lanes");
             }
