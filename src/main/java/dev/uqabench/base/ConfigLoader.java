@@ -1,5 +1,8 @@
 package dev.uqabench.base;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -44,10 +47,46 @@ public final class ConfigLoader {
             String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
             ObjectMapper reader = name.endsWith(".json") ? Json.config() : Json.yaml();
             override = reader.readTree(file.toFile());
+        } catch (JsonProcessingException e) {
+            throw unreadable(file, e);
         } catch (IOException e) {
-            throw new UqaException("config file " + file + " is not valid YAML/JSON: " + firstLine(e.getMessage()), e);
+            throw new UqaException("config file " + file + " cannot be read: " + firstLine(e.getMessage()), e);
+        }
+        if (override == null || override.isMissingNode() || override.isNull()) {
+            // an empty file is a mistake (a wrong path, an unsaved editor), not a request for the full default run
+            throw new UqaException("config file " + file + " has no keys (empty or only comments); "
+                    + "leave out --config to run with the defaults");
         }
         return fromTree(defaults, override, type, "config file " + file);
+    }
+
+    /**
+     * A file the YAML/JSON parser rejects: the key and line it stopped at. YAML's {@code .inf} and {@code .nan}
+     * fail here too (the parser cannot make them numbers), and are reported as the invalid values they are.
+     */
+    private static UqaException unreadable(Path file, JsonProcessingException e) {
+        String where = "config file " + file;
+        String key = null;
+        if (e.getProcessor() instanceof JsonParser parser) {
+            List<String> names = new ArrayList<>();
+            for (JsonStreamContext c = parser.getParsingContext(); c != null && !c.inRoot(); c = c.getParent()) {
+                if (c.inObject() && c.getCurrentName() != null) {
+                    names.add(0, c.getCurrentName());
+                } else if (c.inArray()) {
+                    names.add(0, "[" + Math.max(0, c.getCurrentIndex()) + "]");
+                }
+            }
+            key = names.isEmpty() ? null : String.join(".", names).replace(".[", "[");
+        }
+        String problem = firstLine(e.getOriginalMessage());
+        java.util.regex.Matcher nonNumber = java.util.regex.Pattern.compile("Malformed numeric value '([^']*)'").matcher(problem);
+        if (key != null && nonNumber.find()) {
+            return new ConfigException(where, key, "must be a finite number, got " + nonNumber.group(1), e);
+        }
+        String line = e.getLocation() == null || e.getLocation().getLineNr() < 1 ? ""
+                : "line " + e.getLocation().getLineNr();
+        String at = key == null ? line : (line.isEmpty() ? "" : line + ", ") + "at '" + key + "'";
+        return new UqaException(where + " is not valid YAML/JSON" + (at.isEmpty() ? "" : " (" + at + ")") + ": " + problem, e);
     }
 
     /**

@@ -47,7 +47,7 @@ public final class AuditCommand implements Callable<Integer> {
         try {
             limits = new AuditLimits(allLimit, subtaskLimit, minQuestions);
         } catch (IllegalArgumentException e) {
-            throw new UqaException(e.getMessage());
+            throw new UqaException("--all-limit, --subtask-limit, --min-questions: " + e.getMessage());
         }
         Path qa = runDir.resolve("qa");
         if (!Files.isDirectory(qa)) {

@@ -6,6 +6,7 @@ import dev.uqabench.data.DataStats;
 import dev.uqabench.data.DatasetInfo;
 import dev.uqabench.data.InteractionLog;
 import dev.uqabench.data.arrow.ReleaseFolder;
+import dev.uqabench.data.arrow.ReleaseLayout;
 import dev.uqabench.data.csv.CsvImportOptions;
 import dev.uqabench.data.csv.CsvImporter;
 import dev.uqabench.data.recbole.RecBoleImporter;
@@ -255,7 +256,7 @@ public final class DataCommand implements Runnable {
     static final class Stats implements Runnable {
         @Spec
         CommandSpec spec;
-        @Parameters(index = "0", description = "release-layout folder")
+        @Parameters(index = "0", paramLabel = "DIR", description = "release-layout folder")
         Path directory;
         @Option(names = "--feature-tokenizer", description = "folder with the tokenizer.json that made the token ids")
         Path featureTokenizer;
@@ -269,6 +270,13 @@ public final class DataCommand implements Runnable {
         @Override
         public void run() {
             ReleaseFolder folder = ReleaseFolder.open(directory, featureTokenizer, skipBadRows);
+            // both pretrain files make a release-layout folder; a run, qa or log folder is refused, not half-described
+            for (String required : java.util.List.of(ReleaseLayout.PRETRAIN_TRAIN, ReleaseLayout.PRETRAIN_EVAL)) {
+                if (!Files.isRegularFile(directory.resolve(required))) {
+                    throw new UqaException(directory.resolve(required) + ": file not found (a release-layout folder holds "
+                            + ReleaseLayout.PRETRAIN_TRAIN + " and " + ReleaseLayout.PRETRAIN_EVAL + ")");
+                }
+            }
             DataStats stats = DataStats.compute(folder, question -> ReferenceRules.classify(question).code());
             PrintWriter out = spec.commandLine().getOut();
             out.print(json ? stats.toJson() + "\n" : stats.toTable());

@@ -56,6 +56,7 @@ public final class Main implements Runnable {
         if (err != null) {
             cli.setErr(err);
         }
+        cli.setParameterExceptionHandler(Main::badArguments);
         cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             if (ex instanceof dev.uqabench.base.StopRequest.Stopped stopped) {
                 commandLine.getErr().println(stopped.getMessage());
@@ -63,7 +64,9 @@ public final class Main implements Runnable {
                 return stopped.exitStatus();
             }
             if (ex instanceof UqaException) {
-                commandLine.getErr().println("error: " + ex.getMessage());
+                // one line, whatever a library put in the message: scripts and people read the first line
+                commandLine.getErr().println("error: " + String.join(" ", String.valueOf(ex.getMessage()).lines()
+                        .map(String::strip).filter(l -> !l.isEmpty()).toList()));
                 commandLine.getErr().flush();
                 return USER_ERROR;
             }
@@ -74,6 +77,23 @@ public final class Main implements Runnable {
         } catch (Error e) {
             return reportBug(e, cli.getErr());
         }
+    }
+
+    /**
+     * A command line picocli cannot parse (unknown command or option, a missing or malformed value): one line
+     * naming the argument, with picocli's suggestions and where the usage is, instead of the whole usage text.
+     */
+    static int badArguments(CommandLine.ParameterException ex, String[] args) {
+        CommandLine where = ex.getCommandLine();
+        StringBuilder line = new StringBuilder("error: ");
+        line.append(String.join(" ", ex.getMessage().lines().map(String::strip).filter(l -> !l.isEmpty()).toList()));
+        if (ex instanceof CommandLine.UnmatchedArgumentException unmatched && !unmatched.getSuggestions().isEmpty()) {
+            line.append(" (did you mean ").append(String.join(" or ", unmatched.getSuggestions())).append("?)");
+        }
+        line.append("; see '").append(where.getCommandSpec().qualifiedName()).append(" --help'");
+        where.getErr().println(line);
+        where.getErr().flush();
+        return USER_ERROR;
     }
 
     private static int reportBug(Throwable bug, PrintWriter err) {

@@ -31,6 +31,8 @@ import java.util.function.Function;
  * @param maxIds     largest id seen per feature column, over all files
  * @param tableSizes declared table size per feature column
  * @param questions  align-file questions per sub-task code
+ * @param firstOutOfRange per feature column with an id beyond its table: where the first such id is
+ *                   ("pretrain_data_train.arrow, row 5, event 2: id 130")
  */
 public record DataStats(@JsonProperty("files") Map<String, FileStats> files,
                         @JsonProperty("users") long users,
@@ -38,7 +40,13 @@ public record DataStats(@JsonProperty("files") Map<String, FileStats> files,
                         @JsonProperty("events") long events,
                         @JsonProperty("max_ids") Map<String, Long> maxIds,
                         @JsonProperty("table_sizes") Map<String, Long> tableSizes,
-                        @JsonProperty("questions") Map<String, Map<String, Long>> questions) {
+                        @JsonProperty("questions") Map<String, Map<String, Long>> questions,
+                        @JsonProperty("first_out_of_range") @com.fasterxml.jackson.annotation.JsonInclude(
+                                com.fasterxml.jackson.annotation.JsonInclude.Include.NON_EMPTY) Map<String, String> firstOutOfRange) {
+
+    public DataStats {
+        firstOutOfRange = firstOutOfRange == null ? Map.of() : firstOutOfRange;
+    }
 
     /** Rows, events and length percentiles of one file. */
     public record FileStats(@JsonProperty("rows") long rows, @JsonProperty("events") long events,
@@ -62,6 +70,11 @@ public record DataStats(@JsonProperty("files") Map<String, FileStats> files,
         long events = 0;
         Map<String, Map<String, Long>> questions = new LinkedHashMap<>();
         boolean any = false;
+        long[] limits = new long[Feature.values().length];
+        for (Feature feature : Feature.values()) {
+            limits[feature.ordinal()] = folder.info().tableSize(feature.table());
+        }
+        String[] firstOut = new String[Feature.values().length];
         for (String name : FILES) {
             if (!java.nio.file.Files.isRegularFile(folder.directory().resolve(name))) {
                 continue;
@@ -84,10 +97,15 @@ public record DataStats(@JsonProperty("files") Map<String, FileStats> files,
                         }
                         lengths[rows++] = sequence.length();
                         fileEvents += sequence.length();
-                        for (Event event : sequence.events()) {
+                        for (int e = 0; e < sequence.events().size(); e++) {
+                            Event event = sequence.events().get(e);
                             for (Feature feature : Feature.values()) {
+                                int f = feature.ordinal();
                                 for (long id : event.values(feature)) {
-                                    maxIds[feature.ordinal()] = Math.max(maxIds[feature.ordinal()], id);
+                                    maxIds[f] = Math.max(maxIds[f], id);
+                                    if (id >= limits[f] && firstOut[f] == null) {
+                                        firstOut[f] = name + ", row " + row.index() + ", event " + e + ": id " + id;
+                                    }
                                 }
                             }
                             if (pretrain && event.item() < Integer.MAX_VALUE) {
@@ -115,11 +133,15 @@ public record DataStats(@JsonProperty("files") Map<String, FileStats> files,
         }
         Map<String, Long> max = new LinkedHashMap<>();
         Map<String, Long> sizes = new LinkedHashMap<>();
+        Map<String, String> outOfRange = new LinkedHashMap<>();
         for (Feature feature : Feature.values()) {
             max.put(feature.column(), maxIds[feature.ordinal()]);
-            sizes.put(feature.column(), folder.info().tableSize(feature.table()));
+            sizes.put(feature.column(), limits[feature.ordinal()]);
+            if (firstOut[feature.ordinal()] != null) {
+                outOfRange.put(feature.column(), firstOut[feature.ordinal()]);
+            }
         }
-        return new DataStats(files, users, items.cardinality(), events, max, sizes, questions);
+        return new DataStats(files, users, items.cardinality(), events, max, sizes, questions, outOfRange);
     }
 
     private static String subtaskOf(ReleaseRow row, Function<String, String> classifier, ReleaseReader reader) {
@@ -178,7 +200,8 @@ public record DataStats(@JsonProperty("files") Map<String, FileStats> files,
                 f.length().getOrDefault("mean", 0.0))));
         out.append(String.format("%n%-30s %12s %12s%n", "feature", "max id", "table size"));
         maxIds.forEach((column, max) -> out.append(String.format("%-30s %12d %12d%s%n", column, max,
-                tableSizes.get(column), max >= tableSizes.get(column) ? "  OUT OF RANGE" : "")));
+                tableSizes.get(column), max >= tableSizes.get(column) ? "  OUT OF RANGE"
+                        + (firstOutOfRange.containsKey(column) ? " (first: " + firstOutOfRange.get(column) + ")" : "") : "")));
         questions.forEach((file, counts) -> {
             out.append(String.format("%nquestions in %s:", file));
             counts.forEach((subtask, n) -> out.append(String.format(" %s=%d", subtask, n)));
@@ -197,7 +220,8 @@ public record DataStats(@JsonProperty("files") Map<String, FileStats> files,
         maxIds.forEach((column, max) -> {
             Long size = tableSizes.get(column);
             if (size != null && max >= size) {
-                out.add(column + " (max id " + max + ", table size " + size + ")");
+                String first = firstOutOfRange == null ? null : firstOutOfRange.get(column);
+                out.add(column + " (max id " + max + ", table size " + size + (first == null ? "" : "; first: " + first) + ")");
             }
         });
         return out;

@@ -220,12 +220,39 @@ public record DatasetInfo(
             throw new UqaException(file + ": unknown key '" + e.getPropertyName() + "' (known: " + e.getKnownPropertyIds() + ")", e);
         } catch (UqaException e) {
             throw new UqaException(file + ": " + e.getMessage(), e);
+        } catch (com.fasterxml.jackson.databind.exc.MismatchedInputException e) {
+            // name the key and what it must hold, not Jackson's Java types
+            String key = keyPath(e);
+            String problem = e.getOriginalMessage().startsWith("Missing required creator property")
+                    ? "is missing" : "has the wrong type (" + firstLine(e.getOriginalMessage()).replaceAll("`[a-z.]+\\.([A-Za-z]+)`", "$1") + ")";
+            throw new UqaException(file + ": key '" + key + "' " + problem, e);
         } catch (JsonProcessingException e) {
             Throwable cause = e.getCause() instanceof IllegalArgumentException ? e.getCause() : e;
-            throw new UqaException(file + ": " + (cause == e ? e.getOriginalMessage() : cause.getMessage()), e);
+            throw new UqaException(file + ": " + (cause == e ? firstLine(e.getOriginalMessage()) : cause.getMessage()), e);
         } catch (IOException e) {
             throw new UqaException(file + ": cannot read (" + e.getMessage() + ")", e);
         }
+    }
+
+    private static String keyPath(com.fasterxml.jackson.databind.JsonMappingException e) {
+        StringBuilder sb = new StringBuilder();
+        for (com.fasterxml.jackson.databind.JsonMappingException.Reference r : e.getPath()) {
+            if (r.getFieldName() != null) {
+                sb.append(sb.length() == 0 ? "" : ".").append(r.getFieldName());
+            } else if (r.getIndex() >= 0) {
+                sb.append('[').append(r.getIndex()).append(']');
+            }
+        }
+        String missing = e.getOriginalMessage().startsWith("Missing required creator property")
+                ? e.getOriginalMessage().replaceAll("(?s)^Missing required creator property '([^']*)'.*$", "$1") : null;
+        if (missing != null && !sb.toString().equals(missing) && !sb.toString().endsWith("." + missing)) {
+            sb.append(sb.length() == 0 ? "" : ".").append(missing);
+        }
+        return sb.length() == 0 ? "(top level)" : sb.toString();
+    }
+
+    private static String firstLine(String message) {
+        return message == null ? "" : message.lines().findFirst().orElse("");
     }
 
     /**

@@ -40,6 +40,21 @@ public final class ImportNotes {
                 + " were dropped (--min-rating); every kept rating is treated as a click";
     }
 
+    /** {@code --min-rating} must be a finite number (NaN would keep every row, infinity none). */
+    public static void checkMinRating(Double minRating) {
+        if (minRating != null && !Double.isFinite(minRating)) {
+            throw new dev.uqabench.base.UqaException("--min-rating: expected a finite number, got " + minRating);
+        }
+    }
+
+    /** Fails when {@code --min-rating} dropped every one of the {@code rows} interactions of {@code file}. */
+    public static void requireSomeKept(java.nio.file.Path file, Double minRating, long dropped, long rows) {
+        if (minRating != null && rows > 0 && dropped == rows) {
+            throw new dev.uqabench.base.UqaException(file + ": --min-rating " + format(minRating) + " dropped all " + rows
+                    + " interactions (every rating is below it); nothing would be imported");
+        }
+    }
+
     private static String format(double value) {
         return value == Math.rint(value) ? Long.toString((long) value) : Double.toString(value);
     }

@@ -49,8 +49,11 @@ public final class LlmTokenizer implements AutoCloseable {
         JsonNode root;
         try {
             root = Json.rows().readTree(path.toFile());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            String line = e.getLocation() == null || e.getLocation().getLineNr() < 1 ? "" : ", line " + e.getLocation().getLineNr();
+            throw new UqaException(path + line + ": not valid JSON: " + e.getOriginalMessage().lines().findFirst().orElse(""), e);
         } catch (IOException e) {
-            throw new UqaException(path + ": not valid JSON: " + e.getMessage(), e);
+            throw new UqaException(path + ": cannot read (" + e.getMessage() + ")", e);
         }
         Map<String, Integer> ids = new HashMap<>();
         JsonNode vocab = root.path("model").path("vocab");

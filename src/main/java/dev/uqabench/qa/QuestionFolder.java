@@ -6,6 +6,8 @@ import dev.uqabench.data.EventText;
 import dev.uqabench.data.UserRoles;
 import dev.uqabench.data.UserSequence;
 import dev.uqabench.data.arrow.ChatText;
+import dev.uqabench.data.arrow.ReadOptions;
+import dev.uqabench.data.arrow.ReleaseFolder;
 import dev.uqabench.data.arrow.ReleaseLayout;
 import dev.uqabench.data.arrow.ReleaseReader;
 import dev.uqabench.data.arrow.ReleaseWriter;
@@ -46,11 +48,14 @@ public final class QuestionFolder {
      */
     public static Summary write(Path dataFolder, QuestionConfig config, long seed, Path featureTokenizer, Path out) {
         QuestionConfig worded = config.nouns().equals(Nouns.DEFAULT) ? config.withNouns(Nouns.ofDataFolder(dataFolder)) : config;
-        List<UserSequence> train = readAll(dataFolder.resolve(ReleaseLayout.PRETRAIN_TRAIN));
-        List<UserSequence> held = readAll(dataFolder.resolve(ReleaseLayout.PRETRAIN_EVAL));
+        // ids are checked against dataset.json's table sizes here, the first stage to read a --data folder: an id
+        // beyond its table fails naming the file and row instead of deep in pretraining
+        ReadOptions ids = ReleaseFolder.open(dataFolder, null, false).options();
+        List<UserSequence> train = readAll(dataFolder.resolve(ReleaseLayout.PRETRAIN_TRAIN), ids);
+        List<UserSequence> held = readAll(dataFolder.resolve(ReleaseLayout.PRETRAIN_EVAL), ids);
         Map<String, List<Event>> futures = new HashMap<>();
         if (Files.isRegularFile(dataFolder.resolve(ReleaseLayout.FUTURE))) {
-            for (UserSequence f : readAll(dataFolder.resolve(ReleaseLayout.FUTURE))) {
+            for (UserSequence f : readAll(dataFolder.resolve(ReleaseLayout.FUTURE), ids)) {
                 futures.put(f.user(), f.events());
             }
         }
@@ -106,9 +111,9 @@ public final class QuestionFolder {
         }
     }
 
-    private static List<UserSequence> readAll(Path file) {
+    private static List<UserSequence> readAll(Path file, ReadOptions options) {
         List<UserSequence> out = new ArrayList<>();
-        ReleaseReader reader = ReleaseReader.open(file);
+        ReleaseReader reader = ReleaseReader.open(file, options);
         reader.batches(1024).forEachRemaining(out::addAll);
         return out;
     }

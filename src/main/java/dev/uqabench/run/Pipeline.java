@@ -4,6 +4,7 @@ import dev.uqabench.align.AlignConfig;
 import dev.uqabench.align.AlignFolder;
 import dev.uqabench.align.EncoderStates;
 import dev.uqabench.data.UserRoles;
+import dev.uqabench.data.arrow.ReleaseFolder;
 import dev.uqabench.data.arrow.ReleaseLayout;
 import dev.uqabench.data.text.TokenizerEventText;
 import dev.uqabench.eval.Answerer;
@@ -145,6 +146,12 @@ public final class Pipeline {
         if (sources.dataFolder() != null) {
             data = Path.of(sources.dataFolder());
             progress.message("data: using " + data);
+            // dataset.json, the tokenizer's hash and the catalog are read now, before any stage works on the folder
+            ReleaseFolder external = ReleaseFolder.open(data, null, false);
+            external.catalog();
+            if (QuestionSet.ALIGNMENT.existsIn(data) && QuestionSet.TEST.existsIn(data)) {
+                external.checkIds();   // no qa stage of ours reads these files first
+            }
         } else {
             data = dataStage.run(runDir.resolve("data"), config.data()).folder();
         }

@@ -16,6 +16,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
@@ -87,6 +88,9 @@ public final class StageRunner {
         String label = label(stage, folder);
         progress.message(label + (resuming ? ": resuming the interrupted attempt in " + work : ": running"));
         boolean keepWork = resumable;
+        // eval/none's parent eval/: made for this stage, removed again if the stage fails and leaves it empty
+        Path parent = work.getParent();
+        boolean parentExisted = Files.isDirectory(parent);
         try {
             Files.createDirectories(work);
             AtomicFiles.writeString(attempt, fingerprint);
@@ -99,19 +103,25 @@ public final class StageRunner {
                     versions, start.toString(), end.toString(),
                     (end.toEpochMilli() - start.toEpochMilli()) / 1000.0, new LinkedHashMap<>(metrics));
             AtomicFiles.writeJson(work.resolve(Manifest.FILE), manifest);
-            AtomicFiles.move(work, folder.toAbsolutePath());
+            List<String> carried = carryUserFiles(folder.toAbsolutePath(), old, work);
+            try {
+                AtomicFiles.move(work, folder.toAbsolutePath());
+            } catch (RuntimeException e) {
+                returnUserFiles(carried, work, folder.toAbsolutePath());
+                throw e;
+            }
             progress.message(String.format("%s: done in %.1f s", label, manifest.seconds()));
             return new Outcome(manifest, false, folder);
         } catch (IOException | UncheckedIOException e) {
             // a file the stage could not read or write (disk full, permissions, a file gone): the message names it
-            discard(work, keepWork);
+            discard(work, keepWork, parentExisted ? null : parent);
             throw new UqaException(stage + " failed: " + e, e);
         } catch (RuntimeException | Error e) {
             // user errors (UqaException) and bugs alike leave the way they came: only the CLI tells them apart
-            discard(work, keepWork);
+            discard(work, keepWork, parentExisted ? null : parent);
             throw e;
         } catch (Exception e) {
-            discard(work, keepWork);
+            discard(work, keepWork, parentExisted ? null : parent);
             throw new IllegalStateException(stage + " failed", e);
         }
     }
@@ -128,12 +138,64 @@ public final class StageRunner {
         return name.startsWith(stage) ? name : stage + " (" + name + ")";
     }
 
+    /**
+     * Files someone put into a finished stage's folder (not among its manifest's outputs: {@code data/mine/f}) move
+     * into the new attempt before it replaces the folder, so a redone stage ({@code --force}) keeps them; uqabench
+     * never deletes what it did not make. They stay out of the new manifest. A name the new attempt also wrote
+     * stops the stage before anything is replaced.
+     */
+    private static List<String> carryUserFiles(Path folder, Manifest old, Path work) throws IOException {
+        if (old == null || !Files.isDirectory(folder)) {
+            return List.of();
+        }
+        List<Path> theirs;
+        try (Stream<Path> files = Files.walk(folder)) {
+            theirs = files.filter(f -> !Files.isDirectory(f, LinkOption.NOFOLLOW_LINKS))
+                    .filter(f -> !folder.relativize(f).toString().equals(Manifest.FILE)
+                            && !old.outputs().containsKey(folder.relativize(f).toString()))
+                    .toList();
+        }
+        for (Path f : theirs) {
+            if (Files.exists(work.resolve(folder.relativize(f).toString()), LinkOption.NOFOLLOW_LINKS)) {
+                throw new UqaException(f + ": a file uqabench did not make has the name of a new output of this stage;"
+                        + " move it away (uqabench never deletes what it did not make)");
+            }
+        }
+        for (Path f : theirs) {
+            Path target = work.resolve(folder.relativize(f).toString());
+            Files.createDirectories(target.getParent());
+            Files.move(f, target);
+        }
+        return theirs.stream().map(f -> folder.relativize(f).toString()).toList();
+    }
+
+    /** Puts carried user files back where they were when the attempt that holds them cannot replace the folder. */
+    private static void returnUserFiles(List<String> carried, Path work, Path folder) {
+        for (String relative : carried) {
+            try {
+                Path home = folder.resolve(relative);
+                Files.createDirectories(home.getParent());
+                Files.move(work.resolve(relative), home);
+            } catch (IOException e) {
+                throw new UqaException(work.resolve(relative) + ": cannot move this file back to " + folder
+                        + " (" + e.getMessage() + "); it is yours, please move it", e);
+            }
+        }
+    }
+
     /** Marks a work folder with the fingerprint of the attempt that fills it. */
     static final String ATTEMPT_FILE = ".attempt";
 
-    private static void discard(Path work, boolean keep) {
+    private static void discard(Path work, boolean keep, Path madeParent) {
         if (!keep) {
             AtomicFiles.deleteRecursively(work);
+            if (madeParent != null) {
+                try {
+                    Files.deleteIfExists(madeParent);   // only when empty: a non-empty folder is not deleted
+                } catch (IOException notEmpty) {
+                    // something else is in it now; it stays
+                }
+            }
         }
     }
 

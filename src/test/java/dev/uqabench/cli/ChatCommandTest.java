@@ -88,6 +88,11 @@ class ChatCommandTest {
         StringWriter out = new StringWriter(), err = new StringWriter();
         int code = run("", out, err, "--llm", dir.toString(), "--dtype", "fp16", "hi");
         assertNotEquals(0, code);
-        assertTrue(err.toString().contains("compute dtype 'fp16' is not supported"), err.toString());
+        // issue 12: the message now names the flag
+        assertTrue(err.toString().contains("--dtype: expected auto, fp32 or bf16, got 'fp16'"), err.toString());
+        StringWriter mainErr = new StringWriter();
+        assertEquals(2, Main.execute(new PrintWriter(new StringWriter()), new PrintWriter(mainErr), "chat", "--llm",
+                dir.toString(), "--dtype", "fp16", "hi"));
+        assertEquals("error: --dtype: expected auto, fp32 or bf16, got 'fp16'\n", mainErr.toString());
     }
 }

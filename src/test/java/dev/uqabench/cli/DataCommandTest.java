@@ -80,6 +80,21 @@ class DataCommandTest {
         assertEquals(2, result.code(), result.err());
         assertTrue(result.out().contains("OUT OF RANGE"), result.out());
         assertTrue(result.err().contains(": ids out of their tables in ") && result.err().contains("cate_id"), result.err());
+        // issue 12: the message names the file and row of the first id beyond its table
+        assertTrue(result.err().matches("(?s)error: .*uni_seq_cate_id \\(max id \\d+, table size 2; first: "
+                + "pretrain_data_train\\.arrow, row \\d+, event \\d+: id \\d+\\).*\n"), result.err());
+        assertEquals(1, result.err().lines().count(), result.err());
+    }
+
+    @Test
+    void statsRefuseAFolderThatIsNotARelease() throws Exception {
+        // issue 12: a folder holding only some release files (a qa folder, a half-copied release) was described, exit 0
+        Path data = synthetic();
+        Files.delete(data.resolve(ReleaseLayout.PRETRAIN_TRAIN));
+        Result result = run("stats", data.toString());
+        assertEquals(2, result.code(), result.err());
+        assertEquals("error: " + data.resolve(ReleaseLayout.PRETRAIN_TRAIN) + ": file not found (a release-layout folder holds "
+                + "pretrain_data_train.arrow and pretrain_data_eval.arrow)\n", result.err());
     }
 
     @Test

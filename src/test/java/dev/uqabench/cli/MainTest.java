@@ -117,4 +117,27 @@ class MainTest {
         assertEquals(2, code);
         assertEquals("error: --llm-dtype: must be fp32 or bf16, got 'fp8'\n", err.toString());
     }
+
+    @Test
+    void aMalformedCommandLineIsOneLineNotTheUsage() {
+        // issue 12: picocli printed its message and then the whole usage text (69 lines) on stderr
+        String[][] cases = {
+            {"data", "import", "csv", "--interactions", "x.csv", "-o", "out", "--min-rating", "abc"},
+            {"quickstart", "--frobnicate"},
+            {"frobnicate"},
+            {"data", "stats"},
+        };
+        String[] expected = {
+            "error: Invalid value for option '--min-rating': 'abc' is not a double; see 'uqabench data import csv --help'\n",
+            "error: Unknown option: '--frobnicate'; see 'uqabench quickstart --help'\n",
+            "error: Unmatched argument at index 0: 'frobnicate' (did you mean chat or quickstart?); see 'uqabench --help'\n",
+            "error: Missing required parameter: 'DIR'; see 'uqabench data stats --help'\n",
+        };
+        for (int i = 0; i < cases.length; i++) {
+            StringWriter err = new StringWriter();
+            int code = Main.execute(new PrintWriter(new StringWriter()), new PrintWriter(err), cases[i]);
+            assertEquals(2, code, String.join(" ", cases[i]));
+            assertEquals(expected[i], err.toString());
+        }
+    }
 }

@@ -67,6 +67,24 @@ class DatasetInfoTest {
     }
 
     @Test
+    void aMissingKeyOrAWrongTypeInTheFileIsNamed() throws Exception {
+        // issue 12: Jackson's "Cannot deserialize value of type `java.lang.Long`" did not say which key
+        sample().write(dir);
+        Path file = dir.resolve(DatasetInfo.FILE_NAME);
+        String good = Files.readString(file);
+        Files.writeString(file, good.replace("9330", "\"many\""));
+        UqaException e = assertThrows(UqaException.class, () -> DatasetInfo.read(dir));
+        assertTrue(e.getMessage().startsWith(file + ": key 'table_sizes.cate_id' has the wrong type (Cannot deserialize value of "
+                + "type Long from String \"many\""), e.getMessage());
+        com.fasterxml.jackson.databind.node.ObjectNode tree = (com.fasterxml.jackson.databind.node.ObjectNode)
+                new com.fasterxml.jackson.databind.ObjectMapper().readTree(good);
+        tree.remove("table_sizes");
+        Files.writeString(file, tree.toString());
+        e = assertThrows(UqaException.class, () -> DatasetInfo.read(dir));
+        assertEquals(file + ": key 'table_sizes' is missing", e.getMessage());
+    }
+
+    @Test
     void releaseFolderWithoutDatasetJsonNeedsTheFeatureTokenizerForText() throws Exception {
         try (ReleaseWriter out = ReleaseWriter.create(dir.resolve(ReleaseLayout.PRETRAIN_TRAIN), false, 4)) {
             out.write(new UserSequence("u", List.of(new Event(1, 1, 1, 1, 1, new long[][] {{5}, {}, {}, {}, {}}))));

@@ -49,6 +49,15 @@ class LlmTokenizerTest {
     }
 
     @Test
+    void aTokenizerThatIsNotJsonIsOneLineNamingTheLine(@TempDir Path dir) throws Exception {
+        // issue 12: Jackson's second line (" at [Source: ...]") reached stderr
+        Path garbage = java.nio.file.Files.writeString(dir.resolve("tokenizer.json"), "garbage");
+        UqaException e = assertThrows(UqaException.class, () -> LlmTokenizer.load(garbage));
+        assertTrue(e.getMessage().startsWith(garbage + ", line 1: not valid JSON: Unrecognized token 'garbage'"), e.getMessage());
+        assertEquals(1, e.getMessage().lines().count(), e.getMessage());
+    }
+
+    @Test
     void aMissingTokenizerFileIsNamed() {
         Path missing = Path.of("no", "such", "tokenizer.json");
         UqaException e = assertThrows(UqaException.class, () -> LlmTokenizer.load(missing));

@@ -84,6 +84,37 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void anEmptyFileIsRefusedInsteadOfRunningTheDefaults() throws Exception {
+        // issue 12: an empty --config started the full default quickstart
+        for (String text : new String[] {"", "# only a comment\n"}) {
+            Path f = Files.writeString(dir.resolve("empty.yaml"), text);
+            UqaException e = assertThrows(UqaException.class, () -> ConfigLoader.load(DEFAULTS, f, Outer.class));
+            assertEquals("config file " + f + " has no keys (empty or only comments); leave out --config to run with the defaults",
+                    e.getMessage());
+        }
+    }
+
+    @Test
+    void yamlInfinityAndNanAreInvalidValuesNamingTheKey() throws Exception {
+        // issue 12: '.inf' and '.nan' failed as "not valid YAML" without the key
+        for (String value : new String[] {".inf", ".nan", "-.inf"}) {
+            Path f = Files.writeString(dir.resolve("c.yaml"), "model:\n  rate: " + value + "\n");
+            ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(DEFAULTS, f, Outer.class));
+            assertEquals("model.rate", e.key());
+            assertEquals("config file " + f + ": invalid value at 'model.rate': must be a finite number, got " + value,
+                    e.getMessage());
+        }
+    }
+
+    @Test
+    void aSyntaxErrorNamesTheLineAndKey() throws Exception {
+        Path f = Files.writeString(dir.resolve("c.yaml"), "seed: 1\nmodel: {size: 16\n");
+        UqaException e = assertThrows(UqaException.class, () -> ConfigLoader.load(DEFAULTS, f, Outer.class));
+        assertTrue(e.getMessage().startsWith("config file " + f + " is not valid YAML/JSON (line "), e.getMessage());
+        assertEquals(1, e.getMessage().lines().count());
+    }
+
+    @Test
     void keysAreSnakeCaseAndEnumValuesLowerCase() throws Exception {
         Path f = Files.writeString(dir.resolve("c.yaml"), "training: {batch_size: 16, speed: very_fast}\n");
         assertEquals(new Study(new Training(16, Speed.VERY_FAST)), ConfigLoader.load(STUDY, f, Study.class));

@@ -61,6 +61,39 @@ class StageRunnerTest {
     }
 
     @Test
+    void filesSomeonePutInAStageFolderSurviveAForcedRedo() throws Exception {
+        // issue 12: quickstart --force replaced runs/v/data whole, deleting runs/v/data/mine/f
+        runStage(false, 3);
+        Path mine = dir.resolve("out/mine/f");
+        Files.createDirectories(mine.getParent());
+        Files.writeString(mine, "my file");
+        assertTrue(runStage(false, 3).reused());
+        StageRunner.Outcome redone = runStage(true, 3);
+        assertFalse(redone.reused());
+        assertEquals("my file", Files.readString(mine));
+        assertFalse(redone.manifest().outputs().containsKey("mine/f"), "not an output of the stage");
+        assertTrue(runStage(false, 3).reused(), "the carried file does not invalidate the stage");
+    }
+
+    @Test
+    void aFailingStageLeavesNoEmptyParentItMade() throws Exception {
+        // issue 12: a failed eval/none left an empty eval/ in the run folder
+        ObjectNode config = JsonNodeFactory.instance.objectNode();
+        StageRunner runner = new StageRunner(false, Progress.silent());
+        assertThrows(dev.uqabench.base.UqaException.class, () -> runner.run("eval/none", dir.resolve("eval/none"), config, 1,
+                Map.of(), work -> {
+                    throw new dev.uqabench.base.UqaException("bad input");
+                }));
+        assertFalse(Files.exists(dir.resolve("eval")));
+        Files.createDirectories(dir.resolve("mine"));
+        assertThrows(dev.uqabench.base.UqaException.class, () -> runner.run("mine/x", dir.resolve("mine/x"), config, 1,
+                Map.of(), work -> {
+                    throw new dev.uqabench.base.UqaException("bad input");
+                }));
+        assertTrue(Files.isDirectory(dir.resolve("mine")), "a folder that was there before stays");
+    }
+
+    @Test
     void aFailingStageLeavesNoOutputFolder() {
         ObjectNode config = JsonNodeFactory.instance.objectNode();
         // a bug in a stage leaves as itself, not disguised as a user error

@@ -7,6 +7,7 @@ import dev.uqabench.base.UqaException;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -134,6 +135,24 @@ public final class ReleaseFolder {
                     + ReleaseLayout.PRETRAIN_TRAIN + ", " + ReleaseLayout.PRETRAIN_EVAL + ", ...)");
         }
         return ReleaseReader.open(file, options);
+    }
+
+    /**
+     * Reads every sequence file of the folder once, checking each id against its table: the first bad row fails
+     * naming the file, row and column. For folders no stage of ours reads with these checks (a release with its
+     * own questions).
+     */
+    public void checkIds() {
+        for (String name : List.of(ReleaseLayout.PRETRAIN_TRAIN, ReleaseLayout.PRETRAIN_EVAL, ReleaseLayout.ALIGN_TRAIN,
+                ReleaseLayout.ALIGN_EVAL, ReleaseLayout.FUTURE)) {
+            if (Files.isRegularFile(directory.resolve(name))) {
+                try (ReleasePass pass = reader(name).rows(ReleaseWriter.DEFAULT_BATCH_ROWS)) {
+                    while (pass.hasNext()) {
+                        pass.next();
+                    }
+                }
+            }
+        }
     }
 
     private Optional<ReleaseReader> optionalReader(String name) {

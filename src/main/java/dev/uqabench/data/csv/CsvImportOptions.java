@@ -23,6 +23,7 @@ public record CsvImportOptions(Path interactions, Path items, char delimiter,
         requireName(userColumn, "--user-col");
         requireName(itemColumn, "--item-col");
         requireName(timeColumn, "--time-col");
+        dev.uqabench.data.ImportNotes.checkMinRating(minRating);
         if (items != null) {
             requireName(itemIdColumn, "--item-id-col");
         }

@@ -83,6 +83,7 @@ public final class CsvImporter {
                 }
                 log.addClick(userKey, itemKey, when);
             }
+            ImportNotes.requireSomeKept(file, options.minRating(), dropped, rows);
             if (rating >= 0) {
                 log.warn(ImportNotes.ratingWarning("column", ratingName, options.minRating(), dropped, rows));
             }

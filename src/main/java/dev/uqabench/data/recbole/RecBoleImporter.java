@@ -50,8 +50,12 @@ public final class RecBoleImporter {
         Map<?, ?> raw;
         try {
             raw = Json.yaml().readValue(file.toFile(), Map.class);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            String line = e.getLocation() == null || e.getLocation().getLineNr() < 1 ? "" : ", line " + e.getLocation().getLineNr();
+            throw new UqaException(file + line + ": expected a mapping feature: field (YAML or JSON): "
+                    + e.getOriginalMessage().lines().findFirst().orElse(""), e);
         } catch (IOException e) {
-            throw new UqaException(file + ": expected a mapping feature: field (YAML or JSON), " + e.getMessage(), e);
+            throw new UqaException(file + ": cannot read (" + e.getMessage() + ")", e);
         }
         Map<String, String> mapping = new LinkedHashMap<>();
         if (raw == null) {
@@ -151,6 +155,7 @@ public final class RecBoleImporter {
                 }
                 log.addClick(userKey, itemKey, when);
             }
+            ImportNotes.requireSomeKept(file, options.minRating(), dropped, rows);
             if (rating >= 0) {
                 log.warn(ImportNotes.ratingWarning("field", options.ratingField(), options.minRating(), dropped, rows));
             }

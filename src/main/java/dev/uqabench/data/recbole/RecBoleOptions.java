@@ -17,6 +17,7 @@ public record RecBoleOptions(Path directory, String dataset, String userField, S
     public RecBoleOptions {
         Objects.requireNonNull(directory, "directory");
         mapping = Map.copyOf(mapping);
+        dev.uqabench.data.ImportNotes.checkMinRating(minRating);
         RecBoleImporter.validateFeatures(mapping, "--map");
     }
 

@@ -171,4 +171,27 @@ class CsvImporterTest {
         assertEquals(1_704_067_200.0 + 3600, Timestamps.parse("2024-01-01 01:00:00"));
         assertTrue(Timestamps.parse("2024-01-01T01:00:00+01:00") == 1_704_067_200.0);
     }
+
+    @Test
+    void aMinRatingThatDropsEveryInteractionNamesTheFileAndTheFlag() throws Exception {
+        // issue 12: it failed as "csv:in.csv: no interactions to import", not saying why
+        Path clicks = file("in.csv", "user,item,rating,timestamp\na,i1,3,1\na,i2,4,2\n");
+        UqaException e = assertThrows(UqaException.class,
+                () -> new CsvImporter(new CsvImportOptions(clicks, null, (char) 0, "user", "item", "timestamp", "item",
+                        null, null, null, null, null, false, null, 5.0)).read());
+        assertEquals(clicks + ": --min-rating 5 dropped all 2 interactions (every rating is below it); nothing would be imported",
+                e.getMessage());
+    }
+
+    @Test
+    void aMinRatingThatIsNotANumberIsRefused() {
+        // issue 12: --min-rating NaN kept every row (every comparison with NaN is false)
+        for (double bad : new double[] {Double.NaN, Double.POSITIVE_INFINITY}) {
+            UqaException e = assertThrows(UqaException.class, () -> new CsvImportOptions(dir.resolve("in.csv"), null, (char) 0,
+                    "user", "item", "timestamp", "item", null, null, null, null, null, false, null, bad));
+            assertEquals("--min-rating: expected a finite number, got " + bad, e.getMessage());
+        }
+        assertThrows(UqaException.class, () -> new dev.uqabench.data.recbole.RecBoleOptions(dir, null, "user_id", "item_id",
+                "timestamp", "rating", Double.NaN, Map.of(), false));
+    }
 }

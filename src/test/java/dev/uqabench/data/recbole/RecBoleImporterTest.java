@@ -18,6 +18,7 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class RecBoleImporterTest {
 
@@ -91,6 +92,16 @@ class RecBoleImporterTest {
         log.write(out, "recbole:ml-tiny", SPLIT);
         Catalog catalog = Catalog.read(out.resolve(Catalog.FILE_NAME));
         assertEquals("1995", catalog.items().get(0).brandName());
+    }
+
+    @Test
+    void aMappingFileThatIsNotYamlIsOneLineNamingTheLine() throws Exception {
+        // issue 12: the parser's two-line message (with its source excerpt) reached stderr
+        Path mapping = root.resolve("map.yaml");
+        Files.writeString(mapping, "category: genre\n{{\n");
+        UqaException e = assertThrows(UqaException.class, () -> RecBoleImporter.readMapping(mapping));
+        assertTrue(e.getMessage().startsWith(mapping + ", line "), e.getMessage());
+        assertEquals(1, e.getMessage().lines().count(), e.getMessage());
     }
 
     @Test
