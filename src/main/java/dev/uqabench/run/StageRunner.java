@@ -106,7 +106,7 @@ public final class StageRunner {
             List<String> carried = carryUserFiles(folder.toAbsolutePath(), old, work);
             try {
                 AtomicFiles.move(work, folder.toAbsolutePath());
-            } catch (RuntimeException e) {
+            } catch (IOException | RuntimeException e) {
                 returnUserFiles(carried, work, folder.toAbsolutePath());
                 throw e;
             }

@@ -77,7 +77,7 @@ class AlignStageResumeTest {
     void aStoppedAlignmentResumesFromItsCheckpointAndEndsByteIdentical() throws Exception {
         Path uninterrupted = pipeline(Progress.silent()).align("a", pretrain, config.align());
 
-        Lines stopping = new Lines("align: running");
+        Lines stopping = new Lines("align (b): running");
         try {
             Pipeline stopped = pipeline(new Progress(stopping, false));
             assertThrows(StopRequest.Stopped.class, () -> stopped.align("b", pretrain, config.align()));
@@ -90,7 +90,7 @@ class AlignStageResumeTest {
 
         Lines resuming = new Lines(null);
         Path resumed = pipeline(new Progress(resuming, false)).align("b", pretrain, config.align());
-        assertTrue(resuming.any("align: resuming alignment from step 1 "), String.join("\n", resuming.lines));
+        assertTrue(resuming.any("align (b): resuming alignment from step 1 "), String.join("\n", resuming.lines));
         assertEquals(-1, Files.mismatch(uninterrupted.resolve(AdapterCheckpoint.WEIGHTS),
                 resumed.resolve(AdapterCheckpoint.WEIGHTS)), "the resumed adapter differs");
         assertFalse(Files.exists(resumed.resolve(AlignStage.RESUME_FOLDER)), "the resume state is gone");
@@ -102,7 +102,7 @@ class AlignStageResumeTest {
     @Test
     void theInterruptedAttemptOfAnotherConfigIsNotResumed() throws Exception {
         AlignConfig other = config.align().withCheckpointEvery(1);
-        Pipeline stopped = pipeline(new Progress(new Lines("align: running"), false));
+        Pipeline stopped = pipeline(new Progress(new Lines("align (c): running"), false));
         try {
             assertThrows(StopRequest.Stopped.class, () -> stopped.align("c", pretrain, other));
         } finally {
