@@ -132,7 +132,13 @@ public final class StageRunner {
      */
     static String label(String stage, Path folder) {
         String name = folder.getFileName().toString();
-        if (stage.equals(name) || stage.endsWith("/" + name)) {
+        if (stage.contains("/")) {
+            // eval/none in eval/ or seed-2/eval/; eval-valid/none for the validation questions
+            Path parent = folder.getParent();
+            String placed = parent == null ? name : parent.getFileName() + "/" + name;
+            return placed.endsWith(stage) || parent == null ? stage : placed;
+        }
+        if (stage.equals(name)) {
             return stage;
         }
         return name.startsWith(stage) ? name : stage + " (" + name + ")";

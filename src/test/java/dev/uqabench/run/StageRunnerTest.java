@@ -208,4 +208,14 @@ class StageRunnerTest {
         runner.run("pretrain", dir.resolve("q"), other, 1, Map.of(), true, finishing);
         assertEquals(java.util.List.of(true, false), sawCheckpoint);
     }
+
+    @Test
+    void logLinesNameTheFolderWhenItSaysMoreThanTheStage() {
+        assertEquals("align", StageRunner.label("align", Path.of("runs", "q", "align")));
+        assertEquals("align-learned-prompt", StageRunner.label("align", Path.of("runs", "q", "align-learned-prompt")));
+        assertEquals("align (sasrec-x)", StageRunner.label("align", Path.of("runs", "q", "align", "sasrec-x")));
+        assertEquals("pretrain", StageRunner.label("pretrain", Path.of("runs", "q", "seed-2", "pretrain")));
+        assertEquals("eval/none", StageRunner.label("eval/none", Path.of("runs", "q", "seed-2", "eval", "none")));
+        assertEquals("eval-valid/none", StageRunner.label("eval/none", Path.of("runs", "q", "eval-valid", "none")));
+    }
 }
