@@ -9,7 +9,7 @@ import java.util.function.Supplier;
 /**
  * Two independent chains of stages at once, each on one core. The tiny models' stages run on one
  * OpenBLAS thread and gain little from a second libtorch thread, so on a 2-core machine the stages a
- * run can do side by side (pretraining beside the questions and the LLM; an alignment beside its
+ * run can do side by side (pretraining beside the LLM; an alignment beside its
  * learned-prompt control; evaluations beside either) finish in about the time of the longer chain.
  *
  * <p>Results do not depend on the lanes: every stage is seeded by its own inputs, draws from its own

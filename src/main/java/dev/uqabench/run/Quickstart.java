@@ -34,11 +34,10 @@ public final class Quickstart {
                 progress.message("running independent stages side by side in " + lanes.count() + " lanes");
             }
             pipeline.data();
-            // the questions and the LLM beside the first seed's pretraining, which needs only the data
-            Path firstPretrain = lanes.both(() -> {
-                pipeline.questions();
-                return pipeline.llm();
-            }, () -> pipeline.pretrain(null, config.pretrain())).second();
+            // the questions first: building them checks every id of the data, so bad input stops before any training
+            pipeline.questions();
+            // the LLM beside the first seed's pretraining, which needs only the data
+            Path firstPretrain = lanes.both(pipeline::llm, () -> pipeline.pretrain(null, config.pretrain())).second();
 
             Map<String, Path> results = new LinkedHashMap<>();
             Variant none = Variant.parse("none");

@@ -192,8 +192,12 @@ public final class StageRunner {
     /** Marks a work folder with the fingerprint of the attempt that fills it. */
     static final String ATTEMPT_FILE = ".attempt";
 
-    private static void discard(Path work, boolean keep, Path madeParent) {
-        if (!keep) {
+    /**
+     * Deletes a failed attempt's work folder, unless it is resumable and holds something to resume from (an attempt
+     * that failed or was stopped before its first checkpoint leaves nothing: bad input never leaves a partial stage).
+     */
+    private static void discard(Path work, boolean resumable, Path madeParent) {
+        if (!resumable || !holdsMoreThanItsMark(work)) {
             AtomicFiles.deleteRecursively(work);
             if (madeParent != null) {
                 try {
@@ -202,6 +206,14 @@ public final class StageRunner {
                     // something else is in it now; it stays
                 }
             }
+        }
+    }
+
+    private static boolean holdsMoreThanItsMark(Path work) {
+        try (Stream<Path> files = Files.list(work)) {
+            return files.anyMatch(f -> !f.getFileName().toString().equals(ATTEMPT_FILE));
+        } catch (IOException e) {
+            return false;   // no work folder (or an unreadable one): nothing to resume from
         }
     }
 

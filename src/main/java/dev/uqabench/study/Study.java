@@ -48,10 +48,11 @@ public final class Study {
             StudyConfig.Cell defaults = study.defaults();
             List<StudyConfig.Cell> cells = study.cells();
             pipeline.data();
-            // the questions, the LLM and the text baselines beside every cell's pretraining (which needs only the data)
+            // the questions first: building them checks every id of the data, so bad input stops before any training
+            pipeline.questions();
+            // the LLM and the text baselines beside every cell's pretraining (which needs only the data)
             List<StudyRow> rows = new ArrayList<>();
             Map<String, Double> validation = lanes.both(() -> {
-                pipeline.questions();
                 pipeline.llm();
                 // best-variant picks on held-out validation questions when the qa stage made them, else on test (said in the report)
                 Map<String, Double> picks = QuestionSet.VALIDATION.existsIn(pipeline.qaFolder()) ? new LinkedHashMap<>() : null;

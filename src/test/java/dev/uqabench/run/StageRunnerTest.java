@@ -209,6 +209,18 @@ class StageRunnerTest {
         assertEquals(java.util.List.of(true, false), sawCheckpoint);
     }
 
+    /** Bad input (or a stop) before a resumable stage's first checkpoint leaves no partial folder behind. */
+    @Test
+    void aResumableAttemptThatFailsBeforeItsFirstCheckpointLeavesNothing() {
+        StageRunner runner = new StageRunner(false, Progress.silent());
+        ObjectNode config = JsonNodeFactory.instance.objectNode().put("size", 1);
+        assertThrows(UqaException.class, () -> runner.run("align", dir.resolve("a"), config, 1, Map.of(), true, work -> {
+            throw new UqaException("m/model.safetensors: tensor 'w' holds 3 NaN values");
+        }));
+        assertFalse(Files.exists(dir.resolve(".a.partial")), "an attempt with nothing to resume from is not kept");
+        assertFalse(Files.exists(dir.resolve("a")));
+    }
+
     @Test
     void logLinesNameTheFolderWhenItSaysMoreThanTheStage() {
         assertEquals("align", StageRunner.label("align", Path.of("runs", "q", "align")));
