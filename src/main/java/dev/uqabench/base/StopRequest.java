@@ -13,7 +13,11 @@ public final class StopRequest {
     /** Seconds a stop may wait for the next safe point before the process is halted. */
     public static final int GRACE_SECONDS = 120;
 
-    private static final AtomicReference<String> REQUESTED = new AtomicReference<>();
+    /** Who asked to stop (a signal's name, or the run itself) and the exit status the stop ends with. */
+    public record Request(String by, int exitStatus, boolean fromRun) {
+    }
+
+    private static final AtomicReference<Request> REQUESTED = new AtomicReference<>();
 
     private StopRequest() {
     }
@@ -48,7 +52,10 @@ public final class StopRequest {
 
     /** Records a stop request (what a signal does); tests call it directly. */
     public static void request(String signal, int exitStatus) {
-        if (!REQUESTED.compareAndSet(null, signal + " " + exitStatus)) {
+        Request current = REQUESTED.get();
+        boolean recorded = current == null ? REQUESTED.compareAndSet(null, new Request(signal, exitStatus, false))
+                : current.fromRun() && REQUESTED.compareAndSet(current, new Request(signal, exitStatus, false));
+        if (!recorded) {
             Runtime.getRuntime().halt(exitStatus);   // a second signal: the user insists
         }
         System.err.println("[uqabench] " + signal + ": stopping at the next safe point (send it again to stop at once)");
@@ -56,17 +63,18 @@ public final class StopRequest {
 
     /**
      * A stop the run asks of itself (one of two parallel lanes failed: the other stops at its next safe point);
-     * true when this call made the request, which {@link #withdraw} then takes back.
+     * the request this call made, which {@link #withdraw} then takes back, or null when a stop was already requested.
+     * A signal that comes later replaces it (and counts as the user's first).
      */
-    public static boolean requestFromRun(String reason) {
-        return REQUESTED.compareAndSet(null, reason.replace(' ', '_') + " 1");
+    public static Request requestFromRun(String reason) {
+        Request request = new Request(reason, 1, true);
+        return REQUESTED.compareAndSet(null, request) ? request : null;
     }
 
-    /** Takes back a request {@link #requestFromRun} made. */
-    public static void withdraw(String reason) {
-        String current = REQUESTED.get();
-        if ((reason.replace(' ', '_') + " 1").equals(current)) {
-            REQUESTED.compareAndSet(current, null);
+    /** Takes back a request {@link #requestFromRun} made, unless a signal has replaced it. */
+    public static void withdraw(Request request) {
+        if (request != null) {
+            REQUESTED.compareAndSet(request, null);
         }
     }
 
@@ -86,11 +94,10 @@ public final class StopRequest {
 
     /** Throws {@link Stopped} when a stop was requested; {@code where} says what was interrupted. */
     public static void check(String where) {
-        String requested = REQUESTED.get();
+        Request requested = REQUESTED.get();
         if (requested != null) {
-            String[] parts = requested.split(" ");
-            throw new Stopped("stopped by " + parts[0].replace('_', ' ') + " at " + where + "; rerun the same command to go on from there",
-                    Integer.parseInt(parts[1]));
+            throw new Stopped("stopped by " + requested.by() + " at " + where + "; rerun the same command to go on from there",
+                    requested.exitStatus());
         }
     }
 

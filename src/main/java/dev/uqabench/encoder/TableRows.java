@@ -89,16 +89,6 @@ public final class TableRows {
         return at < 0 ? UNSEEN_ROW : at + 1L;
     }
 
-    /** {@code ids} mapped to rows, in place. */
-    public void rowsInPlace(Table table, long[] ids) {
-        if (!occurring.containsKey(table)) {
-            return;
-        }
-        for (int i = 0; i < ids.length; i++) {
-            ids[i] = row(table, ids[i]);
-        }
-    }
-
     @Override
     public String toString() {
         StringBuilder s = new StringBuilder();

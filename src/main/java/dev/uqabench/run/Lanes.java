@@ -59,13 +59,14 @@ public final class Lanes {
         AtomicReference<B> secondResult = new AtomicReference<>();
         AtomicReference<Throwable> secondFailure = new AtomicReference<>();
         AtomicReference<Throwable> firstFailure = new AtomicReference<>();
+        AtomicReference<StopRequest.Request> stop = new AtomicReference<>();
         Thread other = new Thread(() -> {
             NativeThreads.setIntraOpThreads(1);
             try {
                 secondResult.set(second.get());
             } catch (Throwable t) {
                 secondFailure.set(t);
-                stopOther(firstFailure, t);
+                stopOther(firstFailure, t, stop);
             }
         }, "uqabench-lane-2");
         other.start();
@@ -74,10 +75,10 @@ public final class Lanes {
             a = first.get();
         } catch (Throwable t) {
             firstFailure.set(t);
-            stopOther(secondFailure, t);
+            stopOther(secondFailure, t, stop);
         }
         joinUninterruptibly(other);
-        StopRequest.withdraw(OTHER_LANE_FAILED);
+        StopRequest.withdraw(stop.get());
         Throwable failure = pick(firstFailure.get(), secondFailure.get());
         if (failure != null) {
             throwUnchecked(failure);
@@ -86,9 +87,10 @@ public final class Lanes {
     }
 
     /** Asks the other lane to stop at its next safe point, unless it already failed or a stop was requested. */
-    private static void stopOther(AtomicReference<Throwable> otherFailure, Throwable cause) {
+    private static void stopOther(AtomicReference<Throwable> otherFailure, Throwable cause,
+                                  AtomicReference<StopRequest.Request> made) {
         if (otherFailure.get() == null && !(cause instanceof StopRequest.Stopped)) {
-            StopRequest.requestFromRun(OTHER_LANE_FAILED);
+            made.set(StopRequest.requestFromRun(OTHER_LANE_FAILED));
         }
     }
 

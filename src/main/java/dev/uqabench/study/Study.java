@@ -52,7 +52,7 @@ public final class Study {
             pipeline.questions();
             // the LLM and the text baselines beside every cell's pretraining (which needs only the data)
             List<StudyRow> rows = new ArrayList<>();
-            Map<String, Double> validation = lanes.both(() -> {
+            Lanes.Both<Map<String, Double>, Map<String, Path>> front = lanes.both(() -> {
                 pipeline.llm();
                 // best-variant picks on held-out validation questions when the qa stage made them, else on test (said in the report)
                 Map<String, Double> picks = QuestionSet.VALIDATION.existsIn(pipeline.qaFolder()) ? new LinkedHashMap<>() : null;
@@ -67,11 +67,14 @@ public final class Study {
                 }
                 return picks;
             }, () -> {
+                Map<String, Path> made = new LinkedHashMap<>();
                 for (StudyConfig.Cell cell : cells) {
-                    pipeline.pretrain(cell.pretrainKey(), pretrainConfig(study, cell));
+                    made.computeIfAbsent(cell.pretrainKey(), key -> pipeline.pretrain(key, pretrainConfig(study, cell)));
                 }
-                return null;
-            }).first();
+                return made;
+            });
+            Map<String, Double> validation = front.first();
+            Map<String, Path> pretrains = front.second();
             // each cell's alignment and evaluations; two lanes take cells from one queue, rows keep the matrix's order
             StudyRow[] cellRows = new StudyRow[cells.size()];
             Double[] cellPicks = new Double[cells.size()];
@@ -82,7 +85,7 @@ public final class Study {
                     String name = cell.name(defaults);
                     progress.message(String.format(Locale.ROOT, "study: variant %d/%d %s", i + 1, cells.size(), name));
                     AlignConfig alignConfig = alignConfig(study, cell);
-                    Path pretrain = pipeline.pretrain(cell.pretrainKey(), pretrainConfig(study, cell));
+                    Path pretrain = pretrains.get(cell.pretrainKey());
                     Path align = pipeline.align(cell.alignKey(), pretrain, alignConfig);
                     Path eval = pipeline.evaluate(Variant.parse(name), pretrain, align, alignConfig);
                     cellRows[i] = embeddingRow(name, cell, pretrain, eval, runDir, study.base().pretrain().maxLength());

@@ -22,4 +22,19 @@ class StopRequestTest {
         }
         StopRequest.check("cleared");
     }
+
+    @Test
+    void aSignalReplacesTheRunsOwnStopRequestAndAWithdrawalThenLeavesIt() {
+        try {
+            StopRequest.Request own = StopRequest.requestFromRun("the other lane's failure");
+            StopRequest.Stopped byRun = assertThrows(StopRequest.Stopped.class, () -> StopRequest.check("step 3"));
+            assertEquals(1, byRun.exitStatus());
+            assertTrue(byRun.getMessage().startsWith("stopped by the other lane's failure at step 3"), byRun.getMessage());
+            StopRequest.request("SIGTERM", 143);          // the user's first signal, not a second one: no halt
+            StopRequest.withdraw(own);                   // the run takes back only its own request
+            assertEquals(143, assertThrows(StopRequest.Stopped.class, () -> StopRequest.check("step 4")).exitStatus());
+        } finally {
+            StopRequest.clear();
+        }
+    }
 }
