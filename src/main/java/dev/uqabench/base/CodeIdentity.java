@@ -30,7 +30,7 @@ public final class CodeIdentity {
 
     /** The floors, bottom to top; the architecture test checks the imports against this order. */
     public static final List<String> FLOORS = List.of(
-            "base", "tensor", "nn", "train", "data", "qa", "encoder", "pretrain", "llm", "align", "eval", "audit",
+            "base", "tensor", "dist", "nn", "train", "data", "qa", "encoder", "pretrain", "llm", "align", "eval", "audit",
             "report", "run", "study", "cli");
 
     private static final String ROOT = "dev/uqabench/";

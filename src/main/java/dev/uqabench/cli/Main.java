@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
 @Command(name = "uqabench", mixinStandardHelpOptions = true, versionProvider = Main.BuildVersion.class,
         description = "Can a user embedding prompt a frozen LLM as well as the history written out as text? "
                 + "The UQABench protocol on a CPU.",
-        subcommands = {QuickstartCommand.class, StudyCommand.class, DataCommand.class, EncodersCommand.class, ChatCommand.class,
+        subcommands = {QuickstartCommand.class, StudyCommand.class, PretrainCommand.class, LaunchCommand.class, DataCommand.class, EncodersCommand.class, ChatCommand.class,
                 ConfigCommand.class,
                 AuditCommand.class,
                 CommandLine.HelpCommand.class})

@@ -3,13 +3,14 @@ package dev.uqabench.pretrain;
 import dev.uqabench.data.SequenceSource;
 import dev.uqabench.data.Table;
 import dev.uqabench.data.UserSequence;
+import dev.uqabench.dist.Group;
+import dev.uqabench.dist.World;
 import dev.uqabench.encoder.EventBatch;
 import dev.uqabench.encoder.UserModel;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import org.bytedeco.javacpp.LongPointer;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
@@ -30,31 +31,69 @@ public final class Evaluator {
         return ranks(model, eval, config).asMap();
     }
 
+    /** {@link #evaluate} with the batches dealt out over the ranks of {@code group}. */
+    public static Map<String, Double> evaluate(UserModel model, SequenceSource eval, PretrainConfig config, Group group) {
+        return ranks(model, eval, config, group).asMap();
+    }
+
     static RankingMetrics ranks(UserModel model, SequenceSource eval, PretrainConfig config) {
+        return ranks(model, eval, config, World.group());
+    }
+
+    /**
+     * The ranks of every eligible user's last item, in the users' order. In a group of several processes the
+     * batches are dealt out round-robin (batch i to rank i mod size) and the ranks gathered back in order, so
+     * every process returns the metrics one process would.
+     */
+    static RankingMetrics ranks(UserModel model, SequenceSource eval, PretrainConfig config, Group group) {
         boolean wasTraining = model.is_training();
         model.eval();
-        RankingMetrics metrics = new RankingMetrics();
         long limit = config.evalUsers() == 0 ? Long.MAX_VALUE : config.evalUsers();
+        List<Long> mine = new ArrayList<>();
+        List<Integer> batchSizes = new ArrayList<>();
+        long counted = 0;
         try (NoGradGuard guard = new NoGradGuard()) {
-            for (Iterator<List<UserSequence>> it = eval.batches(config.batchSize()); it.hasNext() && metrics.users() < limit; ) {
+            int batchIndex = 0;
+            for (Iterator<List<UserSequence>> it = eval.batches(config.batchSize()); it.hasNext() && counted < limit; ) {
                 List<UserSequence> users = new ArrayList<>();
                 for (UserSequence user : it.next()) {
-                    if (user.length() >= 2 && metrics.users() + users.size() < limit) {
+                    if (user.length() >= 2 && counted + users.size() < limit) {
                         users.add(user);
                     }
                 }
-                if (!users.isEmpty()) {
-                    rankBatch(model, users, config, metrics);
+                if (users.isEmpty()) {
+                    continue;
+                }
+                counted += users.size();
+                batchSizes.add(users.size());
+                if (batchIndex++ % group.size() == group.rank()) {
+                    for (long above : rankBatch(model, users, config)) {
+                        mine.add(above);
+                    }
                 }
             }
         } finally {
             model.train(wasTraining);
         }
+        RankingMetrics metrics = new RankingMetrics();
+        if (!group.distributed()) {
+            mine.forEach(metrics::add);
+            return metrics;
+        }
+        group.during("pretrain evaluation");
+        List<long[]> all = group.allGather(mine.stream().mapToLong(Long::longValue).toArray());
+        int[] read = new int[group.size()];
+        for (int i = 0; i < batchSizes.size(); i++) {
+            int r = i % group.size();
+            for (int k = 0; k < batchSizes.get(i); k++) {
+                metrics.add(all.get(r)[read[r]++]);
+            }
+        }
         return metrics;
     }
 
-    private static void rankBatch(UserModel model, List<UserSequence> users, PretrainConfig config,
-                                  RankingMetrics metrics) {
+    /** How many items score above each user's last one. */
+    private static long[] rankBatch(UserModel model, List<UserSequence> users, PretrainConfig config) {
         int size = users.size();
         int[] prefix = new int[size];
         long[] targets = new long[size];
@@ -75,10 +114,9 @@ public final class Evaluator {
             Tensor target = Tensor.create(targets, size, 1);
             Tensor targetScores = scores.gather(1, target);                                 // [B, 1]
             Tensor above = scores.gt(targetScores).sum(new long[] {1}, false, new org.bytedeco.pytorch.ScalarTypeOptional(torch.ScalarType.Long)).contiguous(); // [B]
-            LongPointer pointer = above.data_ptr_long();
-            for (int b = 0; b < size; b++) {
-                metrics.add(pointer.get(b));
-            }
+            long[] out = new long[size];
+            above.data_ptr_long().get(out);
+            return out;
         }
     }
 }

@@ -5,6 +5,8 @@ import dev.uqabench.base.UqaException;
 import dev.uqabench.data.FilteredSequences;
 import dev.uqabench.data.SequenceSource;
 import dev.uqabench.data.UserRoles;
+import dev.uqabench.dist.Group;
+import dev.uqabench.dist.World;
 import dev.uqabench.data.arrow.ReleaseFolder;
 import dev.uqabench.data.arrow.ReleaseLayout;
 import dev.uqabench.data.arrow.ReleaseReader;
@@ -74,9 +76,14 @@ public final class HeldOutPretraining {
         Map<String, Object> metrics = new LinkedHashMap<>(result.bestMetrics());
         metrics.put("validation_users", validation.rows());
         metrics.put("test_users", test.rows());
+        if (!World.group().isMain()) {
+            return metrics;   // the other ranks of a group are done: rank 0 holds the checkpoint and reports
+        }
         if (test.rows() > 0) {
+            // the chosen epoch's checkpoint is rank 0's alone: the test users are ranked there, by one process
             LoadedEncoder chosen = EncoderCheckpoint.load(result.bestCheckpoint());
-            Evaluator.evaluate(chosen.model(), test, resolved).forEach((key, value) -> metrics.put("test_" + key, value));
+            Evaluator.evaluate(chosen.model(), test, resolved, Group.single())
+                    .forEach((key, value) -> metrics.put("test_" + key, value));
         }
         metrics.put("best_epoch", result.bestEpoch());
         metrics.put("parameters", result.parameters());

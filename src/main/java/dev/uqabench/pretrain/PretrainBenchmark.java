@@ -100,7 +100,7 @@ public final class PretrainBenchmark {
                 .withLoss(loss, 1024).withWarmupSteps(0);
         List<UserSequence> users = users(BATCH * (WARMUP_STEPS + steps), tableSizes, new Random(1));
         Pretrainer trainer = new Pretrainer(config, TableRows.identity(tableSizes), source(users), source(users.subList(0, BATCH)),
-                Files.createTempDirectory("bench"), dev.uqabench.train.TrainingListener.NONE);
+                Files.createTempDirectory("bench"), dev.uqabench.train.TrainingListener.NONE, dev.uqabench.dist.Group.single());
         dev.uqabench.train.TrainingRun run = dev.uqabench.train.TrainingRun.builder().setStage("pretrain benchmark")
                 .setTotalSteps(WARMUP_STEPS + steps).build();
         long events = 0;

@@ -2,6 +2,8 @@ package dev.uqabench.pretrain;
 
 import dev.uqabench.data.SequenceSource;
 import dev.uqabench.data.UserSequence;
+import dev.uqabench.dist.Group;
+import dev.uqabench.dist.World;
 import dev.uqabench.data.Table;
 import dev.uqabench.encoder.EventBatch;
 import dev.uqabench.encoder.GatheredRows;
@@ -72,9 +74,12 @@ public final class Pretrainer {
     private final long stepsPerEpoch;
     private final long totalSteps;
     private final WarmupSchedule schedule;
+    /** The data-parallel group: each rank trains on its slice of every batch (one process: the whole batch). */
+    private final Group group;
 
     Pretrainer(PretrainConfig config, TableRows tableRows, SequenceSource train, SequenceSource eval,
-                       Path outDir, TrainingListener listener) {
+                       Path outDir, TrainingListener listener, Group group) {
+        this.group = group;
         this.config = config;
         this.train = train;
         this.eval = eval;
@@ -98,6 +103,9 @@ public final class Pretrainer {
         // linear warm-up to the peak, then cosine decay to 10 % of it at the last step (or the peak throughout)
         this.schedule = WarmupSchedule.builder().setSteps(config.warmupSteps(), totalSteps).optShape(config.schedule())
                 .optFloor(0.1).optRounding(WarmupSchedule.Rounding.PEAK_TIMES_STEP).build();
+        // identical initial weights on every rank: rank 0's, as DDP broadcasts them
+        group.during("pretrain start-up");
+        group.broadcast(new ArrayList<>(parameters.values()));
     }
 
     /** Trains from scratch (or resumes when {@code resume} and {@code outDir/last} exist). */
@@ -109,7 +117,16 @@ public final class Pretrainer {
     /** Trains tables of {@code rows.rows()} rows, batches mapping ids to rows with {@code rows}. */
     public static PretrainResult run(PretrainConfig config, TableRows rows, SequenceSource train,
                                      SequenceSource eval, Path outDir, TrainingListener listener, boolean resume) {
-        Pretrainer trainer = new Pretrainer(config, rows, train, eval, outDir, listener);
+        return run(config, rows, train, eval, outDir, listener, resume, World.group());
+    }
+
+    /**
+     * Trains as one rank of {@code group}: every rank passes the same data and config; rank 0 alone reads
+     * {@code outDir} to resume and writes it.
+     */
+    public static PretrainResult run(PretrainConfig config, TableRows rows, SequenceSource train, SequenceSource eval,
+                                     Path outDir, TrainingListener listener, boolean resume, Group group) {
+        Pretrainer trainer = new Pretrainer(config, rows, train, eval, outDir, listener, group);
         try {
             Files.createDirectories(outDir);
             return trainer.train(resume ? trainer.restore() : null);
@@ -167,7 +184,7 @@ public final class Pretrainer {
                 }
             }
             double meanLoss = lossCount == 0 ? Double.NaN : lossSum / lossCount;
-            Map<String, Double> metrics = Evaluator.evaluate(model, eval, config);
+            Map<String, Double> metrics = Evaluator.evaluate(model, eval, config, group);
             epochMetrics.add(metrics);
             epochLosses.add(meanLoss);
             double score = metrics.get(SELECTION_METRIC);
@@ -193,6 +210,9 @@ public final class Pretrainer {
 
     /** One optimisation step; null when the batch has nothing to predict (every user has one event). */
     StepOutcome trainStep(List<UserSequence> users, long step, double lr, TrainingRun run) {
+        if (group.distributed()) {
+            return trainStepOnSlice(users, step, lr, run);
+        }
         EventBatch batch = EventBatch.lastEvents(users, config.maxLength(), config.featureSet(),
                 model.embedding().tableRows());
         long[] labels = batch.labelArray();
@@ -233,7 +253,7 @@ public final class Pretrainer {
             Tensor flat = states.reshape(-1, states.size(2));                               // [B*T, H]
             Tensor selected = flat.index_select(0, Tensor.create(java.util.Arrays.copyOf(positions, n), n)); // [N, H]
             Tensor queries = model.queries(selected);                                       // [N, itemWidth]
-            Tensor loss = sampled ? sampledLoss(queries, gathered, stepTargets, candidates)
+            Tensor loss = sampled ? sampledLoss(queries, gathered, stepTargets, candidates, n)
                     : torch.nll_loss(torch.log_softmax(model.scoreAll(queries), 1), Tensor.create(stepTargets, n));
             double value = loss.item_float();
             run.checkLoss(value, step, lr);
@@ -259,6 +279,160 @@ public final class Pretrainer {
         }
     }
 
+    /**
+     * One data-parallel step on this rank's slice of the global batch ({@code users}), equal to the one-process
+     * step on the whole batch up to float rounding: the loss is this slice's share of the batch mean (its sum over
+     * the batch's target count), dense gradients are summed over the ranks in one bucket, the tables' gathered
+     * rows travel as (ids, gradient rows) and are summed row by row (traffic follows the batch, not the table),
+     * sampled softmax draws its candidates from every rank's targets, and the clipping norm covers all of it.
+     */
+    private StepOutcome trainStepOnSlice(List<UserSequence> batchUsers, long step, double lr, TrainingRun run) {
+        group.during("pretrain step " + step);
+        int from = (int) ((long) batchUsers.size() * group.rank() / group.size());
+        int to = (int) ((long) batchUsers.size() * (group.rank() + 1) / group.size());
+        List<UserSequence> users = batchUsers.subList(from, to);
+        EventBatch batch = users.isEmpty() ? null : EventBatch.lastEvents(users, config.maxLength(), config.featureSet(),
+                model.embedding().tableRows());
+        long[] labels = batch == null ? new long[0] : batch.labelArray();
+        long[] positions = new long[labels.length];
+        long[] targets = new long[labels.length];
+        int n = 0;
+        for (int i = 0; i < labels.length; i++) {
+            if (labels[i] != EventBatch.IGNORE) {
+                positions[n] = i;
+                targets[n++] = labels[i];
+            }
+        }
+        long events = 0;
+        for (int b = 0; batch != null && b < batch.batchSize(); b++) {
+            events += batch.length(b);
+        }
+        long[] totals = group.allReduceSum(new long[] {n, events});
+        long batchTargets = totals[0];
+        if (batchTargets == 0) {
+            return null;
+        }
+        boolean sampled = config.loss() == LossType.SAMPLED_SOFTMAX;
+        long[] stepTargets = java.util.Arrays.copyOf(targets, n);
+        long[] allTargets = sampled ? group.allGather(stepTargets).stream().flatMapToLong(java.util.Arrays::stream).toArray()
+                : null;
+        long[] candidates = sampled ? candidates(allTargets, step) : null;
+        try (PointerScope scope = new PointerScope()) {
+            Set<Table> gatheredTables = EnumSet.copyOf(config.featureSet().tables());
+            if (!sampled) {
+                gatheredTables.remove(Table.ITEM);
+            }
+            GatheredRows gathered = batch == null ? null
+                    : GatheredRows.gather(model.embedding(), batch, gatheredTables, candidates);
+            Tensor lossShare = torch.zeros(1);
+            if (n > 0) {
+                Tensor states;
+                synchronized (GlobalGenerator.LOCK) {
+                    torch.manual_seed(config.seed() * 1_000_003L + step);
+                    states = model.states(batch, gathered);                                 // [b, T, H]
+                }
+                Tensor flat = states.reshape(-1, states.size(2));
+                Tensor selected = flat.index_select(0, Tensor.create(java.util.Arrays.copyOf(positions, n), n)); // [n, H]
+                Tensor queries = model.queries(selected);
+                Tensor mean = sampled ? sampledLoss(queries, gathered, stepTargets, candidates, batchTargets)
+                        : torch.nll_loss(torch.log_softmax(model.scoreAll(queries), 1), Tensor.create(stepTargets, n));
+                Tensor share = mean.mul(new Scalar((double) n / batchTargets));
+                share.backward();
+                lossShare = share.detach().reshape(1);
+            }
+            // dense gradients, a flag per parameter (did any rank's step reach it?) and the loss: one bucket
+            List<String> dense = new ArrayList<>();
+            for (String name : parameters.keySet()) {
+                if (!(name.startsWith(TABLE_PREFIX) && gatheredTables.contains(tableOf(name)))) {
+                    dense.add(name);
+                }
+            }
+            float[] reached = new float[dense.size()];
+            List<Tensor> bucket = new ArrayList<>();
+            List<Tensor> gradients = new ArrayList<>();
+            for (int i = 0; i < dense.size(); i++) {
+                Tensor p = parameters.get(dense.get(i));
+                Tensor g = p.grad();
+                reached[i] = g.defined() ? 1 : 0;
+                Tensor held = g.defined() ? g : torch.zeros_like(p);
+                bucket.add(held);
+                gradients.add(held);
+            }
+            Tensor flags = Tensor.create(reached, reached.length);
+            bucket.add(flags);
+            bucket.add(lossShare);
+            group.allReduceSumInPlace(bucket);
+            float[] anyRank = new float[reached.length];
+            flags.data_ptr_float().get(anyRank);
+            List<Tensor> clipped = new ArrayList<>();
+            for (int i = 0; i < dense.size(); i++) {
+                Tensor p = parameters.get(dense.get(i));
+                if (anyRank[i] > 0) {
+                    if (reached[i] == 0) {
+                        p.mutable_grad().put(gradients.get(i));
+                    }
+                    clipped.add(p.grad());
+                } else if (reached[i] > 0) {
+                    p.mutable_grad().put(torch.zeros_like(p));   // cannot happen: a rank that reached it set the flag
+                }
+            }
+            double value = lossShare.item_double();
+            run.checkLoss(value, step, lr);
+            // gathered table rows: every rank's (ids, gradient rows), summed per id
+            Map<Table, long[]> unionIds = new java.util.EnumMap<>(Table.class);
+            Map<Table, Tensor> unionGrads = new java.util.EnumMap<>(Table.class);
+            for (Table table : gatheredTables) {
+                Tensor weight = parameters.get(TABLE_PREFIX + table.key());
+                long width = weight.size(1);
+                long[] ids = gathered == null ? new long[0] : gathered.ids(table);
+                Tensor rowGrad = gathered == null ? torch.zeros(0, width)
+                        : gathered.rows(table).grad().defined() ? gathered.rows(table).grad()
+                        : torch.zeros(ids.length, width);
+                List<long[]> allIds = group.allGather(ids);
+                List<Tensor> allGrads = group.allGather(rowGrad.contiguous());
+                long[] union = allIds.stream().flatMapToLong(java.util.Arrays::stream).sorted().distinct().toArray();
+                Tensor summed = torch.zeros(union.length, width);
+                for (int r = 0; r < allIds.size(); r++) {
+                    long[] part = allIds.get(r);
+                    if (part.length == 0) {
+                        continue;
+                    }
+                    long[] at = new long[part.length];
+                    for (int i = 0; i < part.length; i++) {
+                        at[i] = java.util.Arrays.binarySearch(union, part[i]);
+                    }
+                    summed.index_add_(0, Tensor.create(at, at.length), allGrads.get(r));
+                }
+                unionIds.put(table, union);
+                unionGrads.put(table, summed);
+                clipped.add(summed);
+            }
+            run.clipGradients(clipped, config.clipNorm(), step, lr);
+            optimizer.beginStep(lr);
+            for (Table table : gatheredTables) {
+                optimizer.stepRows(TABLE_PREFIX + table.key(), unionIds.get(table), unionGrads.get(table), lr);
+            }
+            optimizer.zeroGrad();
+            if (sampled) {
+                try (NoGradGuard guard = new NoGradGuard()) {
+                    itemCounts.index_add_(0, Tensor.create(allTargets, allTargets.length), torch.ones(allTargets.length));
+                }
+                countedTargets += allTargets.length;
+            }
+            return new StepOutcome(value, totals[1]);
+        }
+    }
+
+    private static Table tableOf(String parameterName) {
+        String key = parameterName.substring(TABLE_PREFIX.length());
+        for (Table table : Table.values()) {
+            if (table.key().equals(key)) {
+                return table;
+            }
+        }
+        return null;
+    }
+
     /** The step's candidates: its targets and shared uniform negatives, ascending and unique. */
     private long[] candidates(long[] targets, long step) {
         java.util.SplittableRandom random = new java.util.SplittableRandom(config.seed() * 2_654_435_761L + step);
@@ -275,13 +449,13 @@ public final class Pretrainer {
      * Yi et al. 2019): {@code N p_j + K / V}, with {@code p_j} the smoothed frequency of item j
      * among the targets seen so far.
      */
-    private Tensor sampledLoss(Tensor queries, GatheredRows gathered, long[] targets, long[] candidates) {
+    private Tensor sampledLoss(Tensor queries, GatheredRows gathered, long[] targets, long[] candidates, long batchTargets) {
         int n = targets.length;
         Tensor candidateRows = gathered.rows(Table.ITEM).index_select(0,
                 gathered.localIndex(Table.ITEM, candidates));                                // [C, width]
         Tensor logits = torch.linear(queries, candidateRows);                                // [N, C]
         Tensor counts = itemCounts.index_select(0, Tensor.create(candidates, candidates.length)); // [C]
-        Tensor expected = counts.add(new Scalar(1.0)).mul(new Scalar((double) n / (countedTargets + items)))
+        Tensor expected = counts.add(new Scalar(1.0)).mul(new Scalar((double) batchTargets / (countedTargets + items)))
                 .add(new Scalar((double) config.negatives() / items));                       // [C]
         Tensor corrected = logits.sub(expected.log());
         long[] labels = new long[n];
@@ -330,6 +504,9 @@ public final class Pretrainer {
     }
 
     private void saveBest(int epoch, long step, Map<String, Double> metrics, TrainingRun run) throws IOException {
+        if (!group.isMain()) {
+            return;   // every rank holds the same weights; rank 0 writes them
+        }
         AtomicFiles.writeFolder(outDir.resolve(BEST_DIR),
                 folder -> {
                     EncoderCheckpoint.writeModel(folder, model, config, epoch, step, metrics);
@@ -339,6 +516,9 @@ public final class Pretrainer {
     }
 
     private void saveLast(TrainerState state, TrainingRun run) throws IOException {
+        if (!group.isMain()) {
+            return;
+        }
         AtomicFiles.writeFolder(outDir.resolve(LAST_DIR), folder -> {
             EncoderCheckpoint.writeModel(folder, model, config, state.epoch(), state.step(), Map.of());
             try (PointerScope scope = new PointerScope()) {
@@ -350,8 +530,37 @@ public final class Pretrainer {
         run.checkpointWritten(outDir.resolve(LAST_DIR));
     }
 
-    /** Loads {@code last/} into the model and optimizer; null when there is nothing to resume. */
+    /**
+     * Loads {@code last/} into the model and optimizer; null when there is nothing to resume. In a group rank 0
+     * reads the checkpoint and the others receive its state and tensors (they need no access to the folder).
+     */
     private TrainerState restore() {
+        if (!group.distributed()) {
+            return restoreFromFolder();
+        }
+        group.during("pretrain resume");
+        TrainerState read = group.isMain() ? restoreFromFolder() : null;
+        String json;
+        try {
+            json = group.broadcast("pretrain-resume", read == null ? "" : EncoderCheckpoint.JSON.writeValueAsString(read));
+            if (json.isEmpty()) {
+                return null;
+            }
+            TrainerState state = EncoderCheckpoint.JSON.readValue(json, TrainerState.class);
+            List<Tensor> tensors = new ArrayList<>(parameters.values());
+            tensors.addAll(optimizerState().values());
+            group.broadcast(tensors);
+            optimizer.setStepCount(state.optimizerSteps());
+            if (itemCounts != null) {
+                countedTargets = Math.round(itemCounts.to(torch.ScalarType.Double).sum().item_double());
+            }
+            return state;
+        } catch (IOException e) {
+            throw new UqaException("pretrain: cannot pass the trainer state to the other ranks: " + e.getMessage(), e);
+        }
+    }
+
+    private TrainerState restoreFromFolder() {
         Path last = outDir.resolve(LAST_DIR);
         if (!Files.exists(last.resolve(TRAINER_FILE))) {
             return null;

@@ -216,10 +216,15 @@ public final class Pipeline {
         return config.sources().dataFolder() == null ? config.data().lang() : config.qa().lang().code();
     }
 
+    /** The pretraining config as this pipeline runs it: with a {@code seeds} list, from this pipeline's seed. */
+    public PretrainConfig seeded(PretrainConfig pretrainConfig) {
+        return seededByList ? pretrainConfig.withSeed(seed) : pretrainConfig;
+    }
+
     /** Pretrains; with a {@code seeds} list, from this pipeline's seed instead of the config's own. */
     public Path pretrain(String key, PretrainConfig pretrainConfig) {
         Path folder = key == null ? outDir.resolve("pretrain") : outDir.resolve("pretrain").resolve(key);
-        PretrainConfig seeded = seededByList ? pretrainConfig.withSeed(seed) : pretrainConfig;
+        PretrainConfig seeded = seeded(pretrainConfig);
         return pretrainStage.run(folder, new PretrainStage.Input(data, seeded, roles())).folder();
     }
 

@@ -47,4 +47,28 @@ public final class GradientClip {
                     : torch.linalg_vector_norm(torch.stack(norms)).item_double();
         }
     }
+
+    /**
+     * {@link #clip} for gradients held outside their parameters (e.g. embedding-row gradients summed over the
+     * ranks of a group): the same global norm and the same factor {@code min(1, maxNorm / (norm + 1e-6))} as
+     * libtorch's {@code clip_grad_norm_}, applied in place.
+     */
+    public static double clipGradients(java.util.List<Tensor> gradients, double maxNorm) {
+        if (maxNorm < 0 || Double.isNaN(maxNorm)) {
+            throw new IllegalArgumentException("maxNorm must be >= 0, got " + maxNorm);
+        }
+        try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
+            TensorVector norms = new TensorVector();
+            gradients.forEach(g -> norms.push_back(torch.linalg_vector_norm(g)));
+            if (norms.size() == 0) {
+                return 0;
+            }
+            double norm = torch.linalg_vector_norm(torch.stack(norms)).item_double();
+            if (maxNorm > 0) {
+                double factor = Math.min(1.0, maxNorm / (norm + 1e-6));
+                gradients.forEach(g -> g.mul_(new org.bytedeco.pytorch.Scalar(factor)));
+            }
+            return norm;
+        }
+    }
 }

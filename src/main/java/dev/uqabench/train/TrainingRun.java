@@ -71,6 +71,14 @@ public final class TrainingRun {
         return norm;
     }
 
+    /** {@link #clip} for gradients held outside their parameters ({@link GradientClip#clipGradients}). */
+    public double clipGradients(java.util.List<org.bytedeco.pytorch.Tensor> gradients, double maxNorm, long step,
+                                double learningRate) {
+        double norm = GradientClip.clipGradients(gradients, maxNorm);
+        guard.check("gradient norm", norm, step, learningRate);
+        return norm;
+    }
+
     /** Reports step {@code step} (1-based) done; {@code loss} NaN when the batch had nothing to predict. */
     public void stepDone(long step, int epoch, double loss, double learningRate, long units, Map<String, Double> metrics) {
         // a safe point: between two steps no native kernel runs, and the last checkpoint is on disk

@@ -1,0 +1,119 @@
+package dev.uqabench.pretrain;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.uqabench.data.UserSequence;
+import dev.uqabench.dist.DistEnv;
+import dev.uqabench.dist.Group;
+import dev.uqabench.encoder.FeatureSet;
+import dev.uqabench.encoder.TableRows;
+import dev.uqabench.encoder.TableSizes;
+import dev.uqabench.encoder.ToyData;
+import dev.uqabench.train.StepEvent;
+import dev.uqabench.train.TrainingListener;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Data-parallel pretraining over two ranks (two threads of this JVM, each its own Gloo group member over
+ * loopback) follows one process with the same global batch: the same per-step losses (within 1e-4 relative; the
+ * sums over ranks round differently) and the same ranking metrics, under full and sampled softmax, with the side
+ * tables whose touched rows travel between the ranks. The encoders' dropout would draw other masks per slice, so
+ * these run the dropout-free tiny preset.
+ */
+class DataParallelPretrainTest {
+
+    private static final int ITEMS = 60;
+    // 150 users in batches of 16: the last batch (6 users) splits 3 + 3; a batch of odd size splits unevenly
+    private static final List<UserSequence> TRAIN = ToyData.strideUsers(150, ITEMS, 5, 20, 1);
+    private static final List<UserSequence> EVAL = ToyData.strideUsers(45, ITEMS, 5, 20, 2);
+
+    record Trace(List<Double> losses, PretrainResult result) {
+    }
+
+    @Test
+    void twoRanksFollowOneProcessUnderFullSoftmax(@TempDir Path dir) throws Exception {
+        compare(PretrainerTest.tiny("sasrec").withEpochs(2).withFeatureSet(FeatureSet.SIDE_INFO), dir);
+    }
+
+    @Test
+    void twoRanksFollowOneProcessUnderSampledSoftmax(@TempDir Path dir) throws Exception {
+        compare(PretrainerTest.tiny("sasrec").withEpochs(2).withLoss(LossType.SAMPLED_SOFTMAX, 16), dir);
+    }
+
+    private static void compare(PretrainConfig config, Path dir) throws Exception {
+        Trace one = train(config, dir.resolve("one"), Group.single());
+        List<Trace> ranks = twoRanks(config, dir);
+        int steps = one.losses().size();
+        assertTrue(steps >= 18, "steps " + steps);
+        for (Trace rank : ranks) {
+            assertEquals(steps, rank.losses().size());
+            for (int i = 0; i < steps; i++) {
+                double a = one.losses().get(i);
+                double b = rank.losses().get(i);
+                assertTrue(Math.abs(a - b) <= 1e-4 * Math.abs(a), "step " + (i + 1) + ": one process " + a + ", two ranks " + b);
+            }
+            for (int epoch = 0; epoch < one.result().epochMetrics().size(); epoch++) {
+                Map<String, Double> expected = one.result().epochMetrics().get(epoch);
+                Map<String, Double> actual = rank.result().epochMetrics().get(epoch);
+                for (String key : List.of("recall@10", "ndcg@10", "recall@50")) {
+                    assertEquals(expected.get(key), actual.get(key), 5e-4, "epoch " + (epoch + 1) + " " + key);
+                }
+            }
+            assertEquals(one.result().bestEpoch(), rank.result().bestEpoch());
+        }
+        // the losses moved: the comparison is about training, not about two untrained models
+        assertTrue(one.losses().get(steps - 1) < one.losses().get(0) - 0.3, one.losses().toString());
+    }
+
+    static List<Trace> twoRanks(PretrainConfig config, Path dir) throws Exception {
+        int port = freePort();
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            List<Future<Trace>> futures = new ArrayList<>();
+            for (int rank = 0; rank < 2; rank++) {
+                int r = rank;
+                futures.add(pool.submit(() -> {
+                    try (Group group = Group.connect(new DistEnv(r, 2, r, "127.0.0.1", port, 30))) {
+                        return train(config, dir.resolve("rank" + r), group);
+                    }
+                }));
+            }
+            List<Trace> traces = new ArrayList<>();
+            for (Future<Trace> future : futures) {
+                traces.add(future.get());
+            }
+            return traces;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    static Trace train(PretrainConfig config, Path dir, Group group) {
+        List<Double> losses = new ArrayList<>();
+        PretrainResult result = Pretrainer.run(config, TableRows.identity(TableSizes.uniform(ITEMS)), ToyData.source(TRAIN),
+                ToyData.source(EVAL), dir, new TrainingListener() {
+                    @Override
+                    public void onStep(StepEvent step) {
+                        losses.add(step.loss());
+                    }
+                }, false, group);
+        return new Trace(losses, result);
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
