@@ -2,6 +2,8 @@ package dev.uqabench.align;
 
 import dev.uqabench.base.StopRequest;
 import dev.uqabench.data.UserSequence;
+import dev.uqabench.dist.Group;
+import dev.uqabench.dist.World;
 import dev.uqabench.llm.Decoder;
 import dev.uqabench.llm.LanguageModelLoss;
 import dev.uqabench.llm.PaddedPrompts;
@@ -101,6 +103,8 @@ public final class AlignTrainer {
         if (examples.isEmpty()) {
             throw new IllegalArgumentException("no alignment examples");
         }
+        // data-parallel: every rank holds every example and the same order; each trains on its slice of a batch
+        Group group = World.group();
         boolean tuneEncoder = cfg.mode() == AlignConfig.Mode.ADAPTER_AND_ENCODER;
         TensorVector adapterParams = adapter.module().parameters();
         AdamW optimizer = new AdamW(adapterParams, options(cfg, cfg.learningRate()));
@@ -172,7 +176,10 @@ public final class AlignTrainer {
                     optimizer.param_groups().get(1).options().set_lr(schedule.learningRate(cfg.encoderLearningRate(), step));
                 }
                 double value;
-                try (PointerScope scope = new PointerScope()) {
+                if (group.distributed()) {
+                    value = stepOnSlice(group, adapter, encoder, llm, batch, tuneEncoder, padId, seed, step, lr, all,
+                            optimizer, cfg, run);
+                } else try (PointerScope scope = new PointerScope()) {
                     Tensor loss;
                     if (tuneEncoder) {
                         // the training encoder's dropout draws from the global generator: one seed per step, and
@@ -204,7 +211,7 @@ public final class AlignTrainer {
             boolean kept = validation.isEmpty();   // without validation questions every epoch replaces the last
             Map<String, Double> metrics = Map.of();
             if (!validation.isEmpty()) {
-                double validationLoss = validationLoss(adapter, encoder, llm, validation, cfg.batchSize(), padId);
+                double validationLoss = validationLoss(adapter, encoder, llm, validation, cfg.batchSize(), padId, group);
                 run.check("validation loss", validationLoss, step, lr);
                 validationLosses.add(validationLoss);
                 metrics = Map.of(VALIDATION_LOSS, validationLoss);
@@ -251,9 +258,12 @@ public final class AlignTrainer {
             this.secondsBefore = secondsBefore;
         }
 
-        /** Writes the checkpoint of {@code now} (its training time filled in here); nothing without a folder. */
+        /**
+         * Writes the checkpoint of {@code now} (its training time filled in here); nothing without a folder, nor on
+         * a rank other than 0 of a group (all ranks hold the same weights).
+         */
         void save(AlignTrainerState now, List<Tensor> best) {
-            if (folder == null) {
+            if (folder == null || !World.group().isMain()) {
                 return;
             }
             long begin = System.nanoTime();
@@ -280,14 +290,25 @@ public final class AlignTrainer {
     /** Mean answer-token loss over {@code questions}, without gradients, in evaluation mode. */
     public static double validationLoss(Adapter adapter, StateEncoder encoder, Decoder llm, List<Example> questions,
                                         int batchSize, long padId) {
+        return validationLoss(adapter, encoder, llm, questions, batchSize, padId, Group.single());
+    }
+
+    /** {@link #validationLoss} with the batches dealt out round-robin over the ranks of {@code group}. */
+    static double validationLoss(Adapter adapter, StateEncoder encoder, Decoder llm, List<Example> questions,
+                                 int batchSize, long padId, Group group) {
         adapter.module().train(false);
         encoder.module().train(false);
         double sum = 0;
         long tokens = 0;
+        int batchIndex = 0;
         try (NoGradGuard noGrad = new NoGradGuard()) {
             for (int start = 0; start < questions.size(); start += batchSize) {
                 List<Example> batch = questions.subList(start, Math.min(questions.size(), start + batchSize));
                 long batchTokens = batch.stream().mapToLong(e -> e.answer().length).sum();
+                if (batchIndex++ % group.size() != group.rank()) {
+                    tokens += batchTokens;
+                    continue;
+                }
                 try (PointerScope scope = new PointerScope()) {
                     // the batch loss is a mean over its answer tokens: weight it back by their number
                     sum += loss(adapter, encoder, llm, batch, false, padId).item_double() * batchTokens;
@@ -295,7 +316,69 @@ public final class AlignTrainer {
                 tokens += batchTokens;
             }
         }
+        if (group.distributed()) {
+            group.during("align validation");
+            sum = group.allReduceSum(new double[] {sum})[0];
+        }
         return sum / tokens;
+    }
+
+    /**
+     * One data-parallel step on this rank's slice of {@code batch}: the slice's answer-token loss weighted by its
+     * share of the batch's answer tokens (so the sum over ranks is the batch mean), the trained parameters'
+     * gradients and the loss summed over the ranks in one bucket, then the same clipping and AdamW step on every
+     * rank. Returns the batch loss.
+     */
+    private static double stepOnSlice(Group group, Adapter adapter, StateEncoder encoder, Decoder llm,
+                                      List<Example> batch, boolean tuneEncoder, long padId, long seed, int step,
+                                      double lr, TensorVector all, AdamW optimizer, AlignConfig cfg, TrainingRun run) {
+        group.during("align step " + step);
+        int from = (int) ((long) batch.size() * group.rank() / group.size());
+        int to = (int) ((long) batch.size() * (group.rank() + 1) / group.size());
+        List<Example> slice = batch.subList(from, to);
+        long batchTokens = batch.stream().mapToLong(e -> e.answer().length).sum();
+        long sliceTokens = slice.stream().mapToLong(e -> e.answer().length).sum();
+        try (PointerScope scope = new PointerScope()) {
+            optimizer.zero_grad();
+            Tensor share = torch.zeros(1);
+            if (!slice.isEmpty()) {
+                Tensor loss;
+                if (tuneEncoder) {
+                    synchronized (GlobalGenerator.LOCK) {
+                        torch.manual_seed(seed * 1_000_003L + step);
+                        loss = loss(adapter, encoder, llm, slice, true, padId);
+                    }
+                } else {
+                    loss = loss(adapter, encoder, llm, slice, false, padId);
+                }
+                Tensor weighted = loss.mul(new org.bytedeco.pytorch.Scalar((double) sliceTokens / batchTokens));
+                weighted.backward();
+                share = weighted.detach().reshape(1);
+            }
+            List<Tensor> bucket = new ArrayList<>();
+            List<Tensor> unset = new ArrayList<>();
+            for (long i = 0; i < all.size(); i++) {
+                Tensor p = all.get(i);
+                if (p.grad().defined()) {
+                    bucket.add(p.grad());
+                } else {
+                    Tensor zeros = torch.zeros_like(p);
+                    bucket.add(zeros);
+                    unset.add(p);
+                    unset.add(zeros);
+                }
+            }
+            bucket.add(share);
+            group.allReduceSum(bucket);
+            for (int i = 0; i < unset.size(); i += 2) {
+                unset.get(i).mutable_grad().put(unset.get(i + 1));
+            }
+            double value = share.item_double();
+            run.checkLoss(value, step, lr);
+            run.clip(all, cfg.clipNorm(), step, lr);
+            optimizer.step();
+            return value;
+        }
     }
 
     /** Copies of the trained weights (reusing the previous copies' memory), kept outside any step's scope. */

@@ -7,7 +7,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -33,6 +32,9 @@ import picocli.CommandLine.Parameters;
         description = "Start local ranks of a data-parallel command (e.g. launch --nproc-per-node 2 -- pretrain "
                 + "--config my.yaml); for several machines run it on each with --nnodes, --node-rank, --master-addr.")
 public final class LaunchCommand implements Callable<Integer> {
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--nproc-per-node", required = true, description = "Ranks on this machine.")
     int nprocPerNode;
@@ -60,6 +62,9 @@ public final class LaunchCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "COMMAND", description = "The uqabench command each rank runs, after --.")
     List<String> command;
 
+    /** The commands whose stages run data-parallel. */
+    static final List<String> DATA_PARALLEL = List.of("quickstart", "pretrain");
+
     @Override
     public Integer call() throws Exception {
         if (nprocPerNode < 1 || nnodes < 1) {
@@ -71,8 +76,8 @@ public final class LaunchCommand implements Callable<Integer> {
         if (threadsPerRank < 1) {
             throw new UqaException("--threads-per-rank must be >= 1, got " + threadsPerRank);
         }
-        if (!List.of("pretrain").contains(command.get(0))) {
-            throw new UqaException("launch runs data-parallel commands (pretrain); '" + command.get(0)
+        if (!DATA_PARALLEL.contains(command.get(0))) {
+            throw new UqaException("launch runs the data-parallel commands " + DATA_PARALLEL + "; '" + command.get(0)
                     + "' runs in one process: start it without launch");
         }
         int world = nprocPerNode * nnodes;
@@ -101,8 +106,8 @@ public final class LaunchCommand implements Callable<Integer> {
                 env.putIfAbsent("OPENBLAS_NUM_THREADS", "1");
                 Process process = builder.start();
                 ranks.add(process);
-                pumps.add(pump(process.getInputStream(), System.out, rank));
-                pumps.add(pump(process.getErrorStream(), System.err, rank));
+                pumps.add(pump(process.getInputStream(), spec.commandLine().getOut(), rank));
+                pumps.add(pump(process.getErrorStream(), spec.commandLine().getErr(), rank));
             }
             return waitForAll(ranks);
         } finally {
@@ -130,8 +135,9 @@ public final class LaunchCommand implements Callable<Integer> {
                     running = true;
                 } else if (status == 0 && p.exitValue() != 0) {
                     status = p.exitValue();
-                    System.err.println("[launch] local rank " + i + " exited with status " + status
+                    err().println("[launch] local rank " + i + " exited with status " + status
                             + "; the other ranks stop within " + timeoutSeconds + " s");
+                    err().flush();
                     deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds + 30L);
                 }
             }
@@ -143,12 +149,17 @@ public final class LaunchCommand implements Callable<Integer> {
                 forwarded = true;
             }
             if (System.nanoTime() > deadline) {
-                System.err.println("[launch] terminating the ranks still running after " + (timeoutSeconds + 30) + " s");
+                err().println("[launch] terminating the ranks still running after " + (timeoutSeconds + 30) + " s");
+                err().flush();
                 ranks.forEach(Process::destroyForcibly);
                 deadline = Long.MAX_VALUE;
             }
             Thread.sleep(100);
         }
+    }
+
+    private java.io.PrintWriter err() {
+        return spec.commandLine().getErr();
     }
 
     private void requirePortFree() {
@@ -173,13 +184,14 @@ public final class LaunchCommand implements Callable<Integer> {
         return cmd;
     }
 
-    private static Thread pump(InputStream in, PrintStream out, int rank) {
+    private static Thread pump(InputStream in, java.io.PrintWriter out, int rank) {
         Thread thread = new Thread(() -> {
             try (BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
                 String prefix = "[rank " + rank + "] ";
                 for (String line = reader.readLine(); line != null; line = reader.readLine()) {
                     synchronized (out) {
                         out.println(prefix + line);
+                        out.flush();
                     }
                 }
             } catch (IOException e) {

@@ -29,6 +29,10 @@ public final class StudyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (dev.uqabench.dist.DistEnv.fromEnvironment().distributed()) {
+            throw new dev.uqabench.base.UqaException("study runs in one process (its cells share the cores in lanes); "
+                    + "under a launcher (WORLD_SIZE > 1) run quickstart or pretrain");
+        }
         StudyConfig study = ConfigLoader.load(StudyConfig.quick(), config, StudyConfig.class);
         String name = config.getFileName().toString().replaceFirst("\\.(ya?ml|json)$", "");
         Study.run(runDir != null ? runDir : Path.of("runs", name), study, force, quiet);

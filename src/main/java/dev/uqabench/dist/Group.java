@@ -43,6 +43,9 @@ public final class Group implements AutoCloseable {
     private volatile String activity = "start-up";
     private final AtomicLong bytesSent = new AtomicLong();
     private int collectives;
+    private int stringGathers;
+    private int stringBroadcasts;
+    private long collectiveNanos;
 
     private Group(DistEnv env, TCPStore store, ProcessGroupGloo gloo) {
         this.env = env;
@@ -173,9 +176,23 @@ public final class Group implements AutoCloseable {
         }
         try (PointerScope scope = new PointerScope()) {
             Tensor t = Tensor.create(values.clone(), values.length);
-            allReduceSumInPlace(List.of(t));
+            allReduceSum(List.of(t));
             long[] out = new long[values.length];
             t.data_ptr_long().get(out);
+            return out;
+        }
+    }
+
+    /** Sum of {@code values} over all ranks (in float64). */
+    public double[] allReduceSum(double[] values) {
+        if (!distributed()) {
+            return values.clone();
+        }
+        try (PointerScope scope = new PointerScope()) {
+            Tensor t = Tensor.create(values.clone(), values.length);
+            allReduceSum(List.of(t));
+            double[] out = new double[values.length];
+            t.data_ptr_double().get(out);
             return out;
         }
     }
@@ -184,7 +201,7 @@ public final class Group implements AutoCloseable {
      * Sums {@code tensors} (float32, any shapes) over all ranks, in place, as one flat bucket: one all-reduce per
      * call however many tensors, as DDP's gradient buckets do.
      */
-    public void allReduceSumInPlace(List<Tensor> tensors) {
+    public void allReduceSum(List<Tensor> tensors) {
         if (!distributed() || tensors.isEmpty()) {
             return;
         }
@@ -231,18 +248,19 @@ public final class Group implements AutoCloseable {
             }
             return out;
         }
-        try (NoGradGuard guard = new NoGradGuard()) {
+        // the gathered buffer and its views belong to the caller (its pointer scope, if any); the padding does not
+        Tensor gathered = torch.zeros(new long[] {max * rowNumel * size()}, Tensors.options(Tensors.scalarType(rows)));
+        try (PointerScope scope = new PointerScope(); NoGradGuard guard = new NoGradGuard()) {
             Tensor padded = torch.zeros(new long[] {max * rowNumel}, Tensors.options(Tensors.scalarType(rows)));
             if (rows.size(0) > 0) {
                 padded.narrow(0, 0, rows.size(0) * rowNumel).copy_(rows.reshape(-1));
             }
-            Tensor gathered = torch.zeros(new long[] {max * rowNumel * size()}, Tensors.options(Tensors.scalarType(rows)));
             run(gloo._allgather_base(gathered, padded), padded.nbytes());
-            for (int r = 0; r < size(); r++) {
-                long[] shape = rowShape.clone();
-                shape[0] = sizes[r];
-                out.add(gathered.narrow(0, r * max * rowNumel, sizes[r] * rowNumel).view(shape));
-            }
+        }
+        for (int r = 0; r < size(); r++) {
+            long[] shape = rowShape.clone();
+            shape[0] = sizes[r];
+            out.add(gathered.narrow(0, r * max * rowNumel, sizes[r] * rowNumel).view(shape));
         }
         return out;
     }
@@ -276,12 +294,36 @@ public final class Group implements AutoCloseable {
         }
     }
 
+    /**
+     * Every rank's {@code text}, in rank order, through the store (for records such as predictions, whose order
+     * the caller restores).
+     */
+    public List<String> allGather(String text) {
+        if (!distributed()) {
+            return List.of(text);
+        }
+        String key = "gather/" + (++stringGathers) + "/";
+        try {
+            store.set(key + rank(), bytes(text));
+            bytesSent.addAndGet(text.length());
+            List<String> all = new ArrayList<>();
+            for (int r = 0; r < size(); r++) {
+                waitForKey(key + r, env.timeoutSeconds());
+                all.add(string(store.get(key + r)));
+            }
+            // nobody deletes before everyone has read: the keys stay (a few per evaluation)
+            return all;
+        } catch (RuntimeException e) {
+            throw lost(e);
+        }
+    }
+
     /** Rank 0's values of {@code tensors} on every rank (in place), one broadcast each. */
     public void broadcast(List<Tensor> tensors) {
         if (!distributed()) {
             return;
         }
-        try (NoGradGuard guard = new NoGradGuard()) {
+        try (PointerScope scope = new PointerScope(); NoGradGuard guard = new NoGradGuard()) {
             for (Tensor t : tensors) {
                 run(gloo.broadcast(new TensorVector(t)), isMain() ? t.nbytes() * (size() - 1) : 0);
             }
@@ -294,11 +336,12 @@ public final class Group implements AutoCloseable {
             return value;
         }
         try {
+            String unique = "bcast/" + (++stringBroadcasts) + "/" + key;
             if (isMain()) {
-                store.set("bcast/" + key, bytes(value));
+                store.set(unique, bytes(value));
             }
-            waitForKey("bcast/" + key, env.timeoutSeconds());
-            return string(store.get("bcast/" + key));
+            waitForKey(unique, env.timeoutSeconds());
+            return string(store.get(unique));
         } catch (RuntimeException e) {
             throw lost(e);
         }
@@ -342,10 +385,15 @@ public final class Group implements AutoCloseable {
     private void run(Work work, long bytes) {
         collectives++;
         bytesSent.addAndGet(bytes);
+        long start = System.nanoTime();
         try {
             work._wait();
         } catch (RuntimeException e) {
             throw lost(e);
+        } finally {
+            collectiveNanos += System.nanoTime() - start;
+            // a Work holds references into the process group: release it now, never after the group is closed
+            work.close();
         }
     }
 
@@ -402,6 +450,11 @@ public final class Group implements AutoCloseable {
             out[i] = bytes.get(i);
         }
         return new String(out, StandardCharsets.UTF_8);
+    }
+
+    /** Seconds this rank has waited on collectives (the exchange and the wait for slower ranks), for benchmarks. */
+    public double collectiveSeconds() {
+        return collectiveNanos / 1e9;
     }
 
     /** The number of collectives this rank has run (for benchmarks). */

@@ -3,6 +3,8 @@ package dev.uqabench.eval;
 import dev.uqabench.base.UqaException;
 import dev.uqabench.data.EventText;
 import dev.uqabench.data.UserSequence;
+import dev.uqabench.dist.Group;
+import dev.uqabench.dist.World;
 import dev.uqabench.data.arrow.ReleaseReader;
 import dev.uqabench.data.arrow.ReleaseRow;
 import dev.uqabench.llm.AnswerMode;
@@ -97,20 +99,29 @@ public final class Evaluation {
                     context.lang(), context.nouns()), sequences.get(i)));
         }
         Answerer.SoftPrompt softPrompt = variant.usesSoftTokens() ? soft.get() : null;
+        // data-parallel: the batches are dealt out round-robin, answered where they land and gathered back in order
+        Group group = World.group();
+        List<Integer> mine = Shards.batchesOf(rows.size(), context.batchSize(), group.rank(), group.size());
+        List<Answerer.Item> myItems = Shards.pick(items, mine);
+        List<ReleaseRow> myRows = Shards.pick(rows, mine);
         List<Answerer.Answer> answers;
         if (answerMode == AnswerMode.LETTER) {
-            answers = Answerer.answer(items, model.decoder(), prompter::prompt, prompter::decode, model.padId(),
+            answers = Answerer.answer(myItems, model.decoder(), prompter::prompt, prompter::decode, model.padId(),
                     softPrompt, context.batchSize(), listener);
         } else {
-            List<List<long[]>> options = new ArrayList<>(rows.size());
-            for (ReleaseRow row : rows) {
+            List<List<long[]>> options = new ArrayList<>(myRows.size());
+            for (ReleaseRow row : myRows) {
                 List<long[]> optionIds = new ArrayList<>(4);
                 for (String text : OptionParser.parse(row.chat().question(), questions.file() + " row " + row.index())) {
                     optionIds.add(prompter.answer(text));
                 }
                 options.add(optionIds);
             }
-            answers = Answerer.answerByLikelihood(items, options, model.decoder(), prompter::prompt, softPrompt, listener);
+            answers = Answerer.answerByLikelihood(myItems, options, model.decoder(), prompter::prompt, softPrompt, listener);
+        }
+        if (group.distributed()) {
+            group.during("evaluation " + variant.name());
+            answers = Shards.gather(group, answers, mine, rows.size(), context.batchSize());
         }
         List<Prediction> predictions = new ArrayList<>(answers.size());
         for (int i = 0; i < answers.size(); i++) {

@@ -72,13 +72,14 @@ public final class HeldOutPretraining {
         plan.check(physicalMemoryBytes());
         PretrainConfig resolved = plan.resolve(config);
         PretrainResult result = Pretrainer.run(resolved, plan.rows(), train, validation, work, listener, true);
+        if (!World.group().isMain()) {
+            // the other ranks of a group are done; rank 0 owns the folder: it ranks the test users and reports
+            return Map.of();
+        }
         AtomicFiles.deleteRecursively(work.resolve(Pretrainer.LAST_DIR));
         Map<String, Object> metrics = new LinkedHashMap<>(result.bestMetrics());
         metrics.put("validation_users", validation.rows());
         metrics.put("test_users", test.rows());
-        if (!World.group().isMain()) {
-            return metrics;   // the other ranks of a group are done: rank 0 holds the checkpoint and reports
-        }
         if (test.rows() > 0) {
             // the chosen epoch's checkpoint is rank 0's alone: the test users are ranked there, by one process
             LoadedEncoder chosen = EncoderCheckpoint.load(result.bestCheckpoint());

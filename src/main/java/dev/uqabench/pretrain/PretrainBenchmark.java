@@ -34,7 +34,7 @@ import org.bytedeco.pytorch.global.torch;
 public final class PretrainBenchmark {
 
     private static final int BATCH = 8;
-    private static final int LENGTH = 200;
+    static final int LENGTH = 200;
     private static final int WARMUP_STEPS = 2;
 
     private PretrainBenchmark() {
@@ -87,6 +87,17 @@ public final class PretrainBenchmark {
     }
 
     static String measure(String encoder, LossType loss, long items, int steps) throws Exception {
+        TableSizes tableSizes = referenceSizes(items);
+        PretrainConfig config = PretrainConfig.defaults(encoder, "paper").withMaxLength(LENGTH).withBatchSize(BATCH)
+                .withLoss(loss, 1024).withWarmupSteps(0);
+        List<UserSequence> users = users(BATCH * (WARMUP_STEPS + steps), tableSizes, new Random(1));
+        Pretrainer trainer = new Pretrainer(config, TableRows.identity(tableSizes), source(users), source(users.subList(0, BATCH)),
+                Files.createTempDirectory("bench"), dev.uqabench.train.TrainingListener.NONE, dev.uqabench.dist.Group.single());
+        return measure(encoder, loss, items, steps, config, users, trainer);
+    }
+
+    /** The item table of {@code items} rows and the reference's other vocabularies (config.py). */
+    static TableSizes referenceSizes(long items) {
         Map<Table, Long> sizes = new EnumMap<>(Table.class);
         sizes.put(Table.ITEM, items);
         // the reference's other vocabularies (config.py)
@@ -95,12 +106,11 @@ public final class PretrainBenchmark {
         sizes.put(Table.SHOP, 268_446L);
         sizes.put(Table.SELLER, 268_446L);
         sizes.put(Table.TOKENS, 151_936L);
-        TableSizes tableSizes = new TableSizes(sizes);
-        PretrainConfig config = PretrainConfig.defaults(encoder, "paper").withMaxLength(LENGTH).withBatchSize(BATCH)
-                .withLoss(loss, 1024).withWarmupSteps(0);
-        List<UserSequence> users = users(BATCH * (WARMUP_STEPS + steps), tableSizes, new Random(1));
-        Pretrainer trainer = new Pretrainer(config, TableRows.identity(tableSizes), source(users), source(users.subList(0, BATCH)),
-                Files.createTempDirectory("bench"), dev.uqabench.train.TrainingListener.NONE, dev.uqabench.dist.Group.single());
+        return new TableSizes(sizes);
+    }
+
+    private static String measure(String encoder, LossType loss, long items, int steps, PretrainConfig config,
+                                  List<UserSequence> users, Pretrainer trainer) throws Exception {
         dev.uqabench.train.TrainingRun run = dev.uqabench.train.TrainingRun.builder().setStage("pretrain benchmark")
                 .setTotalSteps(WARMUP_STEPS + steps).build();
         long events = 0;
@@ -126,7 +136,7 @@ public final class PretrainBenchmark {
                 events / seconds, seconds / steps, cpuSeconds / steps, peakRssMiB());
     }
 
-    private static List<UserSequence> users(int count, TableSizes sizes, Random random) {
+    static List<UserSequence> users(int count, TableSizes sizes, Random random) {
         List<UserSequence> users = new ArrayList<>();
         int[] tokenCounts = {16, 3, 4, 3, 4};
         for (int u = 0; u < count; u++) {
@@ -145,7 +155,7 @@ public final class PretrainBenchmark {
         return users;
     }
 
-    private static SequenceSource source(List<UserSequence> users) {
+    static SequenceSource source(List<UserSequence> users) {
         return new SequenceSource() {
             @Override
             public long rows() {
@@ -163,7 +173,7 @@ public final class PretrainBenchmark {
         };
     }
 
-    private static long peakRssMiB() throws Exception {
+    static long peakRssMiB() throws Exception {
         for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
             if (line.startsWith("VmHWM:")) {
                 return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;

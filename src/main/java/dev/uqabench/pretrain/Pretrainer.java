@@ -76,6 +76,7 @@ public final class Pretrainer {
     private final WarmupSchedule schedule;
     /** The data-parallel group: each rank trains on its slice of every batch (one process: the whole batch). */
     private final Group group;
+    private long tableExchangeBytes;
 
     Pretrainer(PretrainConfig config, TableRows tableRows, SequenceSource train, SequenceSource eval,
                        Path outDir, TrainingListener listener, Group group) {
@@ -361,7 +362,7 @@ public final class Pretrainer {
             Tensor flags = Tensor.create(reached, reached.length);
             bucket.add(flags);
             bucket.add(lossShare);
-            group.allReduceSumInPlace(bucket);
+            group.allReduceSum(bucket);
             float[] anyRank = new float[reached.length];
             flags.data_ptr_float().get(anyRank);
             List<Tensor> clipped = new ArrayList<>();
@@ -379,6 +380,7 @@ public final class Pretrainer {
             double value = lossShare.item_double();
             run.checkLoss(value, step, lr);
             // gathered table rows: every rank's (ids, gradient rows), summed per id
+            long bytesBefore = group.bytesSent();
             Map<Table, long[]> unionIds = new java.util.EnumMap<>(Table.class);
             Map<Table, Tensor> unionGrads = new java.util.EnumMap<>(Table.class);
             for (Table table : gatheredTables) {
@@ -407,6 +409,7 @@ public final class Pretrainer {
                 unionGrads.put(table, summed);
                 clipped.add(summed);
             }
+            tableExchangeBytes += group.bytesSent() - bytesBefore;
             run.clipGradients(clipped, config.clipNorm(), step, lr);
             optimizer.beginStep(lr);
             for (Table table : gatheredTables) {
@@ -421,6 +424,16 @@ public final class Pretrainer {
             }
             return new StepOutcome(value, totals[1]);
         }
+    }
+
+    /** Bytes this rank has put into the exchange of touched table rows (ids and gradient rows), for benchmarks. */
+    long tableExchangeBytes() {
+        return tableExchangeBytes;
+    }
+
+    /** Columns of a table's rows. */
+    long tableWidth(Table table) {
+        return parameters.get(TABLE_PREFIX + table.key()).size(1);
     }
 
     private static Table tableOf(String parameterName) {

@@ -81,7 +81,8 @@ public final class AlignStage implements Stage<AlignStage.Input, AlignStage.Outp
         stageConfig.set("answer_mode", Json.mapper().valueToTree(answerMode));
         // resumable: an interrupted alignment goes on from its last checkpoint on the next run
         String label = StageRunner.label("align", folder);
-        runner.run("align", folder, stageConfig, seed, inputs, true, work -> {
+        // collective: in a data-parallel group every rank trains on its slices of the batches; rank 0 writes
+        runner.run("align", folder, stageConfig, seed, inputs, true, true, work -> {
             LoadedModel model = in.llm().model();
             ChatPrompter prompter = ChatPrompter.of(model);
             EncoderStates encoder = EncoderStates.load(pretrainFolder);
@@ -109,6 +110,9 @@ public final class AlignStage implements Stage<AlignStage.Input, AlignStage.Outp
                         t[0].update(step.step(), step.step(), String.format(Locale.ROOT, "loss %.3f (avg %.3f)",
                                 step.loss(), step.metrics().get(AlignTrainer.LOSS_AVERAGE)));
                     }), resume);
+            if (!Distributed.isMain()) {
+                return Map.of();   // rank 0 holds the same adapter and writes the folder
+            }
             AlignTrainer.Checkpoints checkpoints = result.checkpoints();
             if (checkpoints.written() > 0) {
                 progress.message(String.format(Locale.ROOT, label + ": %d resumable checkpoints of %.0f kB written in %.2f s"

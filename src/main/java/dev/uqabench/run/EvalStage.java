@@ -79,9 +79,15 @@ public final class EvalStage implements Stage<EvalStage.Input, EvalStage.Output>
         if (in.questions() != QuestionSet.TEST) {
             config.put("questions", in.questions().code());
         }
-        runner.run("eval/" + variant.name(), folder, config, in.seed(), inputs, work -> {
+        // collective: in a data-parallel group the ranks answer shares of the questions; rank 0 writes them all
+        runner.run("eval/" + variant.name(), folder, config, in.seed(), inputs, false, true, work -> {
             Evaluation.Questions questions = Evaluation.Questions.read(in.qaFolder(), in.questions());
             Evaluation evaluation = new Evaluation(in.llm().model(), context.get(), in.answerMode());
+            if (!Distributed.isMain()) {
+                Supplier<Answerer.SoftPrompt> soft = in.soft() == null ? () -> null : in.soft().load();
+                evaluation.answer(questions, variant, soft, in.seed(), (done, total) -> { });
+                return Map.of();
+            }
             if (variant.kind() == Variant.Kind.SHUFFLED) {
                 AtomicFiles.writeJson(work.resolve(ShuffledUsers.DONORS_FILE), ShuffledUsers.donors(questions.sequences(),
                         in.seed()));

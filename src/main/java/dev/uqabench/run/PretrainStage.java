@@ -2,8 +2,6 @@ package dev.uqabench.run;
 
 import dev.uqabench.base.Json;
 import dev.uqabench.data.UserRoles;
-import dev.uqabench.dist.Group;
-import dev.uqabench.dist.World;
 import dev.uqabench.pretrain.HeldOutPretraining;
 import dev.uqabench.pretrain.PretrainConfig;
 import dev.uqabench.train.EpochEvent;
@@ -30,11 +28,6 @@ public final class PretrainStage implements Stage<PretrainStage.Input, PretrainS
     public record Output(Path folder) {
     }
 
-    /** The store key under which rank 0 of a group says whether it trains ({@link #TRAIN}) or reuses ({@link #REUSED}). */
-    public static final String DECISION = "pretrain";
-    public static final String TRAIN = "train";
-    public static final String REUSED = "reused";
-
     private final StageRunner runner;
     private final Progress progress;
 
@@ -52,20 +45,13 @@ public final class PretrainStage implements Stage<PretrainStage.Input, PretrainS
         // the split is part of the configuration: another split, another choice of epoch
         stageConfig.putObject("validation_users").put("seed", roles.seed()).put("fraction", roles.validationFraction());
         // resumable: an interrupted pretraining goes on from its last checkpoint on the next run
-        // in a data-parallel group the other ranks wait to hear whether rank 0 trains or reuses a finished stage
-        Group group = World.group();
-        StageRunner.Outcome outcome = runner.run("pretrain", folder, stageConfig, config.seed(), Map.of("data", dataFolder),
-                true, work -> {
-                    group.publish(DECISION, TRAIN);
-                    return HeldOutPretraining.run(dataFolder, config, roles, work, listener(progress), progress::message);
-                });
-        if (outcome.reused()) {
-            group.publish(DECISION, REUSED);
-        }
+        // collective: in a data-parallel group every rank trains on its slices of the batches
+        runner.run("pretrain", folder, stageConfig, config.seed(), Map.of("data", dataFolder), true, true,
+                work -> HeldOutPretraining.run(dataFolder, config, roles, work, listener(progress), progress::message));
         return new Output(folder);
     }
 
-    static TrainingListener listener(Progress progress) {
+    private static TrainingListener listener(Progress progress) {
         return new TrainingListener() {
             private Progress.Ticker ticker;
 

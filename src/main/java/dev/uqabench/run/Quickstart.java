@@ -23,13 +23,13 @@ public final class Quickstart {
     public static boolean run(Path runDir, Path configFile, boolean force, boolean quiet, Sources overrides) {
         RunConfig loaded = ConfigLoader.load(RunConfig.quickstart(), configFile, RunConfig.class);
         RunConfig config = loaded.withSources(loaded.sources().overriddenBy(overrides));
-        Progress progress = new Progress(System.err, quiet);
         long start = System.nanoTime();
         java.time.Instant started = java.time.Instant.now();
-        Pipeline pipeline = new Pipeline(runDir, config, force, progress);
-        // one run at a time in a folder (after the config and sources are validated: a refused run makes nothing)
-        try (RunLock lock = RunLock.acquire(runDir)) {
-            Lanes lanes = Lanes.of(config.lanes());
+        // one run at a time in a folder (after the config and sources are validated: a refused run makes nothing);
+        // under a launcher, every rank runs the stages and rank 0 writes the folder
+        return Distributed.run(config, runDir, force, quiet, (pipeline, progress) -> {
+            // ranks of a group already share the cores: their stages go one after another
+            Lanes lanes = Distributed.isGroup() ? Lanes.of(1) : Lanes.of(config.lanes());
             if (lanes.count() > 1) {
                 progress.message("running independent stages side by side in " + lanes.count() + " lanes");
             }
@@ -68,6 +68,9 @@ public final class Quickstart {
             }
 
             Path audit = pipeline.audit();
+            if (!Distributed.isMain()) {
+                return true;   // rank 0 writes the report
+            }
             String table = ResultsTable.render(results);
             System.out.println(table);
             String text = "text" + (config.textEvents().contains(20) ? 20 : config.textEvents().get(config.textEvents().size() - 1));
@@ -78,6 +81,6 @@ public final class Quickstart {
             progress.message(String.format("quickstart finished in %.1f s; report: %s", (System.nanoTime() - start) / 1e9,
                     runDir.resolve("report.md")));
             return true;
-        }
+        });
     }
 }

@@ -8,6 +8,8 @@ import dev.uqabench.base.StopRequest;
 import dev.uqabench.base.Hashing;
 import dev.uqabench.base.Json;
 import dev.uqabench.base.UqaException;
+import dev.uqabench.dist.Group;
+import dev.uqabench.dist.World;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -63,6 +65,63 @@ public final class StageRunner {
      */
     public Outcome run(String stage, Path folder, JsonNode config, long seed, Map<String, Path> inputs,
                        boolean resumable, Body body) {
+        return run(stage, folder, config, seed, inputs, resumable, false, body);
+    }
+
+    /**
+     * {@link #run(String, Path, JsonNode, long, Map, boolean, Body)} in a data-parallel group ({@link World}): rank 0
+     * owns the folder (reuse or run, the work folder, the manifest) and tells the other ranks through the store
+     * what it does. A {@code collective} stage's body (training, evaluation) runs on every rank, the others
+     * getting rank 0's work folder to read (a resumable attempt's checkpoint) but writing nothing; any other
+     * stage runs on rank 0 alone while the others wait for it. In one process this is the plain run.
+     */
+    public Outcome run(String stage, Path folder, JsonNode config, long seed, Map<String, Path> inputs,
+                       boolean resumable, boolean collective, Body body) {
+        Group group = World.group();
+        String key = group.distributed() ? "stage/" + (++stagesSeen) + "/" + folder.toAbsolutePath().normalize() : null;
+        if (key != null && !group.isMain()) {
+            return follow(group, key, stage, folder, collective, body);
+        }
+        Outcome outcome = runHere(stage, folder, config, seed, inputs, resumable, collective, body, group, key);
+        if (key != null) {
+            if (outcome.reused()) {
+                group.publish(key, REUSED);
+            } else if (!collective) {
+                group.publish(key, DONE);
+            }
+        }
+        return outcome;
+    }
+
+    private static final String REUSED = "reused";
+    private static final String DONE = "done";
+    private static final String RUN = "run ";
+    /** How long the other ranks wait for rank 0's part of a stage (a lost rank 0 ends the wait at once). */
+    private static final long FOLLOW_SECONDS = 7L * 24 * 3600;
+    private int stagesSeen;
+
+    /** A rank other than 0: waits for rank 0's word on the stage, then takes part in its body or goes on. */
+    private Outcome follow(Group group, String key, String stage, Path folder, boolean collective, Body body) {
+        String word = group.awaitMain(key, FOLLOW_SECONDS);
+        if (word.equals(REUSED) || word.equals(DONE)) {
+            return new Outcome(Manifest.read(folder), word.equals(REUSED), folder);
+        }
+        if (!collective || !word.startsWith(RUN)) {
+            throw new IllegalStateException("rank " + group.rank() + ": unexpected word '" + word + "' for " + key);
+        }
+        Path work = Path.of(word.substring(RUN.length()));
+        try {
+            body.execute(work);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(stage + " failed on rank " + group.rank(), e);
+        }
+        return new Outcome(null, false, folder);
+    }
+
+    private Outcome runHere(String stage, Path folder, JsonNode config, long seed, Map<String, Path> inputs,
+                            boolean resumable, boolean collective, Body body, Group group, String key) {
         Map<String, String> inputHashes = new TreeMap<>();
         inputs.forEach((name, path) -> inputHashes.put(name, hashInput(path)));
         // the code that makes this stage's output is part of what it was made from
@@ -94,6 +153,9 @@ public final class StageRunner {
         try {
             Files.createDirectories(work);
             AtomicFiles.writeString(attempt, fingerprint);
+            if (key != null && collective) {
+                group.publish(key, RUN + work);
+            }
             Map<String, Object> metrics = body.execute(work);
             Files.delete(attempt);
             Instant end = Instant.now();
