@@ -106,6 +106,8 @@ public final class LaunchCommand implements Callable<Integer> {
                 env.putIfAbsent("OPENBLAS_NUM_THREADS", "1");
                 Process process = builder.start();
                 ranks.add(process);
+                err().println("[launch] rank " + rank + " of " + world + ": pid " + process.pid());
+                err().flush();
                 pumps.add(pump(process.getInputStream(), spec.commandLine().getOut(), rank));
                 pumps.add(pump(process.getErrorStream(), spec.commandLine().getErr(), rank));
             }

@@ -36,8 +36,12 @@ public final class PretrainCommand implements Callable<Integer> {
     @Option(names = "--feature-tokenizer", description = "tokenizer.json (or its folder) that made the data's BPE ids.")
     String featureTokenizer;
 
+    @Option(names = "--device", defaultValue = "cpu", description = "cpu (default), cuda or cuda:N.")
+    String device;
+
     @Override
     public Integer call() {
+        dev.uqabench.tensor.Devices.require(device);
         Sources overrides;
         try {
             overrides = new Sources(data, featureTokenizer, null, null);

@@ -40,8 +40,12 @@ public final class QuickstartCommand implements Callable<Integer> {
     @Option(names = "--llm-dtype", description = "Compute dtype of --llm: fp32 or bf16.")
     String llmDtype;
 
+    @Option(names = "--device", defaultValue = "cpu", description = "cpu (default), cuda or cuda:N.")
+    String device;
+
     @Override
     public Integer call() {
+        dev.uqabench.tensor.Devices.require(device);
         Sources overrides;
         try {
             overrides = new Sources(data, featureTokenizer, llm, llmDtype);

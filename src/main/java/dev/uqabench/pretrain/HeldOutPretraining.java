@@ -95,6 +95,19 @@ public final class HeldOutPretraining {
         return metrics;
     }
 
+    /** The step of the resumable checkpoint in {@code work} (0: none), where a rerun goes on from. */
+    public static long resumeStep(Path work) {
+        Path last = work.resolve(Pretrainer.LAST_DIR).resolve(Pretrainer.TRAINER_FILE);
+        if (!Files.isRegularFile(last)) {
+            return 0;
+        }
+        try {
+            return EncoderCheckpoint.JSON.readValue(last.toFile(), TrainerState.class).step();
+        } catch (IOException e) {
+            throw new UqaException(last + " is not a valid trainer state: " + e.getMessage(), e);
+        }
+    }
+
     /** The machine's physical memory, or 0 when the JVM cannot tell. */
     static long physicalMemoryBytes() {
         if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()

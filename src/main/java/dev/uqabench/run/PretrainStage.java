@@ -46,17 +46,30 @@ public final class PretrainStage implements Stage<PretrainStage.Input, PretrainS
         stageConfig.putObject("validation_users").put("seed", roles.seed()).put("fraction", roles.validationFraction());
         // resumable: an interrupted pretraining goes on from its last checkpoint on the next run
         // collective: in a data-parallel group every rank trains on its slices of the batches
-        runner.run("pretrain", folder, stageConfig, config.seed(), Map.of("data", dataFolder), true, true,
-                work -> HeldOutPretraining.run(dataFolder, config, roles, work, listener(progress), progress::message));
+        runner.run("pretrain", folder, stageConfig, config.seed(), Map.of("data", dataFolder), true, true, work -> {
+            if (!Distributed.isMain()) {
+                return HeldOutPretraining.run(dataFolder, config, roles, work, listener(progress, null), progress::message);
+            }
+            // the loss of every step, kept with the stage (a resumed attempt keeps the steps up to its checkpoint)
+            try (StepLog steps = StepLog.open(work.resolve(STEPS_FILE), HeldOutPretraining.resumeStep(work))) {
+                return HeldOutPretraining.run(dataFolder, config, roles, work, listener(progress, steps), progress::message);
+            }
+        });
         return new Output(folder);
     }
 
-    private static TrainingListener listener(Progress progress) {
+    /** The per-step log of a pretrain folder: one JSON line per step (step, epoch, loss, learning rate, events). */
+    public static final String STEPS_FILE = "steps.jsonl";
+
+    private static TrainingListener listener(Progress progress, StepLog steps) {
         return new TrainingListener() {
             private Progress.Ticker ticker;
 
             @Override
             public void onStep(StepEvent step) {
+                if (steps != null) {
+                    steps.add(step);
+                }
                 if (ticker == null) {
                     ticker = progress.ticker("pretrain: step", step.totalSteps(), "steps");
                 }
