@@ -18,6 +18,9 @@ import picocli.CommandLine.Option;
                 + "'uqabench launch' or torchrun-style launchers.")
 public final class PretrainCommand implements Callable<Integer> {
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Option(names = "--run-dir", description = "Run folder (default: ${DEFAULT-VALUE}).", defaultValue = "runs/pretrain")
     Path runDir;
 
@@ -59,7 +62,8 @@ public final class PretrainCommand implements Callable<Integer> {
                             .append(value instanceof Double d ? String.format(Locale.ROOT, "%.4f", d) : value);
                 }
             }
-            System.out.println(line);
+            spec.commandLine().getOut().println(line);
+            spec.commandLine().getOut().flush();
         }
         return 0;
     }
