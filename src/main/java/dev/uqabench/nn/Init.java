@@ -39,13 +39,19 @@ public final class Init {
     }
 
     private static Tensor truncatedNormalUnscoped(Generator generator, double std, long... shape) {
+        // in place, each round's temporaries freed before the next one's: at most the table, one redraw and a mask
+        // (a 512 MB item table once peaked at ~14 table-sized temporaries); the draws and values are unchanged
         Tensor x = empty(shape).normal_(0.0, 1.0, new GeneratorOptional(generator));
         for (int round = 0; round < 4; round++) {
-            Tensor outside = x.abs().gt(new Scalar(2.0));
-            Tensor redraw = empty(shape).normal_(0.0, 1.0, new GeneratorOptional(generator));
-            x = torch.where(outside, redraw, x);
+            try (PointerScope scope = new PointerScope()) {
+                Tensor magnitude = x.abs();
+                Tensor outside = magnitude.gt(new Scalar(2.0));
+                magnitude.close();
+                Tensor redraw = empty(shape).normal_(0.0, 1.0, new GeneratorOptional(generator));
+                torch.where_out(x, outside, redraw, x);
+            }
         }
-        x = torch.clamp(x, new ScalarOptional(new Scalar(-2.0)), new ScalarOptional(new Scalar(2.0)));
+        x.clamp_(new ScalarOptional(new Scalar(-2.0)), new ScalarOptional(new Scalar(2.0)));
         return x.mul_(new Scalar(std)).contiguous();
     }
 

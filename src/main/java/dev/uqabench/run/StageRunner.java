@@ -102,6 +102,7 @@ public final class StageRunner {
 
     /** A rank other than 0: waits for rank 0's word on the stage, then takes part in its body or goes on. */
     private Outcome follow(Group group, String key, String stage, Path folder, boolean collective, Body body) {
+        group.during("waiting for rank 0's word on " + label(stage, folder));
         String word = group.awaitMain(key, FOLLOW_SECONDS);
         if (word.equals(REUSED) || word.equals(DONE)) {
             return new Outcome(Manifest.read(folder), word.equals(REUSED), folder);
