@@ -197,17 +197,38 @@ public final class Group implements AutoCloseable {
         }
     }
 
+    /** Largest all-reduce bucket, as DDP's default {@code bucket_cap_mb=25}. */
+    public static final long BUCKET_BYTES = 25L << 20;
+
     /**
-     * Sums {@code tensors} (float32, any shapes) over all ranks, in place, as one flat bucket: one all-reduce per
-     * call however many tensors, as DDP's gradient buckets do.
+     * Sums {@code tensors} (one dtype, any shapes) over all ranks, in place: consecutive tensors are flattened into
+     * buckets of at most {@link #BUCKET_BYTES} (a larger tensor is a bucket of its own), one all-reduce each, as
+     * DDP's gradient buckets do.
      */
     public void allReduceSum(List<Tensor> tensors) {
         if (!distributed() || tensors.isEmpty()) {
             return;
         }
+        List<Tensor> bucket = new ArrayList<>();
+        long bytes = 0;
+        for (Tensor t : tensors) {
+            long size = t.nbytes();
+            if (!bucket.isEmpty() && bytes + size > BUCKET_BYTES) {
+                allReduceBucket(bucket);
+                bucket = new ArrayList<>();
+                bytes = 0;
+            }
+            bucket.add(t);
+            bytes += size;
+        }
+        allReduceBucket(bucket);
+    }
+
+    private void allReduceBucket(List<Tensor> tensors) {
         try (PointerScope scope = new PointerScope(); NoGradGuard guard = new NoGradGuard()) {
+            boolean alone = tensors.size() == 1 && tensors.get(0).is_contiguous();
             Tensor bucket;
-            if (tensors.size() == 1 && tensors.get(0).is_contiguous()) {
+            if (alone) {
                 bucket = tensors.get(0);
             } else {
                 TensorVector flat = new TensorVector();
@@ -215,7 +236,7 @@ public final class Group implements AutoCloseable {
                 bucket = torch.cat(flat);
             }
             run(gloo.allreduce(new TensorVector(bucket)), bucket.nbytes());
-            if (bucket != tensors.get(0) || tensors.size() > 1) {
+            if (!alone) {
                 long offset = 0;
                 for (Tensor t : tensors) {
                     long n = t.numel();

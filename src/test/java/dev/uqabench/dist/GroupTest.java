@@ -75,6 +75,31 @@ class GroupTest {
     }
 
     @Test
+    void largeReductionsGoInSeveralBuckets() throws Exception {
+        // 3 x 16 MiB and two small tensors: buckets of at most 25 MiB, every element summed once
+        List<Future<String>> results = onTwoRanks(30, group -> {
+            double value = group.rank() + 1.0;
+            List<Tensor> tensors = new ArrayList<>();
+            tensors.add(torch.full(new long[] {3}, new org.bytedeco.pytorch.Scalar(value)));
+            for (int i = 0; i < 3; i++) {
+                tensors.add(torch.full(new long[] {4 << 20}, new org.bytedeco.pytorch.Scalar(value)));
+            }
+            tensors.add(torch.full(new long[] {2, 2}, new org.bytedeco.pytorch.Scalar(value)));
+            long before = group.bytesSent();
+            group.allReduceSum(tensors);
+            double total = 0;
+            for (Tensor t : tensors) {
+                total += t.sum().item_double();
+            }
+            return total + " " + (group.bytesSent() - before);
+        });
+        long elements = 3 + 3L * (4 << 20) + 4;
+        for (Future<String> result : results) {
+            assertEquals((3.0 * elements) + " " + (4 * elements), result.get());
+        }
+    }
+
+    @Test
     void ranksWithDifferentConfigsAreRefused() throws Exception {
         List<Future<Object>> results = onTwoRanks(30, group -> {
             group.requireSame("config", "epochs: " + (group.rank() + 1));
