@@ -88,7 +88,8 @@ public final class LaunchCommand implements Callable<Integer> {
         }
         List<Process> ranks = new ArrayList<>();
         List<Thread> pumps = new ArrayList<>();
-        Thread stopper = new Thread(() -> ranks.forEach(Process::destroy));
+        // signals go through the process handles: Process.destroy() would also close the pipes the ranks write to
+        Thread stopper = new Thread(() -> ranks.forEach(p -> p.toHandle().destroy()));
         Runtime.getRuntime().addShutdownHook(stopper);
         try {
             for (int local = 0; local < nprocPerNode; local++) {
@@ -104,6 +105,8 @@ public final class LaunchCommand implements Callable<Integer> {
                 env.put("OMP_NUM_THREADS", Integer.toString(threadsPerRank));
                 env.put("OMP_WAIT_POLICY", "PASSIVE");
                 env.putIfAbsent("OPENBLAS_NUM_THREADS", "1");
+                // c10d's own warnings (a peer's closed socket, with a C++ stack) would bury the one-line message
+                env.putIfAbsent("TORCH_CPP_LOG_LEVEL", "ERROR");
                 Process process = builder.start();
                 ranks.add(process);
                 err().println("[launch] rank " + rank + " of " + world + ": pid " + process.pid());
@@ -147,13 +150,13 @@ public final class LaunchCommand implements Callable<Integer> {
                 return status;
             }
             if (StopRequest.isRequested() && !forwarded) {
-                ranks.forEach(Process::destroy);   // SIGTERM: each rank stops at its next safe point
+                ranks.forEach(p -> p.toHandle().destroy());   // SIGTERM: each rank stops at its next safe point
                 forwarded = true;
             }
             if (System.nanoTime() > deadline) {
                 err().println("[launch] terminating the ranks still running after " + (timeoutSeconds + 30) + " s");
                 err().flush();
-                ranks.forEach(Process::destroyForcibly);
+                ranks.forEach(p -> p.toHandle().destroyForcibly());
                 deadline = Long.MAX_VALUE;
             }
             Thread.sleep(100);

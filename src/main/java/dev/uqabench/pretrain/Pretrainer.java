@@ -176,13 +176,15 @@ public final class Pretrainer {
                     lossSum += outcome.loss;
                     lossCount++;
                 }
-                run.stepDone(step, epoch, outcome == null ? Double.NaN : outcome.loss, lr,
-                        outcome == null ? 0 : outcome.events, Map.of());
-                if (config.checkpointEvery() > 0 && step % config.checkpointEvery() == 0) {
+                // the checkpoint also before a requested stop's safe point (in stepDone), so a stopped run loses no step
+                if (config.checkpointEvery() > 0 && step % config.checkpointEvery() == 0
+                        || dev.uqabench.base.StopRequest.isRequested()) {
                     saveLast(new TrainerState(config, epoch, stepInEpoch, step, lossSum, lossCount, bestEpoch,
                             bestScore, epochMetrics, epochLosses, secondsBefore + run.elapsedSeconds(),
                             optimizer.stepCount()), run);
                 }
+                run.stepDone(step, epoch, outcome == null ? Double.NaN : outcome.loss, lr,
+                        outcome == null ? 0 : outcome.events, Map.of());
             }
             double meanLoss = lossCount == 0 ? Double.NaN : lossSum / lossCount;
             Map<String, Double> metrics = Evaluator.evaluate(model, eval, config, group);

@@ -81,14 +81,19 @@ public final class TrainingRun {
 
     /** Reports step {@code step} (1-based) done; {@code loss} NaN when the batch had nothing to predict. */
     public void stepDone(long step, int epoch, double loss, double learningRate, long units, Map<String, Double> metrics) {
-        // a safe point: between two steps no native kernel runs, and the last checkpoint is on disk
-        dev.uqabench.base.StopRequest.check(stage + " step " + step + " of " + totalSteps);
+        // a request the trainer saw before this call (it saved the step's checkpoint) stops here, once the listeners
+        // (a step log) have the step; one that comes later stops at the next step's safe point
+        boolean stopping = dev.uqabench.base.StopRequest.isRequested();
         stepsThisRun++;
         unitsThisRun += units;
         double elapsed = elapsedSeconds();
         double eta = elapsed / stepsThisRun * (totalSteps - step);
         listener.onStep(new StepEvent(stage, step, totalSteps, epoch, loss, learningRate, unit, units,
                 unitsThisRun / Math.max(elapsed, 1e-9), eta, metrics));
+        // a safe point: between two steps no native kernel runs, and the last checkpoint is on disk
+        if (stopping) {
+            dev.uqabench.base.StopRequest.check(stage + " step " + step + " of " + totalSteps);
+        }
     }
 
     /** Reports an epoch done, after its evaluation. */
