@@ -116,6 +116,47 @@ class LaunchTest {
     }
 
     @Test
+    void aStopRequestReachesEveryRankAndTheRerunGoesOnFromTheStep(@TempDir Path dir) throws Exception {
+        Path config = dir.resolve("c.yaml");
+        Files.writeString(config, CONFIG);
+        Path runDir = dir.resolve("run");
+        String[] launch = {"launch", "--nproc-per-node", "2", "--master-port", Integer.toString(freePort()), "--", "pretrain",
+                "--run-dir", runDir.toString(), "--config", config.toString()};
+        StringWriter launchErr = new StringWriter();
+        CompletableFuture<Integer> running = CompletableFuture.supplyAsync(() -> Main.execute(
+                new PrintWriter(new StringWriter(), true), new PrintWriter(launchErr, true), launch));
+        Path checkpoint = runDir.resolve(".pretrain.partial/last/trainer.json");
+        while (!Files.exists(checkpoint) && !running.isDone()) {
+            Thread.sleep(20);
+        }
+        assertTrue(!running.isDone(), launchErr.toString());
+        int status;
+        try {
+            dev.uqabench.base.StopRequest.request("SIGTERM", 143);   // what launch's SIGTERM handler records
+            status = running.get();
+        } finally {
+            dev.uqabench.base.StopRequest.clear();
+        }
+        String err = launchErr.toString();
+        assertEquals(143, status, err);
+        java.util.regex.Matcher stopped = java.util.regex.Pattern.compile(
+                "\\[rank 0\\] stopped by SIGTERM at pretrain step (\\d+) of").matcher(err);
+        assertTrue(stopped.find(), err);
+        assertTrue(err.contains("[rank 1] stopped by SIGTERM at pretrain step " + stopped.group(1) + " of"), err);
+        launch[4] = Integer.toString(freePort());
+        Result resumed = run(launch);
+        assertEquals(0, resumed.status(), resumed.err());
+        assertTrue(resumed.err().contains("resuming from the checkpoint of step " + stopped.group(1) + " "), resumed.err());
+        List<Double> losses = losses(runDir.resolve("pretrain"));
+        List<Long> steps = new ArrayList<>();
+        for (String line : Files.readAllLines(runDir.resolve("pretrain/steps.jsonl"))) {
+            steps.add(Json.mapper().readTree(line).get("step").asLong());
+        }
+        assertEquals(java.util.stream.LongStream.rangeClosed(1, losses.size()).boxed().toList(), steps,
+                "every step once in the step log");
+    }
+
+    @Test
     void ranksWithDifferentConfigsWriteNothing(@TempDir Path dir) throws Exception {
         Path c1 = dir.resolve("a.yaml");
         Path c2 = dir.resolve("b.yaml");
