@@ -180,17 +180,7 @@ public final class AlignTrainer {
                     value = stepOnSlice(group, adapter, encoder, llm, batch, tuneEncoder, padId, seed, step, lr, all,
                             optimizer, cfg, run);
                 } else try (PointerScope scope = new PointerScope()) {
-                    Tensor loss;
-                    if (tuneEncoder) {
-                        // the training encoder's dropout draws from the global generator: one seed per step, and
-                        // the generator held through the forward pass (a stage beside this one never draws from it)
-                        synchronized (GlobalGenerator.LOCK) {
-                            torch.manual_seed(seed * 1_000_003L + step);
-                            loss = loss(adapter, encoder, llm, batch, true, padId);
-                        }
-                    } else {
-                        loss = loss(adapter, encoder, llm, batch, false, padId);   // draws nothing at random
-                    }
+                    Tensor loss = stepLoss(adapter, encoder, llm, batch, tuneEncoder, padId, seed, step);
                     value = loss.item_double();
                     run.checkLoss(value, step, lr);
                     optimizer.zero_grad();
@@ -342,15 +332,7 @@ public final class AlignTrainer {
             optimizer.zero_grad();
             Tensor share = torch.zeros(1);
             if (!slice.isEmpty()) {
-                Tensor loss;
-                if (tuneEncoder) {
-                    synchronized (GlobalGenerator.LOCK) {
-                        torch.manual_seed(seed * 1_000_003L + step);
-                        loss = loss(adapter, encoder, llm, slice, true, padId);
-                    }
-                } else {
-                    loss = loss(adapter, encoder, llm, slice, false, padId);
-                }
+                Tensor loss = stepLoss(adapter, encoder, llm, slice, tuneEncoder, padId, seed, step);
                 Tensor weighted = loss.mul(new org.bytedeco.pytorch.Scalar((double) sliceTokens / batchTokens));
                 weighted.backward();
                 share = weighted.detach().reshape(1);
@@ -412,6 +394,22 @@ public final class AlignTrainer {
         options.betas().put(0, cfg.beta1()).put(1, cfg.beta2());
         options.weight_decay().put(cfg.weightDecay());
         return options;
+    }
+
+    /**
+     * The training loss of step {@code step} on {@code batch}. The training encoder's dropout draws from the global
+     * generator: one seed per step, and the generator held through the forward pass (a stage beside this one never
+     * draws from it); a frozen encoder draws nothing at random.
+     */
+    private static Tensor stepLoss(Adapter adapter, StateEncoder encoder, Decoder llm, List<Example> batch,
+                                   boolean tuneEncoder, long padId, long seed, int step) {
+        if (!tuneEncoder) {
+            return loss(adapter, encoder, llm, batch, false, padId);
+        }
+        synchronized (GlobalGenerator.LOCK) {
+            torch.manual_seed(seed * 1_000_003L + step);
+            return loss(adapter, encoder, llm, batch, true, padId);
+        }
     }
 
     /** Mean answer-token loss of one batch. */

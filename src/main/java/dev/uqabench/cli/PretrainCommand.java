@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code uqabench pretrain}: the data and pretrain stages alone; data-parallel under {@code uqabench launch}. */
@@ -24,34 +25,19 @@ public final class PretrainCommand implements Callable<Integer> {
     @Option(names = "--run-dir", description = "Run folder (default: ${DEFAULT-VALUE}).", defaultValue = "runs/pretrain")
     Path runDir;
 
-    @Option(names = "--config", description = "YAML or JSON file overriding keys (uqabench config --defaults).")
-    Path config;
-
-    @Option(names = "--force", description = "Redo the stages even when finished ones match.")
-    boolean force;
-
-    @Option(names = "--quiet", description = "Only print the metrics.")
-    boolean quiet;
-
-    @Option(names = "--data", description = "A UQABench release-layout folder to use instead of the synthetic data.")
-    String data;
-
-    @Option(names = "--feature-tokenizer", description = "tokenizer.json (or its folder) that made the data's BPE ids.")
-    String featureTokenizer;
-
-    @Option(names = "--device", defaultValue = "cpu", description = "cpu (default), cuda or cuda:N.")
-    String device;
+    @Mixin
+    RunOptions run;
 
     @Override
     public Integer call() {
-        dev.uqabench.tensor.Devices.require(device);
+        run.requireDevice();
         Sources overrides;
         try {
-            overrides = new Sources(data, featureTokenizer, null, null);
+            overrides = new Sources(run.data, run.featureTokenizer, null, null);
         } catch (ConfigException e) {
             throw new UqaException(e.getMessage(), e);
         }
-        Map<String, Object> metrics = PretrainJob.run(runDir, config, force, quiet, overrides);
+        Map<String, Object> metrics = PretrainJob.run(runDir, run.config, run.force, run.quiet, overrides);
         if (!metrics.isEmpty()) {
             StringBuilder line = new StringBuilder();
             for (String key : new String[] {"best_epoch", "recall@10", "ndcg@10", "test_recall@10", "test_ndcg@10", "steps",

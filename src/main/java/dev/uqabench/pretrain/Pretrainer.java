@@ -211,6 +211,23 @@ public final class Pretrainer {
     record StepOutcome(double loss, long events) {
     }
 
+    /** The positions of a batch that predict a next item ({@code [B*T]} flat indices) and those items' rows. */
+    record Predicted(long[] positions, long[] targets) {
+        static Predicted of(EventBatch batch) {
+            long[] labels = batch.labelArray();
+            long[] positions = new long[labels.length];
+            long[] targets = new long[labels.length];
+            int n = 0;
+            for (int i = 0; i < labels.length; i++) {
+                if (labels[i] != EventBatch.IGNORE) {
+                    positions[n] = i;
+                    targets[n++] = labels[i];
+                }
+            }
+            return new Predicted(java.util.Arrays.copyOf(positions, n), java.util.Arrays.copyOf(targets, n));
+        }
+    }
+
     /** One optimisation step; null when the batch has nothing to predict (every user has one event). */
     StepOutcome trainStep(List<UserSequence> users, long step, double lr, TrainingRun run) {
         if (group.distributed()) {
@@ -218,16 +235,10 @@ public final class Pretrainer {
         }
         EventBatch batch = EventBatch.lastEvents(users, config.maxLength(), config.featureSet(),
                 model.embedding().tableRows());
-        long[] labels = batch.labelArray();
-        long[] positions = new long[labels.length];
-        long[] targets = new long[labels.length];
-        int n = 0;
-        for (int i = 0; i < labels.length; i++) {
-            if (labels[i] != EventBatch.IGNORE) {
-                positions[n] = i;
-                targets[n++] = labels[i];
-            }
-        }
+        Predicted predicted = Predicted.of(batch);
+        long[] positions = predicted.positions();
+        long[] targets = predicted.targets();
+        int n = targets.length;
         if (n == 0) {
             return null;
         }
@@ -236,7 +247,7 @@ public final class Pretrainer {
             events += batch.length(b);
         }
         boolean sampled = config.loss() == LossType.SAMPLED_SOFTMAX;
-        long[] stepTargets = java.util.Arrays.copyOf(targets, n);
+        long[] stepTargets = targets;
         long[] candidates = sampled ? candidates(stepTargets, step) : null;
         try (PointerScope scope = new PointerScope()) {
             // tables are read through gathered rows so that only touched rows get gradients and
@@ -254,7 +265,7 @@ public final class Pretrainer {
                 states = model.states(batch, gathered);                                     // [B, T, H]
             }
             Tensor flat = states.reshape(-1, states.size(2));                               // [B*T, H]
-            Tensor selected = flat.index_select(0, Tensor.create(java.util.Arrays.copyOf(positions, n), n)); // [N, H]
+            Tensor selected = flat.index_select(0, Tensor.create(positions, n)); // [N, H]
             Tensor queries = model.queries(selected);                                       // [N, itemWidth]
             Tensor loss = sampled ? sampledLoss(queries, gathered, stepTargets, candidates, n)
                     : torch.nll_loss(torch.log_softmax(model.scoreAll(queries), 1), Tensor.create(stepTargets, n));
@@ -296,16 +307,10 @@ public final class Pretrainer {
         List<UserSequence> users = batchUsers.subList(from, to);
         EventBatch batch = users.isEmpty() ? null : EventBatch.lastEvents(users, config.maxLength(), config.featureSet(),
                 model.embedding().tableRows());
-        long[] labels = batch == null ? new long[0] : batch.labelArray();
-        long[] positions = new long[labels.length];
-        long[] targets = new long[labels.length];
-        int n = 0;
-        for (int i = 0; i < labels.length; i++) {
-            if (labels[i] != EventBatch.IGNORE) {
-                positions[n] = i;
-                targets[n++] = labels[i];
-            }
-        }
+        Predicted predicted = batch == null ? new Predicted(new long[0], new long[0]) : Predicted.of(batch);
+        long[] positions = predicted.positions();
+        long[] targets = predicted.targets();
+        int n = targets.length;
         long events = 0;
         for (int b = 0; batch != null && b < batch.batchSize(); b++) {
             events += batch.length(b);
@@ -316,7 +321,7 @@ public final class Pretrainer {
             return null;
         }
         boolean sampled = config.loss() == LossType.SAMPLED_SOFTMAX;
-        long[] stepTargets = java.util.Arrays.copyOf(targets, n);
+        long[] stepTargets = targets;
         long[] allTargets = sampled ? group.allGather(stepTargets).stream().flatMapToLong(java.util.Arrays::stream).toArray()
                 : null;
         long[] candidates = sampled ? candidates(allTargets, step) : null;
@@ -335,7 +340,7 @@ public final class Pretrainer {
                     states = model.states(batch, gathered);                                 // [b, T, H]
                 }
                 Tensor flat = states.reshape(-1, states.size(2));
-                Tensor selected = flat.index_select(0, Tensor.create(java.util.Arrays.copyOf(positions, n), n)); // [n, H]
+                Tensor selected = flat.index_select(0, Tensor.create(positions, n)); // [n, H]
                 Tensor queries = model.queries(selected);
                 Tensor mean = sampled ? sampledLoss(queries, gathered, stepTargets, candidates, batchTargets)
                         : torch.nll_loss(torch.log_softmax(model.scoreAll(queries), 1), Tensor.create(stepTargets, n));
