@@ -191,7 +191,9 @@ public final class AlignTrainer {
                 lossSum += value;
                 lossCount++;
                 lossAverage = Double.isNaN(lossAverage) ? value : 0.95 * lossAverage + 0.05 * value;
-                if (cfg.checkpointEvery() > 0 && step % cfg.checkpointEvery() == 0 || StopRequest.isRequested()) {
+                // in a group the ranks agreed on a stop in the step's collective (stepOnSlice)
+                boolean stop = group.distributed() ? run.stopAgreed() : StopRequest.isRequested();
+                if (cfg.checkpointEvery() > 0 && step % cfg.checkpointEvery() == 0 || stop) {
                     // before the step's safe point, so that a requested stop loses no step
                     checkpoints.save(new AlignTrainerState(cfg, seed, examples.size(), validation.size(), epoch + 1,
                             stepInEpoch, step, lossSum, lossCount, lossAverage, validationLosses, bestEpoch, 0), best);
@@ -253,7 +255,12 @@ public final class AlignTrainer {
          * a rank other than 0 of a group (all ranks hold the same weights).
          */
         void save(AlignTrainerState now, List<Tensor> best) {
-            if (folder == null || !World.group().isMain()) {
+            if (folder == null) {
+                return;
+            }
+            Group group = World.group();
+            if (!group.isMain()) {
+                group.awaitMainWork("align checkpoint of step " + now.step());   // it holds the same weights
                 return;
             }
             long begin = System.nanoTime();
@@ -261,6 +268,7 @@ public final class AlignTrainer {
                     now.validationQuestions(), now.epoch(), now.stepInEpoch(), now.step(), now.lossSum(), now.lossCount(),
                     now.lossAverage(), now.validationLosses(), now.bestEpoch(), secondsBefore + run.elapsedSeconds());
             AlignCheckpoint.write(folder, timed, adapter, tunedEncoder, optimizer, best);
+            group.mainWorkDone("align checkpoint of step " + now.step());
             writeSeconds += (System.nanoTime() - begin) / 1e9;
             written++;
             bytes = AlignCheckpoint.bytes(folder);
@@ -337,24 +345,36 @@ public final class AlignTrainer {
                 weighted.backward();
                 share = weighted.detach().reshape(1);
             }
+            // gradients, a reached-flag per parameter (one process leaves an unreached one without a gradient, so
+            // AdamW skips it), the loss and the stop agreement: one bucket
             List<Tensor> bucket = new ArrayList<>();
-            List<Tensor> unset = new ArrayList<>();
-            for (long i = 0; i < all.size(); i++) {
+            float[] reached = new float[(int) all.size()];
+            List<Tensor> held = new ArrayList<>();
+            for (int i = 0; i < reached.length; i++) {
                 Tensor p = all.get(i);
-                if (p.grad().defined()) {
-                    bucket.add(p.grad());
-                } else {
-                    Tensor zeros = torch.zeros_like(p);
-                    bucket.add(zeros);
-                    unset.add(p);
-                    unset.add(zeros);
+                reached[i] = p.grad().defined() ? 1 : 0;
+                Tensor g = p.grad().defined() ? p.grad() : torch.zeros_like(p);
+                held.add(g);
+                bucket.add(g);
+            }
+            Tensor flags = Tensor.create(reached, reached.length);
+            Tensor stop = torch.full(new long[] {1}, new org.bytedeco.pytorch.Scalar(StopRequest.isRequested() ? 1.0 : 0.0));
+            bucket.add(flags);
+            bucket.add(share);
+            bucket.add(stop);
+            group.allReduceSum(bucket);
+            float[] anyRank = new float[reached.length];
+            flags.data_ptr_float().get(anyRank);
+            for (int i = 0; i < reached.length; i++) {
+                if (anyRank[i] > 0 && reached[i] == 0) {
+                    all.get(i).mutable_grad().put(held.get(i));
                 }
             }
-            bucket.add(share);
-            group.allReduceSum(bucket);
-            for (int i = 0; i < unset.size(); i += 2) {
-                unset.get(i).mutable_grad().put(unset.get(i + 1));
+            boolean stopAgreed = stop.item_double() > 0;
+            if (stopAgreed && !StopRequest.isRequested()) {
+                StopRequest.requestFromRun("a stop on another rank", StopRequest.AGREED_STATUS);
             }
+            run.agreeOnStop(stopAgreed);
             double value = share.item_double();
             run.checkLoss(value, step, lr);
             run.clip(all, cfg.clipNorm(), step, lr);

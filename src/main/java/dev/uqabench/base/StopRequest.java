@@ -12,6 +12,11 @@ public final class StopRequest {
 
     /** Seconds a stop may wait for the next safe point before the process is halted. */
     public static final int GRACE_SECONDS = 120;
+    /** Exit status of a rank that stops because another rank of its group was asked to (128 + SIGTERM). */
+    public static final int AGREED_STATUS = 143;
+    /** A different signal this soon after the first is the same request (Ctrl-C reaches launch and its ranks). */
+    private static final long SAME_REQUEST_NANOS = 2_000_000_000L;
+    private static volatile long firstSignalAt;
 
     /** Who asked to stop (a signal's name, or the run itself) and the exit status the stop ends with. */
     public record Request(String by, int exitStatus, boolean fromRun) {
@@ -55,7 +60,12 @@ public final class StopRequest {
         Request current = REQUESTED.get();
         boolean recorded = current == null ? REQUESTED.compareAndSet(null, new Request(signal, exitStatus, false))
                 : current.fromRun() && REQUESTED.compareAndSet(current, new Request(signal, exitStatus, false));
-        if (!recorded) {
+        if (recorded) {
+            firstSignalAt = System.nanoTime();
+        } else if (current != null && !current.by().equals(signal)
+                && System.nanoTime() - firstSignalAt < SAME_REQUEST_NANOS) {
+            return;   // Ctrl-C reached this rank from the terminal and again from launch: one request
+        } else {
             Runtime.getRuntime().halt(exitStatus);   // a second signal: the user insists
         }
         System.err.println("[uqabench] " + signal + ": stopping at the next safe point (send it again to stop at once)");
@@ -67,7 +77,12 @@ public final class StopRequest {
      * A signal that comes later replaces it (and counts as the user's first).
      */
     public static Request requestFromRun(String reason) {
-        Request request = new Request(reason, 1, true);
+        return requestFromRun(reason, 1);
+    }
+
+    /** {@link #requestFromRun(String)} with the exit status the stopped run should end with. */
+    public static Request requestFromRun(String reason, int exitStatus) {
+        Request request = new Request(reason, exitStatus, true);
         return REQUESTED.compareAndSet(null, request) ? request : null;
     }
 

@@ -44,6 +44,7 @@ public final class Group implements AutoCloseable {
     private final AtomicLong bytesSent = new AtomicLong();
     private int collectives;
     private int stringGathers;
+    private int mainWorks;
     private int stringBroadcasts;
     private long collectiveNanos;
 
@@ -329,7 +330,9 @@ public final class Group implements AutoCloseable {
             bytesSent.addAndGet(text.length());
             List<String> all = new ArrayList<>();
             for (int r = 0; r < size(); r++) {
-                waitForKey(key + r, env.timeoutSeconds());
+                // shares of long work (answering questions) end minutes apart: wait as long as it takes; a lost
+                // rank 0 ends the wait at once, and a launcher stops the survivors of any other lost rank
+                waitForKey(key + r, LONG_WAIT_SECONDS);
                 all.add(string(store.get(key + r)));
             }
             // nobody deletes before everyone has read: the keys stay (a few per evaluation)
@@ -391,6 +394,50 @@ public final class Group implements AutoCloseable {
         }
     }
 
+    /** How long ranks wait through the store for work one rank does alone (a lost rank 0 ends the wait at once). */
+    public static final long LONG_WAIT_SECONDS = 7L * 24 * 3600;
+
+    /**
+     * Rank 0 says it finished {@code what} (a checkpoint write) that the other ranks wait for with
+     * {@link #awaitMainWork}: they wait through the store, as long as it takes, instead of in the next collective,
+     * whose timeout is meant for ranks in step.
+     */
+    public void mainWorkDone(String what) {
+        publish("work/" + (++mainWorks) + "/" + what, "done");
+    }
+
+    /** The other ranks' side of {@link #mainWorkDone}. */
+    public void awaitMainWork(String what) {
+        if (distributed() && !isMain()) {
+            during("waiting for rank 0's " + what);
+            awaitMain("work/" + (++mainWorks) + "/" + what, LONG_WAIT_SECONDS);
+        }
+    }
+
+    /**
+     * The end of a job: each rank says it is done with the store, and rank 0, which hosts it, waits (as long as the
+     * slowest takes) until all have, so that no rank reads from a store that is gone.
+     */
+    public void finish() {
+        if (distributed()) {
+            during("the end of the job");
+            try {
+                store.add("finished", 1);
+                if (!isMain()) {
+                    return;
+                }
+                long deadline = System.nanoTime() + LONG_WAIT_SECONDS * 1_000_000_000L;
+                while (store.add("finished", 0) < size() && System.nanoTime() < deadline) {
+                    Thread.sleep(50);
+                }
+            } catch (RuntimeException e) {
+                throw lost(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
     /** Waits until every rank gets here. */
     public void barrier() {
         if (distributed()) {
@@ -447,11 +494,16 @@ public final class Group implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        String who = missing.isEmpty() ? "a rank" : missing.size() == 1 ? "rank " + missing.get(0)
-                : "ranks " + missing;
-        return new UqaException(String.format(Locale.ROOT, "%s of %d was lost during %s (rank %d waited at most %d s: %s); "
-                        + "the run folder keeps the last good checkpoint: run the same command again to resume",
-                who, size(), activity, rank(), env.timeoutSeconds(), firstLine(cause)));
+        String why = firstLine(cause);
+        if (missing.isEmpty()) {
+            return new UqaException(String.format(Locale.ROOT, "a collective failed on rank %d during %s while every rank "
+                    + "still answers (%s): another rank failed or fell more than %d s behind; its own output says why",
+                    rank(), activity, why, env.timeoutSeconds()));
+        }
+        String who = missing.size() == 1 ? "rank " + missing.get(0) : "ranks " + missing;
+        return new UqaException(String.format(Locale.ROOT, "%s of %d was lost during %s (seen by rank %d: %s); its own "
+                + "output says why; the run folder keeps the last good checkpoint: run the same command again to resume",
+                who, size(), activity, rank(), why));
     }
 
     private static String firstLine(RuntimeException e) {

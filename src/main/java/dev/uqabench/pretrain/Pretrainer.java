@@ -13,6 +13,7 @@ import dev.uqabench.tensor.GlobalGenerator;
 import dev.uqabench.encoder.TableSizes;
 import dev.uqabench.encoder.UserModel;
 import dev.uqabench.base.AtomicFiles;
+import dev.uqabench.base.StopRequest;
 import dev.uqabench.base.UqaException;
 import dev.uqabench.train.LazyAdamW;
 import dev.uqabench.train.TrainingListener;
@@ -77,6 +78,8 @@ public final class Pretrainer {
     /** The data-parallel group: each rank trains on its slice of every batch (one process: the whole batch). */
     private final Group group;
     private long tableExchangeBytes;
+    /** Whether the ranks agreed, in this step's first collective, to stop after it. */
+    private boolean stopAgreed;
 
     Pretrainer(PretrainConfig config, TableRows tableRows, SequenceSource train, SequenceSource eval,
                        Path outDir, TrainingListener listener, Group group) {
@@ -129,7 +132,9 @@ public final class Pretrainer {
                                      Path outDir, TrainingListener listener, boolean resume, Group group) {
         Pretrainer trainer = new Pretrainer(config, rows, train, eval, outDir, listener, group);
         try {
-            Files.createDirectories(outDir);
+            if (group.isMain()) {
+                Files.createDirectories(outDir);   // the other ranks of a group write nothing
+            }
             return trainer.train(resume ? trainer.restore() : null);
         } catch (IOException e) {
             throw new UqaException("pretrain: cannot write to " + outDir + ": " + e.getMessage(), e);
@@ -176,9 +181,13 @@ public final class Pretrainer {
                     lossSum += outcome.loss;
                     lossCount++;
                 }
-                // the checkpoint also before a requested stop's safe point (in stepDone), so a stopped run loses no step
-                if (config.checkpointEvery() > 0 && step % config.checkpointEvery() == 0
-                        || dev.uqabench.base.StopRequest.isRequested()) {
+                // the checkpoint also before a requested stop's safe point (in stepDone), so a stopped run loses no step;
+                // in a group the ranks agreed on the stop in the step's first collective
+                boolean stop = group.distributed() ? stopAgreed : dev.uqabench.base.StopRequest.isRequested();
+                if (group.distributed()) {
+                    run.agreeOnStop(stop);
+                }
+                if (config.checkpointEvery() > 0 && step % config.checkpointEvery() == 0 || stop) {
                     saveLast(new TrainerState(config, epoch, stepInEpoch, step, lossSum, lossCount, bestEpoch,
                             bestScore, epochMetrics, epochLosses, secondsBefore + run.elapsedSeconds(),
                             optimizer.stepCount()), run);
@@ -315,7 +324,12 @@ public final class Pretrainer {
         for (int b = 0; batch != null && b < batch.batchSize(); b++) {
             events += batch.length(b);
         }
-        long[] totals = group.allReduceSum(new long[] {n, events});
+        // a stop requested on any rank stops every rank after this step (one agreement, in the step's first collective)
+        long[] totals = group.allReduceSum(new long[] {n, events, StopRequest.isRequested() ? 1 : 0});
+        stopAgreed = totals[2] > 0;
+        if (stopAgreed && !StopRequest.isRequested()) {
+            StopRequest.requestFromRun("a stop on another rank", StopRequest.AGREED_STATUS);
+        }
         long batchTargets = totals[0];
         if (batchTargets == 0) {
             return null;
@@ -525,18 +539,21 @@ public final class Pretrainer {
 
     private void saveBest(int epoch, long step, Map<String, Double> metrics, TrainingRun run) throws IOException {
         if (!group.isMain()) {
-            return;   // every rank holds the same weights; rank 0 writes them
+            group.awaitMainWork("pretrain best checkpoint of step " + step);   // every rank holds the same weights
+            return;
         }
         AtomicFiles.writeFolder(outDir.resolve(BEST_DIR),
                 folder -> {
                     EncoderCheckpoint.writeModel(folder, model, config, epoch, step, metrics);
                     return null;
                 });
+        group.mainWorkDone("pretrain best checkpoint of step " + step);
         run.checkpointWritten(outDir.resolve(BEST_DIR));
     }
 
     private void saveLast(TrainerState state, TrainingRun run) throws IOException {
         if (!group.isMain()) {
+            group.awaitMainWork("pretrain checkpoint of step " + state.step());
             return;
         }
         AtomicFiles.writeFolder(outDir.resolve(LAST_DIR), folder -> {
@@ -547,6 +564,7 @@ public final class Pretrainer {
             EncoderCheckpoint.JSON.writeValue(folder.resolve(TRAINER_FILE).toFile(), state);
             return null;
         });
+        group.mainWorkDone("pretrain checkpoint of step " + state.step());
         run.checkpointWritten(outDir.resolve(LAST_DIR));
     }
 

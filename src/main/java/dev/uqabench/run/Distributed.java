@@ -48,12 +48,17 @@ public final class Distributed {
                         + env.masterPort() + ", timeout " + env.timeoutSeconds() + " s); rank 0 writes the run folder");
             }
             Pipeline pipeline = new Pipeline(runDir, config, force, progress);
+            T result;
             if (!group.isMain()) {
-                return job.apply(pipeline, progress);
+                result = job.apply(pipeline, progress);
+            } else {
+                try (RunLock lock = RunLock.acquire(runDir)) {
+                    result = job.apply(pipeline, progress);
+                }
             }
-            try (RunLock lock = RunLock.acquire(runDir)) {
-                return job.apply(pipeline, progress);
-            }
+            // rank 0 hosts the store: it leaves only once every rank is done reading from it
+            group.finish();
+            return result;
         } finally {
             World.leave();
         }

@@ -79,11 +79,28 @@ public final class TrainingRun {
         return norm;
     }
 
+    /**
+     * In a data-parallel group: whether the ranks agreed (in a collective) to stop after this step. The next
+     * {@link #stepDone} follows it instead of this process's own request, so that every rank stops at the same step
+     * (a request that came after the agreement waits for the next one).
+     */
+    public void agreeOnStop(boolean stop) {
+        agreedStop = stop;
+    }
+
+    /** The agreement {@link #agreeOnStop} recorded for the next {@link #stepDone} (false when none). */
+    public boolean stopAgreed() {
+        return Boolean.TRUE.equals(agreedStop);
+    }
+
     /** Reports step {@code step} (1-based) done; {@code loss} NaN when the batch had nothing to predict. */
+    private Boolean agreedStop;
+
     public void stepDone(long step, int epoch, double loss, double learningRate, long units, Map<String, Double> metrics) {
         // a request the trainer saw before this call (it saved the step's checkpoint) stops here, once the listeners
         // (a step log) have the step; one that comes later stops at the next step's safe point
-        boolean stopping = dev.uqabench.base.StopRequest.isRequested();
+        boolean stopping = agreedStop != null ? agreedStop : dev.uqabench.base.StopRequest.isRequested();
+        agreedStop = null;
         stepsThisRun++;
         unitsThisRun += units;
         double elapsed = elapsedSeconds();
