@@ -307,7 +307,10 @@ public final class Pretrainer {
      * step on the whole batch up to float rounding: the loss is this slice's share of the batch mean (its sum over
      * the batch's target count), dense gradients are summed over the ranks in one bucket, the tables' gathered
      * rows travel as (ids, gradient rows) and are summed row by row (traffic follows the batch, not the table),
-     * sampled softmax draws its candidates from every rank's targets, and the clipping norm covers all of it.
+     * sampled softmax draws its candidates from every rank's targets, and the clipping norm covers all of it. Dropout
+     * is the exception: each rank reseeds the generator as one process does, so a slice gets masks drawn for its own
+     * shape (as in PyTorch's DDP with one seed), not the one-process masks; only dropout-free encoders follow one
+     * process step for step.
      */
     private StepOutcome trainStepOnSlice(List<UserSequence> batchUsers, long step, double lr, TrainingRun run) {
         group.during("pretrain step " + step);

@@ -39,7 +39,8 @@ final class StepLog implements AutoCloseable {
                     }
                 }
             }
-            Files.write(file, kept, StandardCharsets.UTF_8);
+            // the kept lines replace the file whole (temp then rename): a crash here never leaves half of it
+            dev.uqabench.base.AtomicFiles.writeString(file, kept.isEmpty() ? "" : String.join("\n", kept) + "\n");
             return new StepLog(file, Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.APPEND));
         } catch (IOException e) {
             throw new UqaException(file + ": cannot write the step log: " + e.getMessage(), e);
