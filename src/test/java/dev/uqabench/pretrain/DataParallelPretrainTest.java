@@ -1,6 +1,7 @@
 package dev.uqabench.pretrain;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.uqabench.data.UserSequence;
@@ -74,6 +75,48 @@ class DataParallelPretrainTest {
         }
         // the losses moved: the comparison is about training, not about two untrained models
         assertTrue(one.losses().get(steps - 1) < one.losses().get(0) - 0.3, one.losses().toString());
+    }
+
+    @Test
+    void aTwoRankCheckpointResumesInOneProcess(@TempDir Path dir) throws Exception {
+        PretrainConfig config = PretrainerTest.tiny("sasrec").withEpochs(2).withCheckpointEvery(5)
+                .withLoss(LossType.SAMPLED_SOFTMAX, 16);
+        Trace one = train(config, dir.resolve("one"), Group.single());
+        // two ranks stop after step 12 (every rank at once, as a stop agreed between them): rank 0 keeps step 10's
+        int port = freePort();
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        List<Future<Object>> ranks = new ArrayList<>();
+        for (int rank = 0; rank < 2; rank++) {
+            int r = rank;
+            ranks.add(pool.submit(() -> {
+                try (Group group = Group.connect(new DistEnv(r, 2, r, "127.0.0.1", port, 30))) {
+                    Pretrainer.run(config, TableRows.identity(TableSizes.uniform(ITEMS)), ToyData.source(TRAIN),
+                            ToyData.source(EVAL), dir.resolve("rank" + r), TrainingListener.onSteps(step -> {
+                                if (step.step() == 12) {
+                                    throw new IllegalStateException("stopped");
+                                }
+                            }), false, group);
+                }
+                return null;
+            }));
+        }
+        for (Future<Object> rank : ranks) {
+            assertThrows(java.util.concurrent.ExecutionException.class, rank::get);
+        }
+        pool.shutdown();
+        assertTrue(java.nio.file.Files.exists(dir.resolve("rank0/last/trainer.json")), "rank 0 kept its checkpoint");
+        assertTrue(!java.nio.file.Files.exists(dir.resolve("rank1")), "rank 1 wrote nothing");
+        // one process goes on from it: the steps after 10 follow the uninterrupted one-process run
+        List<Double> losses = new ArrayList<>();
+        PretrainResult resumed = Pretrainer.run(config, TableRows.identity(TableSizes.uniform(ITEMS)), ToyData.source(TRAIN),
+                ToyData.source(EVAL), dir.resolve("rank0"), TrainingListener.onSteps(step -> losses.add(step.loss())), true,
+                Group.single());
+        assertEquals(one.losses().size() - 10, losses.size());
+        for (int i = 0; i < losses.size(); i++) {
+            double a = one.losses().get(10 + i);
+            assertEquals(a, losses.get(i), 1e-4 * Math.abs(a), "step " + (11 + i));
+        }
+        assertEquals(one.result().bestMetrics().get("recall@10"), resumed.bestMetrics().get("recall@10"), 5e-4);
     }
 
     static List<Trace> twoRanks(PretrainConfig config, Path dir) throws Exception {
