@@ -139,7 +139,11 @@ public final class Decoder extends Module {
         Tensor positions = torch.cumsum(fullMask, 1).sub(new Scalar(1L)).clamp_min(new Scalar(0L))
                 .narrow(1, past, time);                                                          // [B, T]
         Tensor[] cosSin = Rope.cosSin(weights.inverseFrequencies(), positions, computeType());   // [B, 1, T, D]
-        Tensor allowed = attentionMask(fullMask, past, time);                                    // [B, 1, T, past + T]
+        // Without a cache and with right padding, causal masking alone keeps every real query off the padding
+        // (it comes after them): the fused kernel then skips the blocks above the diagonal and needs no mask.
+        // Padding queries read earlier padding instead of only themselves; their outputs are never used.
+        Tensor allowed = cache == null && rightPadded(fullMask) ? null
+                : attentionMask(fullMask, past, time);                                          // [B, 1, T, past + T]
 
         Tensor x = inputsEmbeds.to(computeType());                                               // [B, T, H]
         for (int i = 0; i < config.numberOfLayers(); i++) {
@@ -176,21 +180,19 @@ public final class Decoder extends Module {
             k = kv[0];
             v = kv[1];
         }
-        // Grouped-query attention: query head h reads key/value head h / (heads / kvHeads).
-        k = repeatKv(k, config.kvGroupSize());                                                     // [B, nH, S, D]
-        v = repeatKv(v, config.kvGroupSize());
         // Attention itself runs in float32: libtorch's CPU bf16 kernel is ~20x slower at 512 tokens, and
-        // float32 softmax statistics are what Hugging Face's eager path keeps anyway.
+        // float32 softmax statistics are what Hugging Face's eager path keeps anyway. Grouped-query attention
+        // (query head h reads key/value head h / (heads / kvHeads)) is the kernel's own: no repeated keys.
         Tensor attended = torch.scaled_dot_product_attention(q.to(ScalarType.Float), k.to(ScalarType.Float),
-                v.to(ScalarType.Float), new TensorOptional(allowed), 0.0, false, new DoubleOptional(), false)
-                .to(computeType());                                                                // [B, nH, T, D]
+                v.to(ScalarType.Float), allowed == null ? new TensorOptional() : new TensorOptional(allowed), 0.0,
+                allowed == null, new DoubleOptional(), config.kvGroupSize() > 1).to(computeType());  // [B, nH, T, D]
         attended = attended.transpose(1, 2).reshape(batch, time, (long) heads * d);                // [B, T, nH*D]
         x = x.add(linear(attended, l.wo(), l.bo()));
 
         // SwiGLU MLP: down(silu(gate(h)) * up(h)).
         h = rmsNorm(x, l.postAttentionNorm());
-        Tensor gated = torch.silu(torch.linear(h, l.wGate())).mul(torch.linear(h, l.wUp()));        // [B, T, F]
-        return x.add(torch.linear(gated, l.wDown()));                                               // [B, T, H]
+        Tensor gated = torch.silu(linear(h, l.wGate(), null)).mul(linear(h, l.wUp(), null));        // [B, T, F]
+        return x.add(linear(gated, l.wDown(), null));                                               // [B, T, H]
     }
 
     /** May position q (absolute past + q) read key s? Causal, real keys only, and always itself. */
@@ -207,18 +209,19 @@ public final class Decoder extends Module {
         return causal.logical_and(realKey).logical_or(self);                                        // [B, 1, T, S]
     }
 
-    private static Tensor repeatKv(Tensor kv, int groupSize) {
-        if (groupSize == 1) return kv;
-        long b = kv.size(0), kvHeads = kv.size(1), s = kv.size(2), d = kv.size(3);
-        return kv.unsqueeze(2).expand(b, kvHeads, groupSize, s, d).reshape(b, kvHeads * groupSize, s, d);
+    /** Is every row's mask a run of ones followed by zeros only (right padding)? */
+    private static boolean rightPadded(Tensor mask) {
+        if (mask.size(1) < 2) return true;
+        long t = mask.size(1);
+        return mask.narrow(1, 1, t - 1).le(mask.narrow(1, 0, t - 1)).all().item_bool();
     }
 
-    /** RMSNorm computed in float32, as Hugging Face does, then scaled in the compute dtype. */
+    /**
+     * RMSNorm computed in float32, as Hugging Face does, then scaled in the compute dtype: libtorch's fused
+     * {@code rms_norm} upcasts, normalises and casts back before the weight exactly so.
+     */
     private Tensor rmsNorm(Tensor x, Tensor weight) {
-        Tensor x32 = x.to(ScalarType.Float);
-        Tensor variance = x32.pow(new Scalar(2.0)).mean(new long[] {-1}, true, new org.bytedeco.pytorch.ScalarTypeOptional());
-        Tensor normed = x32.mul(variance.add(new Scalar(config.rmsNormEps())).rsqrt());
-        return weight.mul(normed.to(computeType()));
+        return torch.rms_norm(x, new long[] {x.size(-1)}, new TensorOptional(weight), new DoubleOptional(config.rmsNormEps()));
     }
 
     private static Tensor linear(Tensor x, Tensor weight, Tensor bias) {

@@ -74,6 +74,12 @@ public record TinyLlmConfig(int hiddenSize, int layers, int heads, int kvHeads, 
                 Batching.BY_LENGTH);
     }
 
+    /** The same settings for {@code newSteps} steps (warm-up cut to fit). */
+    public TinyLlmConfig withSteps(int newSteps) {
+        return new TinyLlmConfig(hiddenSize, layers, heads, kvHeads, intermediateSize, newSteps, batchSize, learningRate,
+                Math.min(warmupSteps, newSteps - 1), answerWeight, contextLengths, maxTokens, drills, batching);
+    }
+
     private static void require(boolean condition, String key, String problem) {
         ConfigException.require(condition, "tiny LLM config", key, problem);
     }

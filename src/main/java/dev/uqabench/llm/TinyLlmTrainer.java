@@ -97,12 +97,13 @@ public final class TinyLlmTrainer {
             try (PointerScope scope = new PointerScope()) {
                 Batch b = Batch.of(batch, cfg.maxTokens(), cfg.answerWeight(), padId);
                 Tensor logits = model.forward(model.embed(b.inputs().ids()), b.inputs().mask());
-                Tensor loss = LanguageModelLoss.weighted(logits, b.targets(), b.weights());
+                Tensor picked = LanguageModelLoss.targetLogProbs(logits, b.targets());
+                Tensor loss = LanguageModelLoss.weightedMean(picked, b.weights());
                 double value = loss.item_double();
                 run.checkLoss(value, step, lr);
                 double answerLoss;
                 try (org.bytedeco.pytorch.NoGradGuard noGrad = new org.bytedeco.pytorch.NoGradGuard()) {
-                    answerLoss = LanguageModelLoss.weighted(logits.detach(), b.targets(), b.answerMask()).item_double();
+                    answerLoss = LanguageModelLoss.weightedMean(picked.detach(), b.answerMask()).item_double();
                 }
                 optimizer.zero_grad();
                 loss.backward();

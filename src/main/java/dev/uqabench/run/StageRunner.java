@@ -162,6 +162,7 @@ public final class StageRunner {
             Instant end = Instant.now();
             Map<String, String> versions = new LinkedHashMap<>(Versions.current());
             versions.put("code", code);
+            versions.put("cpu", dev.uqabench.tensor.CpuFeatures.describe());
             Manifest manifest = new Manifest(stage, fingerprint, config, seed, inputHashes, hashOutputs(work),
                     versions, start.toString(), end.toString(),
                     (end.toEpochMilli() - start.toEpochMilli()) / 1000.0, new LinkedHashMap<>(metrics));

@@ -77,21 +77,10 @@ public final class TinyLlmStage implements Stage<TinyLlmStage.Input, LlmHandle> 
         com.fasterxml.jackson.databind.node.ObjectNode stageConfig = Json.mapper().valueToTree(config);
         stageConfig.set("answer_mode", Json.mapper().valueToTree(in.answerMode()));
         runner.run("llm", folder, stageConfig, seed, inputs, work -> {
-            List<ReleaseRow> train = ReleaseReader.open(trainingFile).readAll();
-            // the alignment questions only widen the vocabulary: the adapter later asks them
-            List<ReleaseRow> alignment = trainingFile.equals(alignmentFile) ? List.of()
-                    : ReleaseReader.open(alignmentFile).readAll();
-            Path catalogFile = dataFolder.resolve(Catalog.FILE_NAME);
-            Catalog catalog = Files.isRegularFile(catalogFile) ? Catalog.read(catalogFile) : null;
             Path tokenizerFile = work.resolve("vocab-build").resolve(HfFolder.TOKENIZER);
-            Files.createDirectories(tokenizerFile.getParent());
-            TinyLlmCorpus.Encoded corpus;
-            try (TokenizerEventText decoder = TokenizerEventText.open(in.featureTokenizer())) {
-                // built without any validation or test question: QaIsolationTest checks they still tokenize without <unk>
-                corpus = TinyLlmCorpus.build(new TinyLlmCorpus.Input(train, trainingFile, alignment, catalog,
-                                new CachedEventText(decoder, 1 << 16), in.lang(), Nouns.ofDataFolder(dataFolder)),
-                        config, in.answerMode(), seed, tokenizerFile);
-            }
+            Corpus built = corpus(in, trainingFile, alignmentFile, tokenizerFile);
+            TinyLlmCorpus.Encoded corpus = built.encoded();
+            List<ReleaseRow> train = built.training();
             List<TinyLlmTrainer.Example> examples = corpus.examples();
             long padId = corpus.padId();
             DecoderConfig shape = DecoderConfig.qwen2(corpus.vocabularySize(), config.hiddenSize(), config.intermediateSize(),
@@ -125,5 +114,28 @@ public final class TinyLlmStage implements Stage<TinyLlmStage.Input, LlmHandle> 
             return metrics;
         });
         return LlmHandle.builtIn(folder);
+    }
+    /** The encoded training corpus and the questions it was made of. */
+    record Corpus(TinyLlmCorpus.Encoded encoded, List<ReleaseRow> training) {
+    }
+
+    /**
+     * Reads the training (and vocabulary-only alignment) questions and builds the encoded corpus, writing its
+     * tokenizer to {@code tokenizerFile}. Same inputs and seed, same corpus.
+     */
+    static Corpus corpus(Input in, Path trainingFile, Path alignmentFile, Path tokenizerFile) throws java.io.IOException {
+        List<ReleaseRow> train = ReleaseReader.open(trainingFile).readAll();
+        // the alignment questions only widen the vocabulary: the adapter later asks them
+        List<ReleaseRow> alignment = trainingFile.equals(alignmentFile) ? List.of()
+                : ReleaseReader.open(alignmentFile).readAll();
+        Path catalogFile = in.dataFolder().resolve(Catalog.FILE_NAME);
+        Catalog catalog = Files.isRegularFile(catalogFile) ? Catalog.read(catalogFile) : null;
+        Files.createDirectories(tokenizerFile.getParent());
+        try (TokenizerEventText decoder = TokenizerEventText.open(in.featureTokenizer())) {
+            // built without any validation or test question: QaIsolationTest checks they still tokenize without <unk>
+            return new Corpus(TinyLlmCorpus.build(new TinyLlmCorpus.Input(train, trainingFile, alignment, catalog,
+                            new CachedEventText(decoder, 1 << 16), in.lang(), Nouns.ofDataFolder(in.dataFolder())),
+                    in.config(), in.answerMode(), in.seed(), tokenizerFile), train);
+        }
     }
 }

@@ -1,0 +1,20 @@
+# Sourced by ./uqabench and .ci/run: native settings chosen per machine before the JVM loads OpenBLAS.
+#
+# OpenBLAS picks its kernels when it loads. On AMD Zen 4 (AVX-512, native bf16) its detection falls back to the
+# AVX2 "Haswell" kernels; its AVX-512 ones ran the tiny LLM's training 1.3x faster on such a machine (bench/README.md).
+# The rule is dev.uqabench.tensor.CpuFeatures#blasCore (CpuFeaturesTest checks this script against it); a value the
+# user set is kept.
+uqabench_blas_core() {
+  local flags=" $1 "
+  case "$flags" in *" avx512f "*) ;; *) return 0 ;; esac
+  case "$flags" in *" avx512bw "*) ;; *) return 0 ;; esac
+  case "$flags" in *" avx512dq "*) ;; *) return 0 ;; esac
+  case "$flags" in *" avx512vl "*) ;; *) return 0 ;; esac
+  case "$flags" in *" avx512_bf16 "*) echo COOPERLAKE ;; *) echo SKYLAKEX ;; esac
+}
+
+if [[ -z "${OPENBLAS_CORETYPE:-}" && "$(uname -m)" == x86_64 && -r /proc/cpuinfo ]]; then
+  _uqabench_core="$(uqabench_blas_core "$(grep -m1 '^flags' /proc/cpuinfo | cut -d: -f2)")"
+  if [[ -n "$_uqabench_core" ]]; then export OPENBLAS_CORETYPE="$_uqabench_core"; fi
+  unset _uqabench_core
+fi

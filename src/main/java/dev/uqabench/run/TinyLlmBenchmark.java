@@ -1,0 +1,112 @@
+package dev.uqabench.run;
+
+import dev.uqabench.llm.AnswerMode;
+import dev.uqabench.llm.Decoder;
+import dev.uqabench.llm.DecoderConfig;
+import dev.uqabench.llm.TinyLlmConfig;
+import dev.uqabench.llm.TinyLlmTrainer;
+import dev.uqabench.qa.QuestionSet;
+import dev.uqabench.tensor.NativeThreads;
+import dev.uqabench.train.TrainingListener;
+import dev.uqabench.llm.TinyLlmCorpus;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.nio.file.Files;
+import java.util.BitSet;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Training speed of the built-in tiny LLM on a finished run's own corpus: the quickstart's llm stage,
+ * cut to a number of steps. Prints tokens/s, s/step and the answer loss at the end for the configured
+ * compute path.
+ *
+ * <p>Usage: {@code java ... dev.uqabench.run.TinyLlmBenchmark RUN_DIR STEPS [THREADS]}, where RUN_DIR holds a
+ * finished quickstart's {@code data/} and {@code qa/}.
+ */
+public final class TinyLlmBenchmark {
+    private TinyLlmBenchmark() {
+    }
+
+    /** The run's corpus, built once and then read from {@code cache} (the benchmark times training, not tokenising). */
+    private static TinyLlmCorpus.Encoded cachedCorpus(TinyLlmStage.Input in, Path qa, Path cache) throws Exception {
+        if (Files.isRegularFile(cache)) {
+            try (ObjectInputStream o = new ObjectInputStream(new BufferedInputStream(Files.newInputStream(cache)))) {
+                int vocabulary = o.readInt();
+                long padId = o.readLong();
+                long[][] ids = (long[][]) o.readObject();
+                BitSet[] answers = (BitSet[]) o.readObject();
+                List<TinyLlmTrainer.Example> examples = new ArrayList<>();
+                for (int i = 0; i < ids.length; i++) examples.add(new TinyLlmTrainer.Example(ids[i], answers[i]));
+                return new TinyLlmCorpus.Encoded(examples, vocabulary, padId);
+            }
+        }
+        Path tmp = Files.createTempDirectory("tinyllm-bench");
+        TinyLlmCorpus.Encoded encoded = TinyLlmStage.corpus(in, qa.resolve(QuestionSet.LLM.arrow()),
+                qa.resolve(QuestionSet.ALIGNMENT.arrow()), tmp.resolve("vocab").resolve("tokenizer.json")).encoded();
+        List<TinyLlmTrainer.Example> examples = encoded.examples();
+        long[][] ids = new long[examples.size()][];
+        BitSet[] answers = new BitSet[examples.size()];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = examples.get(i).ids();
+            answers[i] = examples.get(i).answerTokens();
+        }
+        try (ObjectOutputStream o = new ObjectOutputStream(new BufferedOutputStream(Files.newOutputStream(cache)))) {
+            o.writeInt(encoded.vocabularySize());
+            o.writeLong(encoded.padId());
+            o.writeObject(ids);
+            o.writeObject(answers);
+        }
+        return encoded;
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path runDir = Path.of(args[0]);
+        int steps = Integer.parseInt(args[1]);
+        int threads = args.length > 2 ? Integer.parseInt(args[2]) : 1;
+        NativeThreads.setIntraOpThreads(threads);
+        NativeThreads.setBlasThreads(1);
+        Path data = runDir.resolve("data");
+        Path qa = runDir.resolve("qa");
+        TinyLlmConfig base = TinyLlmConfig.quickstart();
+        TinyLlmStage.Input in = new TinyLlmStage.Input(data, qa, new Sources(null, null, null, null).featureTokenizerFile(data),
+                base, AnswerMode.OPTION_TEXT, "en", 42);
+        long t0 = System.nanoTime();
+        TinyLlmCorpus.Encoded encoded = cachedCorpus(in, qa, runDir.resolve("tiny-llm-benchmark-corpus.bin"));
+        double corpusSeconds = (System.nanoTime() - t0) / 1e9;
+        List<TinyLlmTrainer.Example> examples = encoded.examples();
+        long totalTokens = 0;
+        for (TinyLlmTrainer.Example e : examples) totalTokens += Math.min(e.ids().length, base.maxTokens());
+        System.out.printf("corpus: %d conversations, %.1f tokens on average, vocabulary %d, built in %.1f s%n",
+                examples.size(), totalTokens / (double) examples.size(), encoded.vocabularySize(), corpusSeconds);
+        DecoderConfig shape = DecoderConfig.qwen2(encoded.vocabularySize(), base.hiddenSize(), base.intermediateSize(),
+                base.layers(), base.heads(), base.kvHeads(), Math.max(base.maxTokens() + 64, 1024), true);
+        Decoder model = Decoder.create(shape, 42);
+        List<double[]> seen = new ArrayList<>();
+        long[] tokens = {0};
+        long[] start = {0};
+        long[] cpuStart = {0};
+        var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        double[] answerAvg = {Double.NaN};
+        int warmup = 3;
+        TinyLlmTrainer.train(model, base.withSteps(steps), examples, encoded.padId(), 42, TrainingListener.onSteps(step -> {
+            if (step.step() == warmup) {
+                start[0] = System.nanoTime();
+                cpuStart[0] = os.getProcessCpuTime();
+                tokens[0] = 0;
+            } else if (step.step() > warmup) {
+                tokens[0] += step.units();
+            }
+            double a = step.metrics().get(TinyLlmTrainer.ANSWER_LOSS);
+            answerAvg[0] = Double.isNaN(answerAvg[0]) ? a : 0.95 * answerAvg[0] + 0.05 * a;
+        }));
+        double seconds = (System.nanoTime() - start[0]) / 1e9;
+        double cpuSeconds = (os.getProcessCpuTime() - cpuStart[0]) / 1e9;
+        System.out.printf("| %d steps | %.0f tokens/s | %.3f s/step | %.3f CPU s/step | answer loss avg %.4f | threads %d | load %s |%n",
+                steps - warmup, tokens[0] / seconds, seconds / (steps - warmup), cpuSeconds / (steps - warmup), answerAvg[0], threads,
+                Files.readString(Path.of("/proc/loadavg")).trim());
+    }
+}

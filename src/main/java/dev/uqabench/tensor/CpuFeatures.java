@@ -1,0 +1,98 @@
+package dev.uqabench.tensor;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
+import org.bytedeco.openblas.global.openblas_full;
+
+/**
+ * What this CPU offers the native engines, read once at start-up: whether it computes bf16 natively (an AVX2-only
+ * CPU runs libtorch's bf16 matrix products 10-40x slower than float32, an AVX-512-bf16 one about 2x faster) and
+ * which OpenBLAS kernels fit it. Every manifest and benchmark records {@link #describe()}, so a figure names the
+ * path that produced it.
+ */
+public final class CpuFeatures {
+
+    private static final Set<String> FLAGS = readFlags(Path.of("/proc/cpuinfo"));
+
+    private CpuFeatures() {}
+
+    /** The CPU's feature flags as {@code /proc/cpuinfo} lists them (empty off Linux). */
+    public static Set<String> flags() {
+        return FLAGS;
+    }
+
+    /** Does the CPU multiply bf16 natively (AVX-512 bf16 or AMX)? Only then is bf16 worth choosing on it. */
+    public static boolean nativeBf16() {
+        return nativeBf16(FLAGS);
+    }
+
+    static boolean nativeBf16(Set<String> flags) {
+        return flags.contains("avx512_bf16") || flags.contains("amx_bf16");
+    }
+
+    /**
+     * The OpenBLAS kernel family ({@code OPENBLAS_CORETYPE}) for these flags, or null to keep OpenBLAS's own
+     * detection: its AVX-512 kernels where the CPU has the AVX-512 subsets they use (with bf16: Cooper Lake's).
+     * {@code scripts/cpu-env.sh} applies the same rule before the JVM starts.
+     */
+    public static String blasCore(Set<String> flags) {
+        if (!flags.containsAll(Set.of("avx512f", "avx512bw", "avx512dq", "avx512vl"))) return null;
+        return flags.contains("avx512_bf16") ? "COOPERLAKE" : "SKYLAKEX";
+    }
+
+    /** The kernel family OpenBLAS loaded in this process, e.g. {@code Cooperlake} or {@code Haswell}. */
+    public static String loadedBlasCore() {
+        return openblas_full.openblas_get_corename().getString().trim();
+    }
+
+    /**
+     * One line for manifests and benchmarks, e.g. {@code AMD EPYC, x86_64, AVX-512 with native bf16; OpenBLAS
+     * Cooperlake kernels}; it adds the recommended kernels when another family is loaded.
+     */
+    public static String describe() {
+        String simd = FLAGS.contains("avx512f") ? "AVX-512" : FLAGS.contains("avx2") ? "AVX2" : "no AVX2";
+        String loaded = loadedBlasCore();
+        String wanted = blasCore(FLAGS);
+        String blas = "OpenBLAS " + loaded + " kernels";
+        if (wanted != null && !wanted.equalsIgnoreCase(loaded)) {
+            blas += " (OPENBLAS_CORETYPE=" + wanted + " would fit this CPU: start through ./uqabench)";
+        }
+        return modelName() + ", " + System.getProperty("os.arch") + ", " + simd
+                + (nativeBf16() ? " with native bf16" : ", bf16 emulated (slow)") + "; " + blas;
+    }
+
+    private static String modelName() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                if (line.startsWith("model name")) return line.substring(line.indexOf(':') + 1).trim();
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux: the architecture alone
+        }
+        return "unknown CPU";
+    }
+
+    static Set<String> readFlags(Path cpuinfo) {
+        try {
+            for (String line : Files.readAllLines(cpuinfo)) {
+                if (line.startsWith("flags")) {
+                    return parseFlags(line.substring(line.indexOf(':') + 1));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux: no flags, so nothing is assumed
+        }
+        return Set.of();
+    }
+
+    static Set<String> parseFlags(String list) {
+        Set<String> flags = new TreeSet<>();
+        Arrays.stream(list.trim().toLowerCase(Locale.ROOT).split("\\s+")).filter(f -> !f.isEmpty()).forEach(flags::add);
+        return Set.copyOf(flags);
+    }
+}
