@@ -35,7 +35,7 @@ public final class ChatPrompter {
 
     /** Ids of the chat up to and including the assistant's generation prompt. */
     public long[] prompt(String userTurn) {
-        return tokenizer.encode(template.render(List.of(ChatTemplate.Message.user(userTurn)), true), false);
+        return tokenizer.encode(template.renderUserPrompt(userTurn), false);
     }
 
     /** Ids of an assistant answer followed by the end-of-turn token. */

@@ -25,6 +25,7 @@ public final class ChatTemplate {
     private final String bosToken;
     private final String eosToken;
     private final Jinjava jinjava;
+    private volatile String[] userFrame;      // text before and after a lone user turn's content, once known
 
     /** One chat turn. */
     public record Message(String role, String content) {
@@ -59,7 +60,9 @@ public final class ChatTemplate {
                 .withUsePyishObjectMapper(true)
                 .withKeepNullableLoopValues(true)
                 .build();
+        // Message contents are data, as in Jinja2: Jinjava would otherwise render a '{{' or '{%' inside one.
         JinjavaConfig config = JinjavaConfig.newBuilder().withTrimBlocks(true).withLstripBlocks(true)
+                .withNestedInterpretationEnabled(false)
                 .withLegacyOverrides(python).build();
         this.jinjava = new Jinjava(config);
         try {
@@ -80,6 +83,53 @@ public final class ChatTemplate {
     public String bosToken() { return bosToken; }
 
     public String eosToken() { return eosToken; }
+
+    /**
+     * The prompt text of a single user turn followed by the generation prompt: {@code render([user(content)], true)}.
+     * A template that only prints each message's content verbatim (each use of {@code content} is
+     * {@code message['content']} inside a {@code {{ }}} expression) frames every content the same way, so it is
+     * rendered once with two probe contents and the frame reused; any other template is rendered every time.
+     */
+    public String renderUserPrompt(String content) {
+        String[] frame = userFrame;
+        if (frame == null) {
+            frame = printsContentVerbatim(template) ? probeFrame() : new String[0];
+            userFrame = frame;
+        }
+        if (frame.length == 0) return render(List.of(Message.user(content)), true);
+        return frame[0] + content + frame[1];
+    }
+
+    /** The text around a user turn's content, or an empty array when two probes are not framed alike. */
+    private String[] probeFrame() {
+        String[] frame = null;
+        for (String probe : new String[] {" \n<probe-1>{{ x }}\n ", "\t'second probe' \"2\"\n"}) {
+            String out = render(List.of(Message.user(probe)), true);
+            int at = out.indexOf(probe);
+            if (at < 0 || out.indexOf(probe, at + 1) >= 0) return new String[0];
+            String[] f = {out.substring(0, at), out.substring(at + probe.length())};
+            if (frame != null && !java.util.Arrays.equals(frame, f)) return new String[0];
+            frame = f;
+        }
+        return frame;
+    }
+
+    static boolean printsContentVerbatim(String template) {
+        int uses = 0;
+        for (int at = template.indexOf("content"); at >= 0; at = template.indexOf("content", at + 1)) uses++;
+        int verbatim = 0;
+        java.util.regex.Matcher expressions = java.util.regex.Pattern.compile("\\{\\{(.*?)}}", java.util.regex.Pattern.DOTALL)
+                .matcher(template);
+        while (expressions.find()) {
+            String expression = expressions.group(1);
+            for (int at = expression.indexOf("message['content']"); at >= 0;
+                 at = expression.indexOf("message['content']", at + 1)) {
+                String after = expression.substring(at + "message['content']".length()).stripLeading();
+                if (!after.startsWith("|")) verbatim++;           // a filter would change the content
+            }
+        }
+        return uses > 0 && uses == verbatim;
+    }
 
     /** The prompt text for {@code messages}; with {@code addGenerationPrompt} it ends where the assistant answers. */
     public String render(List<Message> messages, boolean addGenerationPrompt) {

@@ -17,6 +17,15 @@ import org.bytedeco.openblas.global.openblas_full;
  */
 public final class CpuFeatures {
 
+    /**
+     * glibc allocator settings for every uqabench JVM ({@code GLIBC_TUNABLES}, read when the process starts, so set by
+     * {@code scripts/cpu-env.sh} and by {@code launch} for its ranks): transparent huge pages for large buffers, a fixed
+     * 32 MiB mmap threshold and freed memory kept, so that libtorch's per-step buffers are not faulted in page by page
+     * every step.
+     */
+    public static final String MALLOC_TUNABLES =
+            "glibc.malloc.hugetlb=1:glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=4294967296";
+
     private static final Set<String> FLAGS = readFlags(Path.of("/proc/cpuinfo"));
 
     private CpuFeatures() {}
@@ -62,8 +71,11 @@ public final class CpuFeatures {
         if (wanted != null && !wanted.equalsIgnoreCase(loaded)) {
             blas += " (OPENBLAS_CORETYPE=" + wanted + " would fit this CPU: start through ./uqabench)";
         }
+        String tunables = System.getenv("GLIBC_TUNABLES");
+        String malloc = tunables == null || tunables.isEmpty() ? "glibc malloc defaults"
+                : tunables.equals(MALLOC_TUNABLES) ? "glibc malloc tuned" : "GLIBC_TUNABLES=" + tunables;
         return modelName() + ", " + System.getProperty("os.arch") + ", " + simd
-                + (nativeBf16() ? " with native bf16" : ", bf16 emulated (slow)") + "; " + blas;
+                + (nativeBf16() ? " with native bf16" : ", bf16 emulated (slow)") + "; " + blas + "; " + malloc;
     }
 
     private static String modelName() {

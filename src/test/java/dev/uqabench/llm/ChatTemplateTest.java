@@ -75,4 +75,26 @@ class ChatTemplateTest {
         ChatTemplate qwen = load("qwen2.5-instruct.jinja", null, "<|im_end|>");
         assertTrue(!qwen.render(List.of(user("x")), false).contains("# Tools"));
     }
+
+    /** The framed fast path gives exactly what rendering gives, for the built-in ChatML and the published templates. */
+    @Test
+    void aUserPromptIsRenderedAsTheTemplateRendersIt() throws IOException {
+        List<ChatTemplate> templates = List.of(
+                new ChatTemplate("built-in", ChatPrompter.CHATML_TEMPLATE, null, "<|im_end|>"),
+                load("qwen2.5-instruct.jinja", null, "<|im_end|>"),
+                load("llama3-instruct.jinja", "<|begin_of_text|>", "<|eot_id|>"),
+                new ChatTemplate("trimming", "{% for message in messages %}[{{ message['content'] | trim }}]{% endfor %}", null, null));
+        for (ChatTemplate t : templates) {
+            for (String content : List.of("Which item?", "  padded \n", "", "quotes ' \" and {{ braces }} and {% tags %}",
+                    "line 1\nline 2\n\n")) {
+                assertEquals(t.render(List.of(user(content)), true), t.renderUserPrompt(content), content);
+            }
+        }
+        // contents are data: braces in a title are printed, not interpreted
+        assertEquals("<|im_start|>user\n{{ 1 + 1 }} {% if x %}<|im_end|>\n<|im_start|>assistant\n",
+                templates.get(0).render(List.of(user("{{ 1 + 1 }} {% if x %}")), true));
+        assertTrue(ChatTemplate.printsContentVerbatim(ChatPrompter.CHATML_TEMPLATE));
+        assertTrue(!ChatTemplate.printsContentVerbatim("{{ message['content'] | trim }}"));
+        assertTrue(!ChatTemplate.printsContentVerbatim("{% if message['content'] %}{{ message['content'] }}{% endif %}"));
+    }
 }

@@ -46,6 +46,18 @@ class CpuFeaturesTest {
     }
 
     @Test
+    void theLauncherScriptSetsTheSameAllocatorTunables() throws Exception {
+        Process p = new ProcessBuilder("bash", "-c", "unset GLIBC_TUNABLES; source scripts/cpu-env.sh && echo \"$GLIBC_TUNABLES\"")
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        assertEquals(0, p.waitFor(), out);
+        assertEquals(CpuFeatures.MALLOC_TUNABLES, out);
+        Process kept = new ProcessBuilder("bash", "-c", "export GLIBC_TUNABLES=glibc.malloc.arena_max=2; source scripts/cpu-env.sh && echo \"$GLIBC_TUNABLES\"")
+                .redirectErrorStream(true).start();
+        assertEquals("glibc.malloc.arena_max=2", new String(kept.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim());
+    }
+
+    @Test
     void flagsComeFromTheCpuinfoFlagsLine(@TempDir Path dir) throws IOException {
         Path cpuinfo = dir.resolve("cpuinfo");
         Files.writeString(cpuinfo, "processor\t: 0\nmodel name\t: Test CPU\nflags\t\t: " + ZEN4 + "\n\nprocessor\t: 1\n");
