@@ -105,9 +105,6 @@ public final class LaunchCommand implements Callable<Integer> {
                 env.put("OMP_NUM_THREADS", Integer.toString(threadsPerRank));
                 env.put("OMP_WAIT_POLICY", "PASSIVE");
                 env.putIfAbsent("OPENBLAS_NUM_THREADS", "1");
-                String blasCore = dev.uqabench.tensor.CpuFeatures.blasCore(dev.uqabench.tensor.CpuFeatures.flags());
-                if (blasCore != null) env.putIfAbsent("OPENBLAS_CORETYPE", blasCore);   // as scripts/cpu-env.sh
-                env.putIfAbsent("GLIBC_TUNABLES", dev.uqabench.tensor.CpuFeatures.MALLOC_TUNABLES);
                 // c10d's own warnings (a peer's closed socket, with a C++ stack) would bury the one-line message
                 env.putIfAbsent("TORCH_CPP_LOG_LEVEL", "ERROR");
                 Process process = builder.start();

@@ -18,10 +18,10 @@ import org.bytedeco.openblas.global.openblas_full;
 public final class CpuFeatures {
 
     /**
-     * glibc allocator settings for every uqabench JVM ({@code GLIBC_TUNABLES}, read when the process starts, so set by
-     * {@code scripts/cpu-env.sh} and by {@code launch} for its ranks): transparent huge pages for large buffers, a fixed
-     * 32 MiB mmap threshold and freed memory kept, so that libtorch's per-step buffers are not faulted in page by page
-     * every step.
+     * glibc allocator settings ({@code GLIBC_TUNABLES}, read when a process starts) that keep libtorch's large per-step
+     * buffers from being faulted in page by page every step: transparent huge pages, a fixed 32 MiB mmap threshold,
+     * freed memory kept. Not set by uqabench: one pretraining process ran 1.6x faster with them, the quickstart's two
+     * lanes in one process 1.4x slower (bench/perf/README.md). Manifests say whether they were on.
      */
     public static final String MALLOC_TUNABLES =
             "glibc.malloc.hugetlb=1:glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=4294967296";
@@ -45,9 +45,10 @@ public final class CpuFeatures {
     }
 
     /**
-     * The OpenBLAS kernel family ({@code OPENBLAS_CORETYPE}) for these flags, or null to keep OpenBLAS's own
-     * detection: its AVX-512 kernels where the CPU has the AVX-512 subsets they use (with bf16: Cooper Lake's).
-     * {@code scripts/cpu-env.sh} applies the same rule before the JVM starts.
+     * The OpenBLAS kernel family that fits these flags, or null where its AVX2 ones do: its AVX-512 kernels where
+     * the CPU has the AVX-512 subsets they use (with bf16: Cooper Lake's). OpenBLAS detects this itself (it chose
+     * Cooperlake on AMD Zen 4); an {@code OPENBLAS_CORETYPE} in the environment overrides it, and {@link #describe()}
+     * then says what would fit: Haswell kernels ran the tiny LLM's training 1.3x slower there.
      */
     public static String blasCore(Set<String> flags) {
         if (!flags.containsAll(Set.of("avx512f", "avx512bw", "avx512dq", "avx512vl"))) return null;
@@ -69,11 +70,13 @@ public final class CpuFeatures {
         String wanted = blasCore(FLAGS);
         String blas = "OpenBLAS " + loaded + " kernels";
         if (wanted != null && !wanted.equalsIgnoreCase(loaded)) {
-            blas += " (OPENBLAS_CORETYPE=" + wanted + " would fit this CPU: start through ./uqabench)";
+            blas += System.getenv("OPENBLAS_CORETYPE") != null
+                    ? " (pinned by the environment's OPENBLAS_CORETYPE; " + wanted + " would fit this CPU)"
+                    : " (" + wanted + " would fit this CPU)";
         }
         String tunables = System.getenv("GLIBC_TUNABLES");
         String malloc = tunables == null || tunables.isEmpty() ? "glibc malloc defaults"
-                : tunables.equals(MALLOC_TUNABLES) ? "glibc malloc tuned" : "GLIBC_TUNABLES=" + tunables;
+                : tunables.equals(MALLOC_TUNABLES) ? "glibc malloc tuned (huge pages)" : "GLIBC_TUNABLES=" + tunables;
         return modelName() + ", " + System.getProperty("os.arch") + ", " + simd
                 + (nativeBf16() ? " with native bf16" : ", bf16 emulated (slow)") + "; " + blas + "; " + malloc;
     }

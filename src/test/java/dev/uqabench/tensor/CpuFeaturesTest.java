@@ -6,10 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,31 +30,6 @@ class CpuFeaturesTest {
         assertTrue(CpuFeatures.nativeBf16(Set.of("amx_bf16")));
     }
 
-    /** The launcher's shell rule must choose what the Java rule chooses (it runs before any JVM). */
-    @Test
-    void theLauncherScriptAppliesTheSameRule() throws Exception {
-        for (String flags : List.of(ZEN3, SKYLAKE_X, ZEN4, PARTIAL, "")) {
-            Process p = new ProcessBuilder("bash", "-c", "source scripts/cpu-env.sh && uqabench_blas_core \"$1\"", "x", flags)
-                    .redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-            assertEquals(0, p.waitFor(), out);
-            String java = CpuFeatures.blasCore(CpuFeatures.parseFlags(flags));
-            assertEquals(java == null ? "" : java, out, "flags: " + flags);
-        }
-    }
-
-    @Test
-    void theLauncherScriptSetsTheSameAllocatorTunables() throws Exception {
-        Process p = new ProcessBuilder("bash", "-c", "unset GLIBC_TUNABLES; source scripts/cpu-env.sh && echo \"$GLIBC_TUNABLES\"")
-                .redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-        assertEquals(0, p.waitFor(), out);
-        assertEquals(CpuFeatures.MALLOC_TUNABLES, out);
-        Process kept = new ProcessBuilder("bash", "-c", "export GLIBC_TUNABLES=glibc.malloc.arena_max=2; source scripts/cpu-env.sh && echo \"$GLIBC_TUNABLES\"")
-                .redirectErrorStream(true).start();
-        assertEquals("glibc.malloc.arena_max=2", new String(kept.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim());
-    }
-
     @Test
     void flagsComeFromTheCpuinfoFlagsLine(@TempDir Path dir) throws IOException {
         Path cpuinfo = dir.resolve("cpuinfo");
@@ -68,8 +41,11 @@ class CpuFeaturesTest {
     }
 
     @Test
-    void theDescriptionNamesTheLoadedKernels() {
+    void theDescriptionNamesTheLoadedKernelsAndTheAllocator() {
         String line = CpuFeatures.describe();
         assertTrue(line.contains("OpenBLAS " + CpuFeatures.loadedBlasCore() + " kernels"), line);
+        String tunables = System.getenv("GLIBC_TUNABLES");
+        assertTrue(line.endsWith(tunables == null || tunables.isEmpty() ? "glibc malloc defaults"
+                : tunables.equals(CpuFeatures.MALLOC_TUNABLES) ? "glibc malloc tuned (huge pages)" : "GLIBC_TUNABLES=" + tunables), line);
     }
 }
