@@ -115,6 +115,7 @@ public final class TinyLlmStage implements Stage<TinyLlmStage.Input, LlmHandle> 
         });
         return LlmHandle.builtIn(folder);
     }
+
     /** The encoded training corpus and the questions it was made of. */
     record Corpus(TinyLlmCorpus.Encoded encoded, List<ReleaseRow> training) {
     }

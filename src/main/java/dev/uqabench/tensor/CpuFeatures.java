@@ -27,13 +27,9 @@ public final class CpuFeatures {
             "glibc.malloc.hugetlb=1:glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=4294967296";
 
     private static final Set<String> FLAGS = readFlags(Path.of("/proc/cpuinfo"));
+    private static final String MODEL_NAME = modelName();
 
     private CpuFeatures() {}
-
-    /** The CPU's feature flags as {@code /proc/cpuinfo} lists them (empty off Linux). */
-    public static Set<String> flags() {
-        return FLAGS;
-    }
 
     /** Does the CPU multiply bf16 natively (AVX-512 bf16 or AMX)? Only then is bf16 worth choosing on it. */
     public static boolean nativeBf16() {
@@ -77,7 +73,7 @@ public final class CpuFeatures {
         String tunables = System.getenv("GLIBC_TUNABLES");
         String malloc = tunables == null || tunables.isEmpty() ? "glibc malloc defaults"
                 : tunables.equals(MALLOC_TUNABLES) ? "glibc malloc tuned (huge pages)" : "GLIBC_TUNABLES=" + tunables;
-        return modelName() + ", " + System.getProperty("os.arch") + ", " + simd
+        return MODEL_NAME + ", " + System.getProperty("os.arch") + ", " + simd
                 + (nativeBf16() ? " with native bf16" : ", bf16 emulated (slow)") + "; " + blas + "; " + malloc;
     }
 
