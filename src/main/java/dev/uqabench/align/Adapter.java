@@ -13,6 +13,14 @@ public interface Adapter {
      */
     Tensor softTokens(Tensor states, Tensor lengths);
 
+    /**
+     * Whether the soft tokens depend on the states. An adapter that reads only their batch size (a learned
+     * prompt) spares the caller the encoder's forward pass: it is given {@link StateEncoder.Encoded#placeholder}.
+     */
+    default boolean readsStates() {
+        return true;
+    }
+
     /** Number of soft tokens per user. */
     int tokens();
 

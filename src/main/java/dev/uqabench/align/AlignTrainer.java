@@ -106,6 +106,24 @@ public final class AlignTrainer {
         // data-parallel: every rank holds every example and the same order; each trains on its slice of a batch
         Group group = World.group();
         boolean tuneEncoder = cfg.mode() == AlignConfig.Mode.ADAPTER_AND_ENCODER;
+        // a frozen encoder's states are the same every epoch: each distinct sequence is encoded once
+        try (FrozenStates frozen = tuneEncoder || !adapter.readsStates() ? null
+                : new FrozenStates(encoder, sequences(examples, validation), cfg.batchSize(), FrozenStates.DEFAULT_BUDGET_BYTES)) {
+            return train(adapter, frozen == null ? encoder : frozen, tuneEncoder, llm, examples, validation, cfg, padId,
+                    seed, listener, checkpointFolder, group);
+        }
+    }
+
+    private static List<UserSequence> sequences(List<Example> examples, List<Example> validation) {
+        List<UserSequence> all = new ArrayList<>(examples.size() + validation.size());
+        examples.forEach(e -> all.add(e.sequence()));
+        validation.forEach(e -> all.add(e.sequence()));
+        return all;
+    }
+
+    private static Result train(Adapter adapter, StateEncoder encoder, boolean tuneEncoder, Decoder llm,
+                                List<Example> examples, List<Example> validation, AlignConfig cfg, long padId, long seed,
+                                TrainingListener listener, Path checkpointFolder, Group group) {
         TensorVector adapterParams = adapter.module().parameters();
         AdamW optimizer = new AdamW(adapterParams, options(cfg, cfg.learningRate()));
         TensorVector all = new TensorVector();
@@ -444,14 +462,7 @@ public final class AlignTrainer {
             System.arraycopy(e.answer(), 0, in, e.prompt().length, e.answer().length - 1);
             inputs.add(in);
         }
-        StateEncoder.Encoded encoded;
-        if (tuneEncoder) {
-            encoded = encoder.encode(sequences);
-        } else {
-            try (NoGradGuard noGrad = new NoGradGuard()) {
-                encoded = encoder.encode(sequences);
-            }
-        }
+        StateEncoder.Encoded encoded = StateEncoder.forAdapter(encoder, adapter, sequences, tuneEncoder);
         Tensor soft = adapter.softTokens(encoded.states(), encoded.lengths());     // [B, k, D]
         PaddedPrompts padded = PaddedPrompts.of(inputs, padId);
         PaddedPrompts.Inputs in = padded.inputs(llm, soft);

@@ -35,6 +35,11 @@ public final class LearnedPromptAdapter extends Module implements Adapter {
     }
 
     @Override
+    public boolean readsStates() {
+        return false;
+    }
+
+    @Override
     public int tokens() {
         return tokens;
     }

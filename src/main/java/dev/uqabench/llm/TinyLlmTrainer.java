@@ -115,6 +115,32 @@ public final class TinyLlmTrainer {
         model.train(false);
     }
 
+    /**
+     * The mean loss on the answer tokens of {@code examples} (each answer token counts once), without
+     * gradients: a held-out measure of what the model learned to answer.
+     */
+    public static double answerLoss(Decoder model, TinyLlmConfig cfg, List<Example> examples, long padId) {
+        boolean training = model.is_training();
+        model.train(false);
+        double sum = 0;
+        double count = 0;
+        try (org.bytedeco.pytorch.NoGradGuard noGrad = new org.bytedeco.pytorch.NoGradGuard()) {
+            for (int from = 0; from < examples.size(); from += cfg.batchSize()) {
+                try (PointerScope scope = new PointerScope()) {
+                    Batch b = Batch.of(examples.subList(from, Math.min(examples.size(), from + cfg.batchSize())),
+                            cfg.maxTokens(), cfg.answerWeight(), padId);
+                    Tensor logits = model.forward(model.embed(b.inputs().ids()), b.inputs().mask());
+                    Tensor picked = LanguageModelLoss.targetLogProbs(logits, b.targets());
+                    sum -= picked.mul(b.answerMask().reshape(-1)).sum().item_double();
+                    count += b.answerMask().sum().item_double();
+                }
+            }
+        } finally {
+            model.train(training);
+        }
+        return sum / count;
+    }
+
     /** Batches drawn together and sorted by length when {@link TinyLlmConfig.Batching#BY_LENGTH}. */
     public static final int LENGTH_GROUP = 32;
 

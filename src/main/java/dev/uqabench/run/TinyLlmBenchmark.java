@@ -24,10 +24,15 @@ import java.util.List;
  * cut to a number of steps. Prints tokens/s, s/step and the answer loss at the end for the configured
  * compute path.
  *
- * <p>Usage: {@code java ... dev.uqabench.run.TinyLlmBenchmark RUN_DIR STEPS [THREADS]}, where RUN_DIR holds a
- * finished quickstart's {@code data/} and {@code qa/}.
+ * <p>Usage: {@code java ... dev.uqabench.run.TinyLlmBenchmark RUN_DIR STEPS [THREADS [KEY=VALUE ...]]}, where RUN_DIR
+ * holds a finished quickstart's {@code data/} and {@code qa/}; keys {@code learning_rate}, {@code batch_size},
+ * {@code warmup_steps} override the quickstart's settings. The last {@value #HELD_OUT} conversations are held out:
+ * their answer loss is printed every {@code STEPS/6} steps and at the end (quality of a recipe, not only speed).
  */
 public final class TinyLlmBenchmark {
+    /** Conversations kept out of training to measure the answer loss on. */
+    static final int HELD_OUT = 400;
+
     private TinyLlmBenchmark() {
     }
 
@@ -72,12 +77,31 @@ public final class TinyLlmBenchmark {
         Path data = runDir.resolve("data");
         Path qa = runDir.resolve("qa");
         TinyLlmConfig base = TinyLlmConfig.quickstart();
+        for (int i = 3; i < args.length; i++) {
+            String[] kv = args[i].split("=", 2);
+            TinyLlmConfig b = base;
+            base = switch (kv[0]) {
+                case "learning_rate" -> new TinyLlmConfig(b.hiddenSize(), b.layers(), b.heads(), b.kvHeads(),
+                        b.intermediateSize(), b.steps(), b.batchSize(), Double.parseDouble(kv[1]), b.warmupSteps(),
+                        b.answerWeight(), b.contextLengths(), b.maxTokens(), b.drills(), b.batching());
+                case "batch_size" -> new TinyLlmConfig(b.hiddenSize(), b.layers(), b.heads(), b.kvHeads(),
+                        b.intermediateSize(), b.steps(), Integer.parseInt(kv[1]), b.learningRate(), b.warmupSteps(),
+                        b.answerWeight(), b.contextLengths(), b.maxTokens(), b.drills(), b.batching());
+                case "warmup_steps" -> new TinyLlmConfig(b.hiddenSize(), b.layers(), b.heads(), b.kvHeads(),
+                        b.intermediateSize(), b.steps(), b.batchSize(), b.learningRate(), Integer.parseInt(kv[1]),
+                        b.answerWeight(), b.contextLengths(), b.maxTokens(), b.drills(), b.batching());
+                default -> throw new IllegalArgumentException("unknown key " + kv[0]
+                        + " (learning_rate, batch_size, warmup_steps)");
+            };
+        }
         TinyLlmStage.Input in = new TinyLlmStage.Input(data, qa, new Sources(null, null, null, null).featureTokenizerFile(data),
                 base, AnswerMode.OPTION_TEXT, "en", 42);
         long t0 = System.nanoTime();
         TinyLlmCorpus.Encoded encoded = cachedCorpus(in, qa, runDir.resolve("tiny-llm-benchmark-corpus.bin"));
         double corpusSeconds = (System.nanoTime() - t0) / 1e9;
-        List<TinyLlmTrainer.Example> examples = encoded.examples();
+        List<TinyLlmTrainer.Example> all = encoded.examples();
+        List<TinyLlmTrainer.Example> examples = all.subList(0, all.size() - HELD_OUT);
+        List<TinyLlmTrainer.Example> heldOut = all.subList(all.size() - HELD_OUT, all.size());
         long totalTokens = 0;
         for (TinyLlmTrainer.Example e : examples) totalTokens += Math.min(e.ids().length, base.maxTokens());
         System.out.printf("corpus: %d conversations, %.1f tokens on average, vocabulary %d, built in %.1f s%n",
@@ -92,7 +116,10 @@ public final class TinyLlmBenchmark {
         var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
         double[] answerAvg = {Double.NaN};
         int warmup = 3;
-        TinyLlmTrainer.train(model, base.withSteps(steps), examples, encoded.padId(), 42, TrainingListener.onSteps(step -> {
+        TinyLlmConfig cfg = base.withSteps(steps);
+        int every = Math.max(1, steps / 6);
+        double[] evalSeconds = {0};
+        TinyLlmTrainer.train(model, cfg, examples, encoded.padId(), 42, TrainingListener.onSteps(step -> {
             if (step.step() == warmup) {
                 start[0] = System.nanoTime();
                 cpuStart[0] = os.getProcessCpuTime();
@@ -102,11 +129,19 @@ public final class TinyLlmBenchmark {
             }
             double a = step.metrics().get(TinyLlmTrainer.ANSWER_LOSS);
             answerAvg[0] = Double.isNaN(answerAvg[0]) ? a : 0.95 * answerAvg[0] + 0.05 * a;
+            if (step.step() % every == 0 && step.step() < steps) {
+                long e0 = System.nanoTime();
+                System.out.printf("step %d: held-out answer loss %.4f%n", step.step(),
+                        TinyLlmTrainer.answerLoss(model, cfg, heldOut, encoded.padId()));
+                evalSeconds[0] += (System.nanoTime() - e0) / 1e9;
+            }
         }));
-        double seconds = (System.nanoTime() - start[0]) / 1e9;
+        double seconds = (System.nanoTime() - start[0]) / 1e9 - evalSeconds[0];
         double cpuSeconds = (os.getProcessCpuTime() - cpuStart[0]) / 1e9;
         System.out.printf("| %d steps | %.0f tokens/s | %.3f s/step | %.3f CPU s/step | answer loss avg %.4f | threads %d | load %s |%n",
                 steps - warmup, tokens[0] / seconds, seconds / (steps - warmup), cpuSeconds / (steps - warmup), answerAvg[0], threads,
                 Files.readString(Path.of("/proc/loadavg")).trim());
+        System.out.printf("held-out answer loss after %d steps (%s): %.4f%n", steps, cfg,
+                TinyLlmTrainer.answerLoss(model, cfg, heldOut, encoded.padId()));
     }
 }
