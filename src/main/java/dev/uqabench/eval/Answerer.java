@@ -42,41 +42,57 @@ public final class Answerer {
 
     /**
      * Answers by option likelihood: the predicted letter is that of the option whose text (with the
-     * end-of-turn token) has the highest log-probability after the prompt.
+     * end-of-turn token) has the highest log-probability after the prompt. Questions are scored
+     * {@code batchSize} at a time ({@link OptionScorer#optionLogLikelihoods(Decoder, List, List)}).
      *
      * @param options per item, the token ids of its four options in order A-D
      */
     public static List<Answer> answerByLikelihood(List<Item> items, List<List<long[]>> options, Decoder llm,
-                                                  Function<String, long[]> promptIds, SoftPrompt soft, Listener listener) {
+                                                  Function<String, long[]> promptIds, SoftPrompt soft, int batchSize,
+                                                  Listener listener) {
         List<Answer> answers = new ArrayList<>(items.size());
-        for (int i = 0; i < items.size(); i++) {
-            dev.uqabench.base.StopRequest.check("question " + (i + 1) + " of " + items.size());
-            Item item = items.get(i);
+        for (int start = 0; start < items.size(); start += batchSize) {
+            dev.uqabench.base.StopRequest.check("question " + (start + 1) + " of " + items.size());
+            List<Item> batch = items.subList(start, Math.min(items.size(), start + batchSize));
             long t0 = System.nanoTime();
-            long[] prompt = promptIds.apply(item.userTurn());
-            int best = 0;
-            int softTokens = 0;
+            int[] promptTokens = new int[batch.size()];
+            OptionScorer.OptionScore[][] scores;
             try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
-                Tensor embeds = llm.embed(Tensor.create(prompt, 1, prompt.length)).squeeze(0);          // [T, D]
+                Tensor softTokens = null;
                 if (soft != null) {
-                    StateEncoder.Encoded encoded = soft.encoder().encode(List.of(item.sequence()));
-                    Tensor tokens = soft.adapter().softTokens(encoded.states(), encoded.lengths()).squeeze(0);  // [k, D]
-                    softTokens = (int) tokens.size(0);
-                    embeds = org.bytedeco.pytorch.global.torch.cat(
-                            new org.bytedeco.pytorch.TensorVector(tokens.to(embeds.scalar_type()), embeds), 0);
+                    List<UserSequence> sequences = new ArrayList<>(batch.size());
+                    for (Item item : batch) {
+                        sequences.add(item.sequence());
+                    }
+                    StateEncoder.Encoded encoded = StateEncoder.forAdapter(soft.encoder(), soft.adapter(), sequences, false);
+                    softTokens = soft.adapter().softTokens(encoded.states(), encoded.lengths());       // [B, k, D]
                 }
-                OptionScorer.OptionScore[] scores = OptionScorer.optionLogLikelihoods(llm, embeds, options.get(i));
-                for (int o = 1; o < scores.length; o++) {
-                    if (scores[o].logLikelihood() > scores[best].logLikelihood()) {
+                List<Tensor> embeds = new ArrayList<>(batch.size());
+                for (int b = 0; b < batch.size(); b++) {
+                    long[] prompt = promptIds.apply(batch.get(b).userTurn());
+                    Tensor e = llm.embed(Tensor.create(prompt, 1, prompt.length)).squeeze(0);          // [T, D]
+                    promptTokens[b] = prompt.length;
+                    if (softTokens != null) {
+                        Tensor tokens = softTokens.select(0, b);                                       // [k, D]
+                        promptTokens[b] += (int) tokens.size(0);
+                        e = org.bytedeco.pytorch.global.torch.cat(
+                                new org.bytedeco.pytorch.TensorVector(tokens.to(e.scalar_type()), e), 0);
+                    }
+                    embeds.add(e);
+                }
+                scores = OptionScorer.optionLogLikelihoods(llm, embeds, options.subList(start, start + batch.size()));
+            }
+            double seconds = (System.nanoTime() - t0) / 1e9 / batch.size();
+            for (int b = 0; b < batch.size(); b++) {
+                int best = 0;
+                for (int o = 1; o < scores[b].length; o++) {
+                    if (scores[b][o].logLikelihood() > scores[b][best].logLikelihood()) {
                         best = o;
                     }
                 }
+                answers.add(new Answer(String.valueOf((char) ('A' + best)), -1, promptTokens[b], seconds));
             }
-            answers.add(new Answer(String.valueOf((char) ('A' + best)), -1, prompt.length + softTokens,
-                    (System.nanoTime() - t0) / 1e9));
-            if ((i + 1) % 32 == 0 || i + 1 == items.size()) {
-                listener.onBatch(i + 1, items.size());
-            }
+            listener.onBatch(start + batch.size(), items.size());
         }
         return answers;
     }
@@ -107,7 +123,7 @@ public final class Answerer {
                     for (Item item : batch) {
                         sequences.add(item.sequence());
                     }
-                    StateEncoder.Encoded encoded = soft.encoder().encode(sequences);
+                    StateEncoder.Encoded encoded = StateEncoder.forAdapter(soft.encoder(), soft.adapter(), sequences, false);
                     softTokensTensor = soft.adapter().softTokens(encoded.states(), encoded.lengths());
                 }
                 PaddedPrompts padded = PaddedPrompts.of(prompts, padId);

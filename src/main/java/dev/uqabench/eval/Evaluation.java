@@ -117,7 +117,8 @@ public final class Evaluation {
                 }
                 options.add(optionIds);
             }
-            answers = Answerer.answerByLikelihood(myItems, options, model.decoder(), prompter::prompt, softPrompt, listener);
+            answers = Answerer.answerByLikelihood(myItems, options, model.decoder(), prompter::prompt, softPrompt,
+                    context.batchSize(), listener);
         }
         if (group.distributed()) {
             group.during("evaluation " + variant.name());

@@ -58,6 +58,26 @@ public final class KvCache implements AutoCloseable {
     }
 
     /**
+     * A cache whose row {@code r} holds this cache's row {@code sources[r]} (e.g. each prompt of a batch shared by
+     * its options). This cache is left as it is.
+     */
+    KvCache selectRows(long[] sources) {
+        Tensor index = Tensors.fromLongs(sources, sources.length);
+        KvCache out = new KvCache(keys.length, sources.length);
+        for (int i = 0; i < keys.length; i++) {
+            if (keys[i] != null) {
+                replace(out.keys, i, keys[i].index_select(0, index));
+                replace(out.values, i, values[i].index_select(0, index));
+            }
+        }
+        Tensor m = Tensors.keep(mask.index_select(0, index));
+        out.mask.close();
+        out.mask = m;
+        index.close();
+        return out;
+    }
+
+    /**
      * A cache of {@code rows} rows that each hold this one-row cache's positions (e.g. one prompt shared
      * by several continuations). This cache is left as it is.
      */

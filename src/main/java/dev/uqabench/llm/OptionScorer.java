@@ -71,43 +71,95 @@ public final class OptionScorer {
      * a long prompt costs one pass instead of one per option.
      */
     public static OptionScore[] optionLogLikelihoods(Decoder decoder, Tensor promptEmbeds, List<long[]> options) {
-        int n = options.size();
-        int longest = 0;
-        for (int i = 0; i < n; i++) {
-            if (options.get(i).length == 0) throw new IllegalArgumentException("option " + i + " has no tokens");
-            longest = Math.max(longest, options.get(i).length);
+        return optionLogLikelihoods(decoder, List.of(promptEmbeds), List.of(options))[0];
+    }
+
+    /** Logits of at most this many floats are held at once when the options are scored. */
+    static final long LOGITS_CHUNK_FLOATS = 16L << 20;
+
+    /**
+     * {@link #optionLogLikelihoods(Decoder, Tensor, List)} for a batch of prompts at once: the prompts run
+     * left-padded into one cache, then every option of every prompt runs as one right-padded batch over its
+     * prompt's row of the cache. Returns per prompt its options' scores.
+     */
+    public static OptionScore[][] optionLogLikelihoods(Decoder decoder, List<Tensor> promptEmbeds,
+                                                       List<List<long[]>> options) {
+        return optionLogLikelihoods(decoder, promptEmbeds, options, LOGITS_CHUNK_FLOATS);
+    }
+
+    static OptionScore[][] optionLogLikelihoods(Decoder decoder, List<Tensor> promptEmbeds, List<List<long[]>> options,
+                                                long logitsChunkFloats) {
+        if (promptEmbeds.size() != options.size() || promptEmbeds.isEmpty()) {
+            throw new IllegalArgumentException(promptEmbeds.size() + " prompts for " + options.size() + " option lists");
         }
-        long promptLength = promptEmbeds.size(0);
-        try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard();
-             KvCache prompt = decoder.newCache(1)) {
-            Tensor promptHidden = decoder.hidden(promptEmbeds.to(decoder.computeType()).unsqueeze(0), null, prompt);
-            float[] first = Tensors.toFloats(decoder.logits(promptHidden.select(1, promptLength - 1))
-                    .log_softmax(-1).squeeze(0));                                                  // [V]: option token 0
-            long[][] ids = new long[n][longest];
-            long[][] mask = new long[n][longest];
-            for (int i = 0; i < n; i++) {
-                System.arraycopy(options.get(i), 0, ids[i], 0, options.get(i).length);
-                Arrays.fill(mask[i], 0, options.get(i).length, 1L);
+        int prompts = promptEmbeds.size();
+        int rows = 0;
+        int longest = 0;
+        for (int b = 0; b < prompts; b++) {
+            for (int i = 0; i < options.get(b).size(); i++) {
+                if (options.get(b).get(i).length == 0) {
+                    throw new IllegalArgumentException("prompt " + b + " option " + i + " has no tokens");
+                }
+                longest = Math.max(longest, options.get(b).get(i).length);
+                rows++;
             }
-            float[] picked = new float[n * longest];                                               // [N, L]
+        }
+        try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard();
+             KvCache cache = decoder.newCache(prompts)) {
+            Tensor embeds;
+            Tensor mask = null;                                                   // one prompt: nothing to pad
+            if (prompts == 1) {
+                embeds = promptEmbeds.get(0).to(decoder.computeType()).unsqueeze(0);
+            } else {
+                List<Tensor> typed = new java.util.ArrayList<>(prompts);
+                for (Tensor t : promptEmbeds) typed.add(t.to(decoder.computeType()));
+                Tensor[] padded = SoftPrompt.leftPad(typed);
+                embeds = padded[0];
+                mask = padded[1];
+            }
+            Tensor promptHidden = decoder.hidden(embeds, mask, cache);
+            Tensor firstLogProbs = decoder.logits(promptHidden.select(1, promptHidden.size(1) - 1)).log_softmax(-1);
+            long vocabulary = firstLogProbs.size(1);
+            float[] first = Tensors.toFloats(firstLogProbs);                                     // [B, V]: option token 0
+            long[][] ids = new long[rows][longest];
+            long[][] optionMask = new long[rows][longest];
+            long[] source = new long[rows];
+            for (int b = 0, r = 0; b < prompts; b++) {
+                for (long[] option : options.get(b)) {
+                    System.arraycopy(option, 0, ids[r], 0, option.length);
+                    Arrays.fill(optionMask[r], 0, option.length, 1L);
+                    source[r++] = b;
+                }
+            }
+            float[] picked = new float[rows * longest];                                          // [R, L]
             if (longest > 1) {
-                try (KvCache shared = prompt.repeatRows(n)) {
-                    Tensor hidden = decoder.hidden(decoder.embed(Tensors.fromLongs(ids)), Tensors.fromLongs(mask), shared);
-                    // Option position j-1 predicts option token j.
-                    Tensor logProbs = decoder.logits(hidden.narrow(1, 0, longest - 1)).log_softmax(-1);  // [N, L-1, V]
-                    Tensor targets = Tensors.fromLongs(ids).narrow(1, 1, longest - 1).unsqueeze(-1);     // [N, L-1, 1]
-                    float[] rest = Tensors.toFloats(torch.gather(logProbs, 2, targets));                  // [N, L-1]
-                    for (int i = 0; i < n; i++) {
-                        System.arraycopy(rest, i * (longest - 1), picked, i * longest + 1, longest - 1);
+                try (KvCache shared = cache.selectRows(source)) {
+                    Tensor hidden = decoder.hidden(decoder.embed(Tensors.fromLongs(ids)), Tensors.fromLongs(optionMask),
+                            shared).narrow(1, 0, longest - 1);                                   // [R, L-1, H]
+                    Tensor targets = Tensors.fromLongs(ids).narrow(1, 1, longest - 1).unsqueeze(-1);  // [R, L-1, 1]
+                    // option position j-1 predicts option token j; the logits are taken a chunk of rows at a time
+                    int chunk = (int) Math.max(1, logitsChunkFloats / ((longest - 1) * vocabulary));
+                    for (int from = 0; from < rows; from += chunk) {
+                        int n = Math.min(chunk, rows - from);
+                        try (PointerScope chunkScope = new PointerScope()) {
+                            Tensor logProbs = decoder.logits(hidden.narrow(0, from, n)).log_softmax(-1);  // [n, L-1, V]
+                            float[] rest = Tensors.toFloats(torch.gather(logProbs, 2, targets.narrow(0, from, n)));
+                            for (int i = 0; i < n; i++) {
+                                System.arraycopy(rest, i * (longest - 1), picked, (from + i) * longest + 1, longest - 1);
+                            }
+                        }
                     }
                 }
             }
-            OptionScore[] scores = new OptionScore[n];
-            for (int i = 0; i < n; i++) {
-                long[] option = options.get(i);
-                double sum = first[(int) option[0]];
-                for (int j = 1; j < option.length; j++) sum += picked[i * longest + j];
-                scores[i] = new OptionScore(sum, option.length);
+            OptionScore[][] scores = new OptionScore[prompts][];
+            for (int b = 0, r = 0; b < prompts; b++) {
+                scores[b] = new OptionScore[options.get(b).size()];
+                for (int i = 0; i < scores[b].length; i++, r++) {
+                    long[] option = options.get(b).get(i);
+                    double sum = first[(int) (b * vocabulary + option[0])];
+                    for (int j = 1; j < option.length; j++) sum += picked[r * longest + j];
+                    scores[b][i] = new OptionScore(sum, option.length);
+                }
             }
             return scores;
         }

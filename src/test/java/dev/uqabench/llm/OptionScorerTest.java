@@ -57,6 +57,35 @@ class OptionScorerTest {
     }
 
     @Test
+    void aBatchOfPromptsScoresItsOptionsAsEachPromptAlone() {
+        try (PointerScope scope = new PointerScope()) {
+            Decoder d = model();
+            List<Tensor> prompts = List.of(
+                    d.embed(Tensors.fromLongs(new long[] {1, 4, 14, 16, 15, 2, 1, 5}, 8)),
+                    d.embed(Tensors.fromLongs(new long[] {1, 4, 17, 2, 1, 5}, 6)),
+                    d.embed(Tensors.fromLongs(new long[] {3, 1, 4, 12, 13, 14, 15, 16, 2, 1, 5}, 11)));
+            List<List<long[]>> options = List.of(
+                    List.of(new long[] {6}, new long[] {10, 19, 12}, new long[] {17, 18}),
+                    List.of(new long[] {6, 7}, new long[] {7}, new long[] {9, 9, 9, 9}, new long[] {11}),
+                    List.of(new long[] {12, 13}, new long[] {8}));
+            OptionScorer.OptionScore[][] batch = OptionScorer.optionLogLikelihoods(d, prompts, options);
+            OptionScorer.OptionScore[][] rowByRow = OptionScorer.optionLogLikelihoods(d, prompts, options, 1);
+            assertEquals(3, batch.length);
+            for (int b = 0; b < prompts.size(); b++) {
+                OptionScorer.OptionScore[] alone = OptionScorer.optionLogLikelihoods(d, prompts.get(b), options.get(b));
+                assertEquals(options.get(b).size(), batch[b].length);
+                for (int i = 0; i < alone.length; i++) {
+                    assertEquals(alone[i].logLikelihood(), batch[b][i].logLikelihood(), 1e-4, "prompt " + b + " option " + i);
+                    assertEquals(alone[i].tokens(), batch[b][i].tokens());
+                    assertEquals(batch[b][i], rowByRow[b][i], "logits taken one option row at a time");
+                }
+            }
+            assertThrows(IllegalArgumentException.class,
+                    () -> OptionScorer.optionLogLikelihoods(d, prompts, options.subList(0, 2)));
+        }
+    }
+
+    @Test
     void optionLogLikelihoodsEqualTokenByTokenRecomputation() {
         try (PointerScope scope = new PointerScope()) {
             Decoder d = model();
