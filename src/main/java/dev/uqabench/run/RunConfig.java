@@ -20,7 +20,8 @@ import java.util.List;
  * Keys are snake_case ({@code answer_mode}, {@code text_events}); see {@link dev.uqabench.base.ConfigLoader}.
  *
  * @param seed       the run seed: data, questions, the tiny LLM and (without a seeds list) alignment
- * @param evalBatchSize questions answered per batch when the LLM answers with a letter
+ * @param evalBatchSize questions answered per batch (prompts padded into one pass; with option-likelihood
+ *                   answers each question's four options run together too)
  * @param answerMode how the LLM answers and is scored ({@link AnswerMode})
  * @param textEvents the N of the text baseline ({@code textN})
  * @param seeds      optional seeds of pretraining and alignment (initialisation and data order) and
