@@ -37,13 +37,22 @@ public final class Answerer {
         void onBatch(int done, int total);
     }
 
+    /**
+     * Padded prompt tokens of one option-likelihood batch. Short prompts gain from batching (the tiny LLM's 45-token
+     * questions: 2-2.5 ms each at 8 a batch against 4.7-5 alone), long ones lose (its 300-430-token text contexts:
+     * 12.5 ms each in pairs, 8.5 alone: the masked, left-padded pass costs more than the batch saves), so a batch
+     * is cut where its padded prompts would pass this many tokens.
+     */
+    static final int LIKELIHOOD_BATCH_TOKENS = 512;
+
     private Answerer() {
     }
 
     /**
      * Answers by option likelihood: the predicted letter is that of the option whose text (with the
-     * end-of-turn token) has the highest log-probability after the prompt. Questions are scored
-     * {@code batchSize} at a time ({@link OptionScorer#optionLogLikelihoods(Decoder, List, List)}).
+     * end-of-turn token) has the highest log-probability after the prompt. Up to {@code batchSize} questions are
+     * scored at a time ({@link OptionScorer#optionLogLikelihoods(Decoder, List, List)}) while their padded prompts
+     * stay within {@link #LIKELIHOOD_BATCH_TOKENS}.
      *
      * @param options per item, the token ids of its four options in order A-D
      */
@@ -51,9 +60,23 @@ public final class Answerer {
                                                   Function<String, long[]> promptIds, SoftPrompt soft, int batchSize,
                                                   Listener listener) {
         List<Answer> answers = new ArrayList<>(items.size());
-        for (int start = 0; start < items.size(); start += batchSize) {
+        List<long[]> promptIdsOf = new ArrayList<>(items.size());
+        for (Item item : items) {
+            promptIdsOf.add(promptIds.apply(item.userTurn()));
+        }
+        int extra = soft == null ? 0 : soft.adapter().tokens();
+        for (int start = 0, end; start < items.size(); start = end) {
             dev.uqabench.base.StopRequest.check("question " + (start + 1) + " of " + items.size());
-            List<Item> batch = items.subList(start, Math.min(items.size(), start + batchSize));
+            // as many questions as fit the token budget: long text contexts go one at a time
+            long longest = promptIdsOf.get(start).length + extra;
+            for (end = start + 1; end < items.size() && end - start < batchSize; end++) {
+                long next = Math.max(longest, promptIdsOf.get(end).length + extra);
+                if ((end - start + 1) * next > LIKELIHOOD_BATCH_TOKENS) {
+                    break;
+                }
+                longest = next;
+            }
+            List<Item> batch = items.subList(start, end);
             long t0 = System.nanoTime();
             int[] promptTokens = new int[batch.size()];
             OptionScorer.OptionScore[][] scores;
@@ -69,7 +92,7 @@ public final class Answerer {
                 }
                 List<Tensor> embeds = new ArrayList<>(batch.size());
                 for (int b = 0; b < batch.size(); b++) {
-                    long[] prompt = promptIds.apply(batch.get(b).userTurn());
+                    long[] prompt = promptIdsOf.get(start + b);
                     Tensor e = llm.embed(Tensor.create(prompt, 1, prompt.length)).squeeze(0);          // [T, D]
                     promptTokens[b] = prompt.length;
                     if (softTokens != null) {
