@@ -117,7 +117,13 @@ public final class PretrainBenchmark {
         long start = 0;
         long cpuStart = 0;
         var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        // where the peak comes from: building the tables and optimizer, or the steps (stderr: the table stays parseable)
+        System.err.printf("%s %s %,d items: peak RSS %d MiB after setup%n", encoder, loss, items, peakRssMiB());
         for (int step = 0; step < WARMUP_STEPS + steps; step++) {
+            if (step == 1) {
+                System.err.printf("%s %s %,d items: peak RSS %d MiB after the first step%n", encoder, loss, items,
+                        peakRssMiB());
+            }
             if (step == WARMUP_STEPS) {
                 start = System.nanoTime();
                 cpuStart = os.getProcessCpuTime();

@@ -20,8 +20,9 @@ import java.util.List;
  * Keys are snake_case ({@code answer_mode}, {@code text_events}); see {@link dev.uqabench.base.ConfigLoader}.
  *
  * @param seed       the run seed: data, questions, the tiny LLM and (without a seeds list) alignment
- * @param evalBatchSize questions answered per batch (prompts padded into one pass; with option-likelihood
- *                   answers each question's four options run together too)
+ * @param evalBatchSize questions answered per batch (prompts padded into one pass); option-likelihood answers
+ *                   also cut a batch where its padded prompts would pass 512 tokens (long text contexts go one at
+ *                   a time: batching them measured slower)
  * @param answerMode how the LLM answers and is scored ({@link AnswerMode})
  * @param textEvents the N of the text baseline ({@code textN})
  * @param seeds      optional seeds of pretraining and alignment (initialisation and data order) and
