@@ -8,13 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.uqabench.base.StopRequest;
 import dev.uqabench.base.UqaException;
 import dev.uqabench.data.UserSequence;
-import dev.uqabench.encoder.EventBatch;
-import dev.uqabench.encoder.TableSizes;
 import dev.uqabench.encoder.ToyData;
-import dev.uqabench.encoder.UserModel;
 import dev.uqabench.llm.Decoder;
 import dev.uqabench.llm.DecoderConfig;
-import dev.uqabench.pretrain.EncoderCheckpoint;
 import dev.uqabench.pretrain.PretrainConfig;
 import dev.uqabench.train.StepEvent;
 import dev.uqabench.train.TrainingListener;
@@ -23,7 +19,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import org.bytedeco.pytorch.Module;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -47,29 +42,6 @@ class AlignResumeTest {
 
     @TempDir
     Path dir;
-
-    /** A pretrained-encoder stand-in: a freshly seeded model, the same for every call. */
-    private record ToyEncoder(UserModel model) implements StateEncoder {
-        ToyEncoder() {
-            this(EncoderCheckpoint.newModel(ENCODER, TableSizes.uniform(ITEMS)));
-        }
-
-        @Override
-        public Encoded encode(List<UserSequence> sequences) {
-            EventBatch batch = EventBatch.lastEvents(sequences, ENCODER.maxLength(), ENCODER.featureSet());
-            return new Encoded(model.states(batch), batch.lengths());
-        }
-
-        @Override
-        public int hiddenSize() {
-            return model.hiddenSize();
-        }
-
-        @Override
-        public Module module() {
-            return model;
-        }
-    }
 
     private static List<AlignTrainer.Example> examples(List<UserSequence> users, long seed) {
         Random random = new Random(seed);
@@ -95,7 +67,7 @@ class AlignResumeTest {
 
     private Outcome align(String name, AlignConfig config, TrainingListener listener, Path checkpoints)
             throws Exception {
-        ToyEncoder encoder = new ToyEncoder();
+        ToyStateEncoder encoder = new ToyStateEncoder(ENCODER, ITEMS);
         Decoder llm = Decoder.create(LLM, 3);
         llm.freeze();
         Adapter adapter = AdapterCheckpoint.create(config, encoder.hiddenSize(), LLM.hiddenSize(), SEED);

@@ -4,17 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.uqabench.data.UserSequence;
-import dev.uqabench.encoder.EventBatch;
-import dev.uqabench.encoder.TableSizes;
 import dev.uqabench.encoder.ToyData;
-import dev.uqabench.encoder.UserModel;
-import dev.uqabench.pretrain.EncoderCheckpoint;
 import dev.uqabench.pretrain.PretrainConfig;
 import dev.uqabench.tensor.Tensors;
 import java.util.ArrayList;
 import java.util.List;
 import org.bytedeco.javacpp.PointerScope;
-import org.bytedeco.pytorch.Module;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 import org.junit.jupiter.api.Test;
@@ -29,31 +24,10 @@ class FrozenStatesTest {
     private static final PretrainConfig ENCODER = PretrainConfig.defaults("sasrec", "mini").withMaxLength(12).withSeed(5);
     private static final List<UserSequence> USERS = ToyData.strideUsers(10, ITEMS, 5, 12, 1);
 
-    /** Counts the sequences it encodes. */
-    private static final class CountingEncoder implements StateEncoder {
-        final UserModel model = EncoderCheckpoint.newModel(ENCODER, TableSizes.uniform(ITEMS));
-        int encoded;
-
-        CountingEncoder() {
-            model.train(false);
-        }
-
-        @Override
-        public Encoded encode(List<UserSequence> sequences) {
-            encoded += sequences.size();
-            EventBatch batch = EventBatch.lastEvents(sequences, ENCODER.maxLength(), ENCODER.featureSet());
-            return new Encoded(model.states(batch), batch.lengths());
-        }
-
-        @Override
-        public int hiddenSize() {
-            return model.hiddenSize();
-        }
-
-        @Override
-        public Module module() {
-            return model;
-        }
+    private static ToyStateEncoder toy() {
+        ToyStateEncoder encoder = new ToyStateEncoder(ENCODER, ITEMS);
+        encoder.module().train(false);
+        return encoder;
     }
 
     /** The valid positions of row {@code row}, as floats. */
@@ -64,7 +38,7 @@ class FrozenStatesTest {
 
     @Test
     void servesTheEncodersStatesInAnyBatchAndEncodesEachSequenceOnce() {
-        CountingEncoder encoder = new CountingEncoder();
+        ToyStateEncoder encoder = toy();
         List<UserSequence> asked = new ArrayList<>(USERS);
         asked.addAll(USERS.subList(0, 4));                                   // repeated questions about 4 users
         try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard();
@@ -91,7 +65,7 @@ class FrozenStatesTest {
 
     @Test
     void pastItsBudgetTheCacheEncodesAsWithoutIt() {
-        CountingEncoder encoder = new CountingEncoder();
+        ToyStateEncoder encoder = toy();
         try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard();
              FrozenStates cache = new FrozenStates(encoder, USERS, 4, 0)) {
             assertEquals(4, encoder.encoded, "one batch encoded before the budget was found full");
@@ -104,7 +78,7 @@ class FrozenStatesTest {
 
     @Test
     void aLearnedPromptNeverRunsTheEncoder() {
-        CountingEncoder encoder = new CountingEncoder();
+        ToyStateEncoder encoder = toy();
         LearnedPromptAdapter prompt = new LearnedPromptAdapter(2, 16, 1);
         try (PointerScope scope = new PointerScope()) {
             StateEncoder.Encoded e = StateEncoder.forAdapter(encoder, prompt, USERS.subList(0, 5), false);
