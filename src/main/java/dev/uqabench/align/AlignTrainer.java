@@ -107,8 +107,8 @@ public final class AlignTrainer {
         Group group = World.group();
         boolean tuneEncoder = cfg.mode() == AlignConfig.Mode.ADAPTER_AND_ENCODER;
         // a frozen encoder's states are the same every epoch: each distinct sequence is encoded once
-        try (FrozenStates frozen = tuneEncoder || !adapter.readsStates() ? null
-                : new FrozenStates(encoder, sequences(examples, validation), cfg.batchSize(), FrozenStates.DEFAULT_BUDGET_BYTES)) {
+        try (FrozenStates frozen = tuneEncoder || !adapter.readsStates() ? null : new FrozenStates(encoder,
+                sequences(examples, validation), cfg.batchSize(), FrozenStates.DEFAULT_BUDGET_BYTES)) {
             return train(adapter, frozen == null ? encoder : frozen, tuneEncoder, llm, examples, validation, cfg, padId,
                     seed, listener, checkpointFolder, group);
         }

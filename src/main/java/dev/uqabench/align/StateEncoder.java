@@ -18,7 +18,7 @@ public interface StateEncoder {
 
     record Encoded(Tensor states, Tensor lengths) {
 
-        /** One zero state per row, length 1: what an adapter that does not {@link Adapter#readsStates read states} gets. */
+        /** One zero state per row, length 1: what an adapter that does not {@link Adapter#readsStates read} gets. */
         public static Encoded placeholder(int batch, int hidden) {
             long[] ones = new long[batch];
             java.util.Arrays.fill(ones, 1L);
@@ -31,7 +31,8 @@ public interface StateEncoder {
      * The states the adapter reads: the encoder's, or a placeholder when the adapter ignores them (no
      * forward pass). Gradients flow to the encoder only when {@code tuneEncoder}.
      */
-    static Encoded forAdapter(StateEncoder encoder, Adapter adapter, List<UserSequence> sequences, boolean tuneEncoder) {
+    static Encoded forAdapter(StateEncoder encoder, Adapter adapter, List<UserSequence> sequences,
+                              boolean tuneEncoder) {
         if (!adapter.readsStates()) {
             return Encoded.placeholder(sequences.size(), encoder.hiddenSize());
         }
