@@ -27,28 +27,30 @@ public final class Controls {
     public static UserInformation.SeedEvals run(Pipeline pipeline, Lanes lanes, String embeddingName, String pretrainKey,
                                                 String alignKey, PretrainConfig pretrainConfig, AlignConfig alignConfig) {
         Path pretrain = pipeline.pretrain(pretrainKey, pretrainConfig);
-        return run(pipeline, lanes, embeddingName, pretrain, alignKey, alignConfig, () -> null);
+        return run(pipeline, lanes, embeddingName, pretrain, alignKey, alignConfig, () -> { }, () -> { });
     }
 
     /**
-     * The comparisons on an encoder already pretrained in {@code pretrain}; {@code beside} runs after the
-     * learned-prompt chain, in its lane (other evaluations that need only the LLM).
+     * The comparisons on an encoder already pretrained in {@code pretrain}; {@code afterEmbedding} runs after the
+     * embedding chain, in its lane, and {@code afterPrompt} after the learned-prompt chain, in its lane (other
+     * evaluations that need only the LLM, split so that the lanes end together).
      */
     public static UserInformation.SeedEvals run(Pipeline pipeline, Lanes lanes, String embeddingName, Path pretrain,
                                                 String alignKey, AlignConfig alignConfig,
-                                                java.util.function.Supplier<?> beside) {
+                                                Runnable afterEmbedding, Runnable afterPrompt) {
         Variant embedding = Variant.parse(embeddingName);
         Lanes.Both<Path[], Path> done = lanes.both(() -> {
             Path align = pipeline.align(alignKey, pretrain, alignConfig);
             Path real = pipeline.evaluate(embedding, pretrain, align, alignConfig);
             Path shuffled = pipeline.evaluate(Variant.shuffled(embedding), pretrain, align, alignConfig);
+            afterEmbedding.run();
             return new Path[] {real, shuffled};
         }, () -> {
             // the learned prompt is trained beside the encoder it never reads (the align stage loads one)
             Path promptAlign = pipeline.alignLearnedPrompt(pretrain, alignConfig);
             Path prompt = pipeline.evaluate(Variant.parse(Variant.LEARNED_PROMPT), pretrain, promptAlign,
                     Pipeline.learnedPromptConfig(alignConfig));
-            beside.get();
+            afterPrompt.run();
             return prompt;
         });
         return new UserInformation.SeedEvals(pipeline.seed(), done.first()[0], done.first()[1], done.second());

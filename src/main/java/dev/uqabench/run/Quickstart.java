@@ -48,15 +48,23 @@ public final class Quickstart {
                 Pipeline repetition = pipeline.forSeed(seed);
                 UserInformation.SeedEvals evals;
                 if (seeds.isEmpty()) {
-                    // the question-only and text baselines run in the learned prompt's lane
-                    evals = Controls.run(repetition, lanes, soft, firstPretrain, null, config.align(), () -> {
-                        baselines.put(none.name(), pipeline.evaluate(none));
-                        for (int n : config.textEvents()) {
-                            Variant text = Variant.parse("text" + n);
-                            baselines.put(text.name(), pipeline.evaluate(text));
-                        }
-                        return null;
-                    });
+                    // the question-only baseline runs after the embedding's chain, the text baselines after the
+                    // learned prompt's (its alignment reads no encoder and ends first): the two lanes end together
+                    Path[] question = new Path[1];
+                    Map<String, Path> texts = new java.util.concurrent.ConcurrentHashMap<>();
+                    evals = Controls.run(repetition, lanes, soft, firstPretrain, null, config.align(),
+                            () -> question[0] = pipeline.evaluate(none),
+                            () -> {
+                                for (int n : config.textEvents()) {
+                                    Variant text = Variant.parse("text" + n);
+                                    texts.put(text.name(), pipeline.evaluate(text));
+                                }
+                            });
+                    baselines.put(none.name(), question[0]);
+                    for (int n : config.textEvents()) {
+                        String text = Variant.parse("text" + n).name();
+                        baselines.put(text, texts.get(text));
+                    }
                     results.putAll(baselines);
                     results.put(soft, evals.embedding());
                     results.put(soft + Variant.SHUFFLED_SUFFIX, evals.shuffled());
