@@ -81,15 +81,7 @@ public final class Answerer {
             int[] promptTokens = new int[batch.size()];
             OptionScorer.OptionScore[][] scores;
             try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
-                Tensor softTokens = null;
-                if (soft != null) {
-                    List<UserSequence> sequences = new ArrayList<>(batch.size());
-                    for (Item item : batch) {
-                        sequences.add(item.sequence());
-                    }
-                    StateEncoder.Encoded encoded = StateEncoder.forAdapter(soft.encoder(), soft.adapter(), sequences, false);
-                    softTokens = soft.adapter().softTokens(encoded.states(), encoded.lengths());       // [B, k, D]
-                }
+                Tensor softTokens = softTokens(soft, batch);                                           // [B, k, D]
                 List<Tensor> embeds = new ArrayList<>(batch.size());
                 for (int b = 0; b < batch.size(); b++) {
                     long[] prompt = promptIdsOf.get(start + b);
@@ -120,6 +112,19 @@ public final class Answerer {
         return answers;
     }
 
+    /** The soft tokens [B, k, D] of a batch's users, or null for a text-only variant. */
+    private static Tensor softTokens(SoftPrompt soft, List<Item> batch) {
+        if (soft == null) {
+            return null;
+        }
+        List<UserSequence> sequences = new ArrayList<>(batch.size());
+        for (Item item : batch) {
+            sequences.add(item.sequence());
+        }
+        StateEncoder.Encoded encoded = StateEncoder.forAdapter(soft.encoder(), soft.adapter(), sequences, false);
+        return soft.adapter().softTokens(encoded.states(), encoded.lengths());
+    }
+
     /**
      * @param promptIds   renders a user turn through the chat template (generation prompt added) to token ids
      * @param decodeToken one token id to its text
@@ -140,15 +145,7 @@ public final class Answerer {
             long[] best;
             int softTokens;
             try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
-                Tensor softTokensTensor = null;
-                if (soft != null) {
-                    List<UserSequence> sequences = new ArrayList<>(batch.size());
-                    for (Item item : batch) {
-                        sequences.add(item.sequence());
-                    }
-                    StateEncoder.Encoded encoded = StateEncoder.forAdapter(soft.encoder(), soft.adapter(), sequences, false);
-                    softTokensTensor = soft.adapter().softTokens(encoded.states(), encoded.lengths());
-                }
+                Tensor softTokensTensor = softTokens(soft, batch);
                 PaddedPrompts padded = PaddedPrompts.of(prompts, padId);
                 PaddedPrompts.Inputs in = padded.inputs(llm, softTokensTensor);
                 Tensor hidden = llm.hidden(in.embeds(), in.mask());                                  // [B, T, D]

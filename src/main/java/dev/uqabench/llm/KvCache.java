@@ -77,27 +77,6 @@ public final class KvCache implements AutoCloseable {
         return out;
     }
 
-    /**
-     * A cache of {@code rows} rows that each hold this one-row cache's positions (e.g. one prompt shared
-     * by several continuations). This cache is left as it is.
-     */
-    KvCache repeatRows(long rows) {
-        if (batch != 1) {
-            throw new IllegalStateException("only a one-row cache can be repeated, this one has " + batch);
-        }
-        KvCache out = new KvCache(keys.length, rows);
-        for (int i = 0; i < keys.length; i++) {
-            if (keys[i] != null) {
-                replace(out.keys, i, keys[i].expand(rows, -1, -1, -1).contiguous());
-                replace(out.values, i, values[i].expand(rows, -1, -1, -1).contiguous());
-            }
-        }
-        Tensor m = Tensors.keep(mask.expand(rows, -1).contiguous());
-        out.mask.close();
-        out.mask = m;
-        return out;
-    }
-
     @Override
     public void close() {
         for (int i = 0; i < keys.length; i++) {
