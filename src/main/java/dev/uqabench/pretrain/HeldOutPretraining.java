@@ -92,6 +92,8 @@ public final class HeldOutPretraining {
         metrics.put("train_seconds", result.seconds());
         metrics.put("checkpoint_bytes", folderBytes(result.bestCheckpoint()));
         metrics.putAll(plan.metrics());
+        // what ran: pretrain.precision resolved on this CPU (auto: bf16 only with native bf16)
+        metrics.put("precision", resolved.precision().resolve().name().toLowerCase(java.util.Locale.ROOT));
         return metrics;
     }
 

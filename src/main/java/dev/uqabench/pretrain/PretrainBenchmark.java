@@ -19,6 +19,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import dev.uqabench.tensor.Precision;
 import org.bytedeco.pytorch.global.torch;
 
 /**
@@ -26,8 +27,9 @@ import org.bytedeco.pytorch.global.torch;
  * user, every feature; full softmax over 50K items and sampled softmax (1024 negatives) over 1M.
  * Each measurement runs in its own JVM so that peak memory (VmHWM) is its own.
  *
- * <p>Usage: {@code java ... dev.uqabench.pretrain.PretrainBenchmark [output.md] [steps] [threads]}; one
- * measurement: {@code ... PretrainBenchmark --one ENCODER LOSS ITEMS STEPS THREADS}. On a machine
+ * <p>Usage: {@code java ... dev.uqabench.pretrain.PretrainBenchmark [output.md] [steps] [threads] [precision]}; one
+ * measurement: {@code ... PretrainBenchmark --one ENCODER LOSS ITEMS STEPS THREADS [fp32|bf16|auto]} (the step's
+ * {@code pretrain.precision}, fp32 by default; the path that ran and the CPU go to stderr). On a machine
  * shared with other busy processes one libtorch thread is much faster than two: every parallel
  * region waits for its slowest thread, and a descheduled one stalls them all.
  */
@@ -43,18 +45,21 @@ public final class PretrainBenchmark {
     public static void main(String[] args) throws Exception {
         if (args.length > 0 && args[0].equals("--one")) {
             torch.set_num_threads(Integer.parseInt(args[5]));
-            System.out.println(measure(args[1], LossType.valueOf(args[2]), Long.parseLong(args[3]), Integer.parseInt(args[4])));
+            Precision precision = args.length > 6 ? precision(args[6]) : Precision.FP32;
+            System.out.println(measure(args[1], LossType.valueOf(args[2]), Long.parseLong(args[3]), Integer.parseInt(args[4]),
+                    precision));
             return;
         }
         Path output = Path.of(args.length > 0 ? args[0] : "target/pretrain-benchmark.md");
         int steps = args.length > 1 ? Integer.parseInt(args[1]) : 5;
         int threads = args.length > 2 ? Integer.parseInt(args[2]) : 1;
+        Precision precision = args.length > 3 ? precision(args[3]) : Precision.FP32;
         List<String> lines = new ArrayList<>();
         lines.add("| encoder | loss | items | encoder parameters | events/s | s/step | CPU s/step | peak RSS MiB |");
         lines.add("|---|---|---|---|---|---|---|---|");
         for (EncoderKind<?> kind : EncoderRegistry.kinds()) {
             for (Object[] setting : new Object[][] {{LossType.FULL_SOFTMAX, 50_000L}, {LossType.SAMPLED_SOFTMAX, 1_000_000L}}) {
-                String line = child(kind.name(), (LossType) setting[0], (Long) setting[1], steps, threads);
+                String line = child(kind.name(), (LossType) setting[0], (Long) setting[1], steps, threads, precision);
                 System.out.println(line);
                 lines.add(line);
             }
@@ -62,17 +67,25 @@ public final class PretrainBenchmark {
         lines.add("");
         lines.add("batch " + BATCH + ", " + LENGTH + " events per user, all features, paper presets, "
                 + Runtime.getRuntime().availableProcessors() + " cores, " + threads + " libtorch thread(s), " + steps + " timed steps after " + WARMUP_STEPS
-                + " warm-up steps; load average at the end: " + Files.readString(Path.of("/proc/loadavg")).trim());
+                + " warm-up steps; precision " + precision.name().toLowerCase(java.util.Locale.ROOT) + " (runs "
+                + precision.resolve().name().toLowerCase(java.util.Locale.ROOT) + "); " + dev.uqabench.tensor.CpuFeatures.describe()
+                + "; load average at the end: " + Files.readString(Path.of("/proc/loadavg")).trim());
         Files.createDirectories(output.toAbsolutePath().getParent());
         Files.write(output, lines, StandardCharsets.UTF_8);
         System.out.println("written to " + output);
     }
 
-    private static String child(String encoder, LossType loss, long items, int steps, int threads) throws Exception {
+    private static Precision precision(String text) {
+        return Precision.valueOf(text.toUpperCase(java.util.Locale.ROOT));
+    }
+
+    private static String child(String encoder, LossType loss, long items, int steps, int threads, Precision precision)
+            throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder builder = new ProcessBuilder(java, "--add-opens=java.base/java.nio=ALL-UNNAMED",
                 "-cp", System.getProperty("java.class.path"), PretrainBenchmark.class.getName(),
-                "--one", encoder, loss.name(), Long.toString(items), Integer.toString(steps), Integer.toString(threads));
+                "--one", encoder, loss.name(), Long.toString(items), Integer.toString(steps), Integer.toString(threads),
+                precision.name());
         builder.environment().put("OMP_WAIT_POLICY", "PASSIVE");
         builder.redirectErrorStream(true);
         Process process = builder.start();
@@ -86,10 +99,12 @@ public final class PretrainBenchmark {
         return exit == 0 ? last : "| " + encoder + " | " + loss + " | " + items + " | failed: " + last + " | | | | |";
     }
 
-    static String measure(String encoder, LossType loss, long items, int steps) throws Exception {
+    static String measure(String encoder, LossType loss, long items, int steps, Precision precision) throws Exception {
         TableSizes tableSizes = referenceSizes(items);
         PretrainConfig config = PretrainConfig.defaults(encoder, "paper").withMaxLength(LENGTH).withBatchSize(BATCH)
-                .withLoss(loss, 1024).withWarmupSteps(0);
+                .withLoss(loss, 1024).withWarmupSteps(0).withPrecision(precision);
+        System.err.printf("%s %s %,d items: precision %s runs %s; %s%n", encoder, loss, items, precision,
+                precision.resolve(), dev.uqabench.tensor.CpuFeatures.describe());
         List<UserSequence> users = users(BATCH * (WARMUP_STEPS + steps), tableSizes, new Random(1));
         Pretrainer trainer = new Pretrainer(config, TableRows.identity(tableSizes), source(users), source(users.subList(0, BATCH)),
                 Files.createTempDirectory("bench"), dev.uqabench.train.TrainingListener.NONE, dev.uqabench.dist.Group.single());

@@ -9,6 +9,7 @@ import dev.uqabench.encoder.EncoderKind;
 import dev.uqabench.encoder.EncoderRegistry;
 import dev.uqabench.encoder.FeatureSet;
 import java.util.Map;
+import dev.uqabench.tensor.Precision;
 import dev.uqabench.train.LearningRateSchedule;
 
 /**
@@ -32,12 +33,15 @@ import dev.uqabench.train.LearningRateSchedule;
  * @param schedule         after the warm-up: cosine decay to 10 % of the peak, or constant (the reference)
  * @param compactTables    size embedding tables to the ids that occur in the data (auto: when under half of a
  *                         catalogue's ids occur); the id map goes into the checkpoint
+ * @param precision        the training step's arithmetic: {@code fp32}, {@code bf16} (autocast: products in bf16,
+ *                         float32 master weights and optimizer state) or {@code auto} (bf16 where the CPU has it
+ *                         natively, AVX-512 bf16 or AMX; float32 elsewhere); the manifest records which one ran
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record PretrainConfig(String encoder, String preset, FeatureSet featureSet, int maxLength, int batchSize,
                              int epochs, double learningRate, double weightDecay, int warmupSteps, double clipNorm,
                              LossType loss, int negatives, int checkpointEvery, int evalUsers, long seed,
-                             LearningRateSchedule schedule, CompactTables compactTables) {
+                             LearningRateSchedule schedule, CompactTables compactTables, Precision precision) {
 
     private static final String WHERE = "pretrain config";
 
@@ -73,6 +77,9 @@ public record PretrainConfig(String encoder, String preset, FeatureSet featureSe
         if (compactTables == null) {
             compactTables = CompactTables.AUTO;
         }
+        if (precision == null) {
+            precision = Precision.FP32;
+        }
     }
 
     /** Warm-up then cosine decay, as every run before the schedule key. */
@@ -80,7 +87,7 @@ public record PretrainConfig(String encoder, String preset, FeatureSet featureSe
                           double learningRate, double weightDecay, int warmupSteps, double clipNorm, LossType loss,
                           int negatives, int checkpointEvery, int evalUsers, long seed) {
         this(encoder, preset, featureSet, maxLength, batchSize, epochs, learningRate, weightDecay, warmupSteps, clipNorm,
-                loss, negatives, checkpointEvery, evalUsers, seed, LearningRateSchedule.COSINE, CompactTables.AUTO);
+                loss, negatives, checkpointEvery, evalUsers, seed, LearningRateSchedule.COSINE, CompactTables.AUTO, Precision.FP32);
     }
 
     /** Reference settings for an encoder preset: all features, 512 events, full softmax. */
@@ -106,52 +113,57 @@ public record PretrainConfig(String encoder, String preset, FeatureSet featureSe
 
     public PretrainConfig withFeatureSet(FeatureSet value) {
         return new PretrainConfig(encoder, preset, value, maxLength, batchSize, epochs, learningRate, weightDecay,
-                warmupSteps, clipNorm, loss, negatives, checkpointEvery, evalUsers, seed, schedule, compactTables);
+                warmupSteps, clipNorm, loss, negatives, checkpointEvery, evalUsers, seed, schedule, compactTables, precision);
     }
 
     public PretrainConfig withMaxLength(int value) {
         return new PretrainConfig(encoder, preset, featureSet, value, batchSize, epochs, learningRate, weightDecay,
-                warmupSteps, clipNorm, loss, negatives, checkpointEvery, evalUsers, seed, schedule, compactTables);
+                warmupSteps, clipNorm, loss, negatives, checkpointEvery, evalUsers, seed, schedule, compactTables, precision);
     }
 
     public PretrainConfig withBatchSize(int value) {
         return new PretrainConfig(encoder, preset, featureSet, maxLength, value, epochs, learningRate, weightDecay,
-                warmupSteps, clipNorm, loss, negatives, checkpointEvery, evalUsers, seed, schedule, compactTables);
+                warmupSteps, clipNorm, loss, negatives, checkpointEvery, evalUsers, seed, schedule, compactTables, precision);
     }
 
     public PretrainConfig withEpochs(int value) {
         return new PretrainConfig(encoder, preset, featureSet, maxLength, batchSize, value, learningRate, weightDecay,
-                warmupSteps, clipNorm, loss, negatives, checkpointEvery, evalUsers, seed, schedule, compactTables);
+                warmupSteps, clipNorm, loss, negatives, checkpointEvery, evalUsers, seed, schedule, compactTables, precision);
     }
 
     public PretrainConfig withLearningRate(double value) {
         return new PretrainConfig(encoder, preset, featureSet, maxLength, batchSize, epochs, value, weightDecay,
-                warmupSteps, clipNorm, loss, negatives, checkpointEvery, evalUsers, seed, schedule, compactTables);
+                warmupSteps, clipNorm, loss, negatives, checkpointEvery, evalUsers, seed, schedule, compactTables, precision);
     }
 
     public PretrainConfig withWarmupSteps(int value) {
         return new PretrainConfig(encoder, preset, featureSet, maxLength, batchSize, epochs, learningRate, weightDecay,
-                value, clipNorm, loss, negatives, checkpointEvery, evalUsers, seed, schedule, compactTables);
+                value, clipNorm, loss, negatives, checkpointEvery, evalUsers, seed, schedule, compactTables, precision);
     }
 
     public PretrainConfig withLoss(LossType value, int negativeCount) {
         return new PretrainConfig(encoder, preset, featureSet, maxLength, batchSize, epochs, learningRate, weightDecay,
-                warmupSteps, clipNorm, value, negativeCount, checkpointEvery, evalUsers, seed, schedule, compactTables);
+                warmupSteps, clipNorm, value, negativeCount, checkpointEvery, evalUsers, seed, schedule, compactTables, precision);
     }
 
     public PretrainConfig withCheckpointEvery(int value) {
         return new PretrainConfig(encoder, preset, featureSet, maxLength, batchSize, epochs, learningRate, weightDecay,
-                warmupSteps, clipNorm, loss, negatives, value, evalUsers, seed, schedule, compactTables);
+                warmupSteps, clipNorm, loss, negatives, value, evalUsers, seed, schedule, compactTables, precision);
     }
 
     public PretrainConfig withEvalUsers(int value) {
         return new PretrainConfig(encoder, preset, featureSet, maxLength, batchSize, epochs, learningRate, weightDecay,
-                warmupSteps, clipNorm, loss, negatives, checkpointEvery, value, seed, schedule, compactTables);
+                warmupSteps, clipNorm, loss, negatives, checkpointEvery, value, seed, schedule, compactTables, precision);
     }
 
     public PretrainConfig withSeed(long value) {
         return new PretrainConfig(encoder, preset, featureSet, maxLength, batchSize, epochs, learningRate, weightDecay,
-                warmupSteps, clipNorm, loss, negatives, checkpointEvery, evalUsers, value, schedule, compactTables);
+                warmupSteps, clipNorm, loss, negatives, checkpointEvery, evalUsers, value, schedule, compactTables, precision);
+    }
+
+    public PretrainConfig withPrecision(Precision value) {
+        return new PretrainConfig(encoder, preset, featureSet, maxLength, batchSize, epochs, learningRate, weightDecay,
+                warmupSteps, clipNorm, loss, negatives, checkpointEvery, evalUsers, seed, schedule, compactTables, value);
     }
 
     private static void require(boolean condition, String key, String problem) {

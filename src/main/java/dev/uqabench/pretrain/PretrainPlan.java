@@ -19,22 +19,26 @@ import java.util.Map;
  * What pretraining on a data set will hold in memory, decided before the first step: which tables are
  * compacted to the ids that occur ({@link TableRows}), which loss {@link LossType#AUTO} becomes, and an
  * estimate of the large allocations — embedding tables, their AdamW moments (two more copies), and the
- * full-softmax logits with their log-softmax and gradients (four {@code [positions, items]} float
- * tensors live at the peak of a step). A plan whose estimate exceeds the machine's memory stops with a
- * one-line hint instead of an out-of-memory error minutes later.
+ * loss's logits (full softmax scores blocks of positions at a time, {@link FullSoftmaxLoss}; sampled softmax
+ * holds its {@code [positions, candidates]} logits with their log-softmax and gradients). A plan whose estimate
+ * exceeds the machine's memory stops with a one-line hint instead of an out-of-memory error minutes later.
  *
  * @param rows          how ids map to embedding rows
  * @param loss          the loss to train with (never {@link LossType#AUTO})
  * @param longestWindow the most events one user contributes to a step (max length, or the longest sequence)
  * @param tableBytes    the embedding tables' weights
  * @param optimizerBytes AdamW's two moments of the tables
- * @param logitsBytes   full softmax's logits at the peak of a step (0 for sampled softmax)
- * @param fullLogitsBytes what full softmax's logits would take (to explain an {@code auto} choice)
+ * @param logitsBytes   the loss's logits and table-sized gradients at the peak of a step
+ * @param fullLogitsBytes what full softmax's logits would take scored all at once, four {@code [positions, items]}
+ *                      float tensors: the measure of its cost that {@code auto} compares with its budget
  */
 public record PretrainPlan(TableRows rows, LossType loss, int longestWindow, long tableBytes, long optimizerBytes,
                            long logitsBytes, long fullLogitsBytes) {
 
-    /** {@link LossType#AUTO} picks full softmax when its logits take at most this much (512 MiB) at the peak of a step. */
+    /**
+     * {@link LossType#AUTO} picks full softmax when its logits, scored all at once, would take at most this much (512
+     * MiB): the rule from before the blocked loss, kept as the bound on the cost of scoring every item each step.
+     */
     public static final long FULL_SOFTMAX_LOGITS_BUDGET = 1L << 29;
     /** Float tensors of {@code [positions, items]} alive at the peak of a full-softmax step (logits, log-softmax, two grads). */
     static final int LOGIT_COPIES = 4;
@@ -104,7 +108,9 @@ public record PretrainPlan(TableRows rows, LossType loss, int longestWindow, lon
                 : fullLogits <= FULL_SOFTMAX_LOGITS_BUDGET ? LossType.FULL_SOFTMAX : LossType.SAMPLED_SOFTMAX;
         // sampled softmax scores the step's targets and shared negatives, at most every item
         long candidates = Math.min(sizes.size(Table.ITEM), (long) config.negatives() + positions);
-        long logits = loss == LossType.FULL_SOFTMAX ? fullLogits : LOGIT_COPIES * positions * candidates * Float.BYTES;
+        long logits = loss == LossType.FULL_SOFTMAX
+                ? FullSoftmaxLoss.peakBytes(positions, sizes.size(Table.ITEM), Table.ITEM.defaultEmbeddingDim())
+                : LOGIT_COPIES * positions * candidates * Float.BYTES;
         return new PretrainPlan(rows, loss, window, tableBytes, 2 * tableBytes, logits, fullLogits);
     }
 

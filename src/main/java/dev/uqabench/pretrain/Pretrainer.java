@@ -9,7 +9,9 @@ import dev.uqabench.encoder.EventBatch;
 import dev.uqabench.encoder.GatheredRows;
 import dev.uqabench.nn.Params;
 import dev.uqabench.encoder.TableRows;
+import dev.uqabench.tensor.Autocast;
 import dev.uqabench.tensor.GlobalGenerator;
+import dev.uqabench.tensor.Precision;
 import dev.uqabench.encoder.TableSizes;
 import dev.uqabench.encoder.UserModel;
 import dev.uqabench.base.AtomicFiles;
@@ -36,6 +38,7 @@ import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
+import org.bytedeco.pytorch.global.torch.ScalarType;
 
 /**
  * Next-item pre-training of a user encoder, the protocol of the UQABench reference: every position
@@ -77,6 +80,8 @@ public final class Pretrainer {
     private final WarmupSchedule schedule;
     /** The data-parallel group: each rank trains on its slice of every batch (one process: the whole batch). */
     private final Group group;
+    /** {@link PretrainConfig#precision()} resolved for this CPU. */
+    private final Precision precision;
     private long tableExchangeBytes;
     /** Whether the ranks agreed, in this step's first collective, to stop after it. */
     private boolean stopAgreed;
@@ -94,6 +99,7 @@ public final class Pretrainer {
         }
         this.model = EncoderCheckpoint.newModel(config, tableRows);
         this.parameters = EncoderCheckpoint.namedParameters(model);
+        this.precision = config.precision().resolve();
         this.optimizer = new LazyAdamW(parameters, config.weightDecay(), name -> !name.startsWith(TABLE_PREFIX));
         this.items = tableRows.rows().size(Table.ITEM);
         this.itemCounts = config.loss() == LossType.SAMPLED_SOFTMAX ? torch.zeros(items) : null;
@@ -269,15 +275,19 @@ public final class Pretrainer {
             Tensor states;
             // dropout draws from the global generator: reseed per step so a resumed run repeats it, and hold
             // the generator through the forward pass so a stage running beside this one never draws from it
-            synchronized (GlobalGenerator.LOCK) {
-                torch.manual_seed(config.seed() * 1_000_003L + step);
-                states = model.states(batch, gathered);                                     // [B, T, H]
+            Tensor loss;
+            // the forward pass and the loss under the step's precision; backward() follows the graph's dtypes
+            try (Autocast autocast = Autocast.open(precision)) {
+                synchronized (GlobalGenerator.LOCK) {
+                    torch.manual_seed(config.seed() * 1_000_003L + step);
+                    states = model.states(batch, gathered);                                 // [B, T, H]
+                }
+                Tensor flat = states.reshape(-1, states.size(2));                           // [B*T, H]
+                Tensor selected = flat.index_select(0, Tensor.create(positions, n));        // [N, H]
+                Tensor queries = model.queries(selected);                                   // [N, itemWidth]
+                loss = sampled ? sampledLoss(queries, gathered, stepTargets, candidates, n)
+                        : fullLoss(queries, stepTargets);
             }
-            Tensor flat = states.reshape(-1, states.size(2));                               // [B*T, H]
-            Tensor selected = flat.index_select(0, Tensor.create(positions, n)); // [N, H]
-            Tensor queries = model.queries(selected);                                       // [N, itemWidth]
-            Tensor loss = sampled ? sampledLoss(queries, gathered, stepTargets, candidates, n)
-                    : torch.nll_loss(torch.log_softmax(model.scoreAll(queries), 1), Tensor.create(stepTargets, n));
             double value = loss.item_float();
             run.checkLoss(value, step, lr);
             loss.backward();
@@ -351,16 +361,19 @@ public final class Pretrainer {
                     : GatheredRows.gather(model.embedding(), batch, gatheredTables, candidates);
             Tensor lossShare = torch.zeros(1);
             if (n > 0) {
-                Tensor states;
-                synchronized (GlobalGenerator.LOCK) {
-                    torch.manual_seed(config.seed() * 1_000_003L + step);
-                    states = model.states(batch, gathered);                                 // [b, T, H]
+                Tensor mean;
+                try (Autocast autocast = Autocast.open(precision)) {
+                    Tensor states;
+                    synchronized (GlobalGenerator.LOCK) {
+                        torch.manual_seed(config.seed() * 1_000_003L + step);
+                        states = model.states(batch, gathered);                             // [b, T, H]
+                    }
+                    Tensor flat = states.reshape(-1, states.size(2));
+                    Tensor selected = flat.index_select(0, Tensor.create(positions, n)); // [n, H]
+                    Tensor queries = model.queries(selected);
+                    mean = sampled ? sampledLoss(queries, gathered, stepTargets, candidates, batchTargets)
+                            : fullLoss(queries, stepTargets);
                 }
-                Tensor flat = states.reshape(-1, states.size(2));
-                Tensor selected = flat.index_select(0, Tensor.create(positions, n)); // [n, H]
-                Tensor queries = model.queries(selected);
-                Tensor mean = sampled ? sampledLoss(queries, gathered, stepTargets, candidates, batchTargets)
-                        : torch.nll_loss(torch.log_softmax(model.scoreAll(queries), 1), Tensor.create(stepTargets, n));
                 Tensor share = mean.mul(new Scalar((double) n / batchTargets));
                 share.backward();
                 lossShare = share.detach().reshape(1);
@@ -480,6 +493,11 @@ public final class Pretrainer {
         return java.util.Arrays.stream(all).sorted().distinct().toArray();
     }
 
+    /** Mean cross-entropy of the targets over every item ({@link FullSoftmaxLoss}: no {@code [N, items]} logits). */
+    private Tensor fullLoss(Tensor queries, long[] targets) {
+        return FullSoftmaxLoss.of(queries, model.embedding().itemTable(), targets);
+    }
+
     /**
      * Sampled softmax over the candidates (in-batch targets plus shared uniform negatives), each
      * logit corrected by minus the log of its expected count in the candidate draw (log-Q,
@@ -490,7 +508,7 @@ public final class Pretrainer {
         int n = targets.length;
         Tensor candidateRows = gathered.rows(Table.ITEM).index_select(0,
                 gathered.localIndex(Table.ITEM, candidates));                                // [C, width]
-        Tensor logits = torch.linear(queries, candidateRows);                                // [N, C]
+        Tensor logits = torch.linear(queries, candidateRows).to(ScalarType.Float);           // [N, C]
         Tensor counts = itemCounts.index_select(0, Tensor.create(candidates, candidates.length)); // [C]
         Tensor expected = counts.add(new Scalar(1.0)).mul(new Scalar((double) batchTargets / (countedTargets + items)))
                 .add(new Scalar((double) config.negatives() / items));                       // [C]

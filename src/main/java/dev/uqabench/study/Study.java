@@ -131,14 +131,15 @@ public final class Study {
         PretrainConfig base = study.base().pretrain();
         return new PretrainConfig(cell.encoder(), cell.preset(), cell.features(), base.maxLength(), base.batchSize(),
                 base.epochs(), base.learningRate(), base.weightDecay(), base.warmupSteps(), base.clipNorm(), base.loss(),
-                base.negatives(), base.checkpointEvery(), base.evalUsers(), base.seed(), base.schedule(), base.compactTables());
+                base.negatives(), base.checkpointEvery(), base.evalUsers(), base.seed(), base.schedule(), base.compactTables(),
+                base.precision());
     }
 
     static AlignConfig alignConfig(StudyConfig study, StudyConfig.Cell cell) {
         AlignConfig a = study.base().align();
         return new AlignConfig(cell.adapter(), a.queryTokens(), cell.mode(), a.epochs(), a.batchSize(), a.learningRate(),
                 a.encoderLearningRate(), a.warmupFraction(), a.clipNorm(), a.beta1(), a.beta2(), a.weightDecay(), a.schedule(),
-                a.checkpointEvery());
+                a.checkpointEvery(), a.precision());
     }
 
     private static double accuracy(Path eval, String metric) {

@@ -17,6 +17,10 @@ import dev.uqabench.train.TrainingListener;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import dev.uqabench.tensor.Precision;
+import dev.uqabench.tensor.Safetensors;
+import org.bytedeco.pytorch.global.torch.ScalarType;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
@@ -24,7 +28,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.params.provider.ValueSource;
 
 class PretrainerTest {
 
@@ -68,10 +71,11 @@ class PretrainerTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"sasrec", "hstu", "trmplus", "gru4rec", "mamba"})
-    void everyEncoderLearnsTheStridePattern(String encoder, @TempDir Path dir) {
+    @CsvSource({"sasrec, FP32", "hstu, FP32", "trmplus, FP32", "gru4rec, FP32", "mamba, FP32",
+            "sasrec, BF16", "hstu, BF16", "trmplus, BF16", "gru4rec, BF16", "mamba, BF16"})
+    void everyEncoderLearnsTheStridePattern(String encoder, Precision precision, @TempDir Path dir) {
         List<Double> losses = new ArrayList<>();
-        PretrainResult result = run(tiny(encoder), dir, new TrainingListener() {
+        PretrainResult result = run(tiny(encoder).withPrecision(precision), dir, new TrainingListener() {
             @Override
             public void onStep(StepEvent event) {
                 losses.add(event.loss());
@@ -79,10 +83,42 @@ class PretrainerTest {
         }, false);
         double first = losses.subList(0, 3).stream().mapToDouble(Double::doubleValue).average().orElseThrow();
         double last = losses.subList(losses.size() - 3, losses.size()).stream().mapToDouble(Double::doubleValue).average().orElseThrow();
-        System.out.printf("%s: loss %.3f -> %.3f, %s%n", encoder, first, last, result.bestMetrics());
+        System.out.printf("%s %s: loss %.3f -> %.3f, %s%n", encoder, precision, first, last, result.bestMetrics());
         assertTrue(last < first * 0.6, encoder + ": loss did not fall enough: " + first + " -> " + last);
         // chance is 10/60 for recall@10
         assertTrue(result.bestMetrics().get("recall@10") > 0.4, encoder + ": " + result.bestMetrics());
+        // mixed precision: the products ran in bf16, the kept (master) weights are float32
+        for (Map.Entry<String, Tensor> weight : Safetensors.read(dir.resolve("best/model.safetensors")).entrySet()) {
+            assertEquals(ScalarType.Float, weight.getValue().scalar_type().intern(), weight.getKey());
+        }
+    }
+
+    @Test
+    void bf16RunsTheForwardPassInBf16AndTheLossInFloat32(@TempDir Path dir) {
+        // the same first step in both precisions: the losses agree to bf16's precision, not bit for bit
+        Precision[] precisions = {Precision.FP32, Precision.BF16};
+        double[] firstLoss = new double[2];
+        for (int i = 0; i < 2; i++) {
+            Precision precision = precisions[i];
+            Pretrainer trainer = new Pretrainer(tiny("sasrec").withPrecision(precision), dev.uqabench.encoder.TableRows
+                    .identity(TableSizes.uniform(ITEMS)), source(TRAIN), source(EVAL), dir.resolve(precision.name()),
+                    TrainingListener.NONE, dev.uqabench.dist.Group.single());
+            dev.uqabench.train.TrainingRun run = dev.uqabench.train.TrainingRun.builder().setStage("test")
+                    .setTotalSteps(1).build();
+            firstLoss[i] = trainer.trainStep(TRAIN.subList(0, 16), 1, 1e-3, run).loss();
+        }
+        assertTrue(Math.abs(firstLoss[0] - firstLoss[1]) < 0.02 * firstLoss[0], java.util.Arrays.toString(firstLoss));
+        assertTrue(firstLoss[0] != firstLoss[1], "bf16 computed exactly the float32 loss: autocast did not apply");
+    }
+
+    @Test
+    void precisionIsAConfigKey() {
+        assertEquals(Precision.BF16, PretrainConfig.fromMap(Map.of("encoder", "sasrec", "preset", "tiny",
+                "precision", "bf16")).precision());
+        assertEquals(Precision.FP32, PretrainConfig.defaults("sasrec", "tiny").precision());
+        UqaException e = assertThrows(UqaException.class, () -> PretrainConfig.fromMap(Map.of("encoder", "sasrec",
+                "preset", "tiny", "precision", "fp16")));
+        assertTrue(e.getMessage().contains("precision"), e.getMessage());
     }
 
     @ParameterizedTest
