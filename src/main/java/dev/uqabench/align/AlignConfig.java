@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import dev.uqabench.base.ConfigException;
+import dev.uqabench.tensor.Precision;
 import dev.uqabench.train.LearningRateSchedule;
 
 /**
@@ -26,12 +27,15 @@ import dev.uqabench.train.LearningRateSchedule;
  * @param schedule    after {@code warmupFraction} of the steps: cosine decay to 0, or constant (the reference)
  * @param checkpointEvery steps between resumable checkpoints of an alignment in progress, besides the one at each epoch
  *                    end (0: only at epoch ends); a rerun of an interrupted alignment goes on from the last one
+ * @param precision   the step's arithmetic (adapter, encoder when tuned, and the frozen LLM's forward and backward):
+ *                    {@code fp32}, {@code bf16} (autocast, float32 master weights and optimizer state) or {@code auto}
+ *                    (bf16 where the CPU has it natively)
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record AlignConfig(AdapterKind adapter, int queryTokens, Mode mode, int epochs, int batchSize,
                           double learningRate, double encoderLearningRate, double warmupFraction,
                           double clipNorm, double beta1, double beta2, double weightDecay,
-                          LearningRateSchedule schedule, int checkpointEvery) {
+                          LearningRateSchedule schedule, int checkpointEvery, Precision precision) {
 
     /** {@code adapter_only} (the reference's main setting) or {@code adapter_and_encoder}. */
     public enum Mode {
@@ -68,6 +72,17 @@ public record AlignConfig(AdapterKind adapter, int queryTokens, Mode mode, int e
         if (schedule == null) {
             schedule = LearningRateSchedule.COSINE;
         }
+        if (precision == null) {
+            precision = Precision.FP32;
+        }
+    }
+
+    /** float32 training, as every alignment before the precision key. */
+    public AlignConfig(AdapterKind adapter, int queryTokens, Mode mode, int epochs, int batchSize, double learningRate,
+                       double encoderLearningRate, double warmupFraction, double clipNorm, double beta1, double beta2,
+                       double weightDecay, LearningRateSchedule schedule, int checkpointEvery) {
+        this(adapter, queryTokens, mode, epochs, batchSize, learningRate, encoderLearningRate, warmupFraction, clipNorm,
+                beta1, beta2, weightDecay, schedule, checkpointEvery, Precision.FP32);
     }
 
     /**
@@ -98,13 +113,20 @@ public record AlignConfig(AdapterKind adapter, int queryTokens, Mode mode, int e
      */
     public AlignConfig learnedPrompt(int tokens) {
         return new AlignConfig(AdapterKind.LEARNED_PROMPT, tokens, Mode.ADAPTER_ONLY, epochs, batchSize, learningRate,
-                encoderLearningRate, warmupFraction, clipNorm, beta1, beta2, weightDecay, schedule, checkpointEvery);
+                encoderLearningRate, warmupFraction, clipNorm, beta1, beta2, weightDecay, schedule, checkpointEvery,
+                precision);
     }
 
     /** This config with a resumable checkpoint every {@code steps} steps (0: only at epoch ends). */
     public AlignConfig withCheckpointEvery(int steps) {
         return new AlignConfig(adapter, queryTokens, mode, epochs, batchSize, learningRate, encoderLearningRate,
-                warmupFraction, clipNorm, beta1, beta2, weightDecay, schedule, steps);
+                warmupFraction, clipNorm, beta1, beta2, weightDecay, schedule, steps, precision);
+    }
+
+    /** This config in another precision. */
+    public AlignConfig withPrecision(Precision value) {
+        return new AlignConfig(adapter, queryTokens, mode, epochs, batchSize, learningRate, encoderLearningRate,
+                warmupFraction, clipNorm, beta1, beta2, weightDecay, schedule, checkpointEvery, value);
     }
 
     /**

@@ -7,7 +7,9 @@ import dev.uqabench.dist.World;
 import dev.uqabench.llm.Decoder;
 import dev.uqabench.llm.LanguageModelLoss;
 import dev.uqabench.llm.PaddedPrompts;
+import dev.uqabench.tensor.Autocast;
 import dev.uqabench.tensor.GlobalGenerator;
+import dev.uqabench.tensor.Precision;
 import dev.uqabench.train.TrainingListener;
 import dev.uqabench.train.TrainingRun;
 import dev.uqabench.train.WarmupSchedule;
@@ -198,7 +200,7 @@ public final class AlignTrainer {
                     value = stepOnSlice(group, adapter, encoder, llm, batch, tuneEncoder, padId, seed, step, lr, all,
                             optimizer, cfg, run);
                 } else try (PointerScope scope = new PointerScope()) {
-                    Tensor loss = stepLoss(adapter, encoder, llm, batch, tuneEncoder, padId, seed, step);
+                    Tensor loss = stepLoss(adapter, encoder, llm, batch, tuneEncoder, padId, seed, step, cfg.precision());
                     value = loss.item_double();
                     run.checkLoss(value, step, lr);
                     optimizer.zero_grad();
@@ -358,7 +360,8 @@ public final class AlignTrainer {
             optimizer.zero_grad();
             Tensor share = torch.zeros(1);
             if (!slice.isEmpty()) {
-                Tensor loss = stepLoss(adapter, encoder, llm, slice, tuneEncoder, padId, seed, step);
+                Tensor loss = stepLoss(adapter, encoder, llm, slice, tuneEncoder, padId, seed, step,
+                        cfg.precision());
                 Tensor weighted = loss.mul(new org.bytedeco.pytorch.Scalar((double) sliceTokens / batchTokens));
                 weighted.backward();
                 share = weighted.detach().reshape(1);
@@ -440,13 +443,16 @@ public final class AlignTrainer {
      * draws from it); a frozen encoder draws nothing at random.
      */
     private static Tensor stepLoss(Adapter adapter, StateEncoder encoder, Decoder llm, List<Example> batch,
-                                   boolean tuneEncoder, long padId, long seed, int step) {
-        if (!tuneEncoder) {
-            return loss(adapter, encoder, llm, batch, false, padId);
-        }
-        synchronized (GlobalGenerator.LOCK) {
-            torch.manual_seed(seed * 1_000_003L + step);
-            return loss(adapter, encoder, llm, batch, true, padId);
+                                   boolean tuneEncoder, long padId, long seed, int step, Precision precision) {
+        // the forward pass and the loss under the configured precision; backward() follows the graph's dtypes
+        try (Autocast autocast = Autocast.open(precision)) {
+            if (!tuneEncoder) {
+                return loss(adapter, encoder, llm, batch, false, padId);
+            }
+            synchronized (GlobalGenerator.LOCK) {
+                torch.manual_seed(seed * 1_000_003L + step);
+                return loss(adapter, encoder, llm, batch, true, padId);
+            }
         }
     }
 

@@ -2,6 +2,7 @@ package dev.uqabench.llm;
 
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
+import org.bytedeco.pytorch.global.torch.ScalarType;
 
 /** Weighted next-token cross-entropy, written out so any position can be weighted or ignored. */
 public final class LanguageModelLoss {
@@ -21,11 +22,12 @@ public final class LanguageModelLoss {
 
     /**
      * {@code log p(target)} at every position: float {@code [batch * time]} from logits {@code [batch, time, vocab]} and
-     * int64 targets {@code [batch, time]}; one log-softmax that several weightings can share.
+     * int64 targets {@code [batch, time]}; one log-softmax that several weightings can share, in float32 whatever the
+     * logits' type (bf16 logits under autocast).
      */
     public static Tensor targetLogProbs(Tensor logits, Tensor targets) {
         long vocab = logits.size(2);
-        Tensor logProbs = torch.log_softmax(logits.reshape(-1, vocab), 1);           // [B*T, V]
+        Tensor logProbs = torch.log_softmax(logits.reshape(-1, vocab).to(ScalarType.Float), 1);   // [B*T, V]
         return logProbs.gather(1, targets.reshape(-1, 1)).squeeze(1);               // [B*T]
     }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import dev.uqabench.base.ConfigException;
 import dev.uqabench.base.DerivedFrom;
+import dev.uqabench.tensor.Precision;
 import java.util.List;
 
 /**
@@ -27,13 +28,15 @@ import java.util.List;
  * @param drills         category-recall warm-up questions added to the training text ({@link RecallDrills})
  * @param batching       how examples form batches: {@code random} (each step draws its own) or {@code by_length}
  *                       (a group of batches is drawn at once, sorted by length and cut, so a batch pads little)
+ * @param precision      the training step's arithmetic: {@code fp32}, {@code bf16} (autocast, float32 master
+ *                       weights and optimizer state) or {@code auto} (bf16 where the CPU has it natively)
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record TinyLlmConfig(int hiddenSize, int layers, int heads, int kvHeads, int intermediateSize,
                             int steps, int batchSize, double learningRate,
                             @DerivedFrom("steps") int warmupSteps,
                             double answerWeight, List<Integer> contextLengths, int maxTokens, int drills,
-                            Batching batching) {
+                            Batching batching, Precision precision) {
 
     /** How training examples form batches. */
     public enum Batching {
@@ -66,18 +69,35 @@ public record TinyLlmConfig(int hiddenSize, int layers, int heads, int kvHeads, 
         require(maxTokens > 8, "max_tokens", "must be > 8, got " + maxTokens);
         require(drills >= 0, "drills", "must be >= 0, got " + drills);
         require(batching != null, "batching", "must be one of random, by_length");
+        if (precision == null) {
+            precision = Precision.FP32;
+        }
         contextLengths = List.copyOf(contextLengths);
     }
 
     public static TinyLlmConfig quickstart() {
         return new TinyLlmConfig(128, 2, 8, 4, 256, 1200, 8, 2e-3, 50, 10.0, List.of(0, 20, 20, 20), 512, 20000,
-                Batching.BY_LENGTH);
+                Batching.BY_LENGTH, Precision.FP32);
     }
 
     /** The same settings for {@code newSteps} steps (warm-up cut to fit). */
     public TinyLlmConfig withSteps(int newSteps) {
         return new TinyLlmConfig(hiddenSize, layers, heads, kvHeads, intermediateSize, newSteps, batchSize, learningRate,
-                Math.min(warmupSteps, newSteps - 1), answerWeight, contextLengths, maxTokens, drills, batching);
+                Math.min(warmupSteps, newSteps - 1), answerWeight, contextLengths, maxTokens, drills, batching, precision);
+    }
+
+    /** The same settings in another precision. */
+    public TinyLlmConfig withPrecision(Precision value) {
+        return new TinyLlmConfig(hiddenSize, layers, heads, kvHeads, intermediateSize, steps, batchSize, learningRate,
+                warmupSteps, answerWeight, contextLengths, maxTokens, drills, batching, value);
+    }
+
+    /** float32 training, as every run before the precision key. */
+    public TinyLlmConfig(int hiddenSize, int layers, int heads, int kvHeads, int intermediateSize, int steps,
+                         int batchSize, double learningRate, int warmupSteps, double answerWeight,
+                         List<Integer> contextLengths, int maxTokens, int drills, Batching batching) {
+        this(hiddenSize, layers, heads, kvHeads, intermediateSize, steps, batchSize, learningRate, warmupSteps,
+                answerWeight, contextLengths, maxTokens, drills, batching, Precision.FP32);
     }
 
     private static void require(boolean condition, String key, String problem) {

@@ -11,6 +11,7 @@ import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.AdamW;
 import org.bytedeco.pytorch.AdamWOptions;
 import org.bytedeco.pytorch.Tensor;
+import dev.uqabench.tensor.Autocast;
 import org.bytedeco.pytorch.TensorVector;
 
 /**
@@ -96,9 +97,14 @@ public final class TinyLlmTrainer {
             List<Example> batch = batches.next();
             try (PointerScope scope = new PointerScope()) {
                 Batch b = Batch.of(batch, cfg.maxTokens(), cfg.answerWeight(), padId);
-                Tensor logits = model.forward(model.embed(b.inputs().ids()), b.inputs().mask());
-                Tensor picked = LanguageModelLoss.targetLogProbs(logits, b.targets());
-                Tensor loss = LanguageModelLoss.weightedMean(picked, b.weights());
+                Tensor picked;
+                Tensor loss;
+                // forward pass and loss under the configured precision; backward() follows the graph's dtypes
+                try (Autocast autocast = Autocast.open(cfg.precision())) {
+                    Tensor logits = model.forward(model.embed(b.inputs().ids()), b.inputs().mask());
+                    picked = LanguageModelLoss.targetLogProbs(logits, b.targets());
+                    loss = LanguageModelLoss.weightedMean(picked, b.weights());
+                }
                 double value = loss.item_double();
                 run.checkLoss(value, step, lr);
                 double answerLoss;

@@ -125,6 +125,7 @@ public final class AlignStage implements Stage<AlignStage.Input, AlignStage.Outp
             AtomicFiles.deleteRecursively(resume);
             Map<String, Object> metrics = new LinkedHashMap<>();
             metrics.put("examples", examples.size());
+            metrics.put("precision", config.precision().resolve().name().toLowerCase(Locale.ROOT));
             metrics.put("final_loss_avg", result.lossAverage());
             metrics.put("validation_questions", validation.size());
             metrics.put("validation_loss_per_epoch", result.validationLosses());

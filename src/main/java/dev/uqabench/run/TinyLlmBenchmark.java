@@ -83,15 +83,17 @@ public final class TinyLlmBenchmark {
             base = switch (kv[0]) {
                 case "learning_rate" -> new TinyLlmConfig(b.hiddenSize(), b.layers(), b.heads(), b.kvHeads(),
                         b.intermediateSize(), b.steps(), b.batchSize(), Double.parseDouble(kv[1]), b.warmupSteps(),
-                        b.answerWeight(), b.contextLengths(), b.maxTokens(), b.drills(), b.batching());
+                        b.answerWeight(), b.contextLengths(), b.maxTokens(), b.drills(), b.batching(), b.precision());
                 case "batch_size" -> new TinyLlmConfig(b.hiddenSize(), b.layers(), b.heads(), b.kvHeads(),
                         b.intermediateSize(), b.steps(), Integer.parseInt(kv[1]), b.learningRate(), b.warmupSteps(),
-                        b.answerWeight(), b.contextLengths(), b.maxTokens(), b.drills(), b.batching());
+                        b.answerWeight(), b.contextLengths(), b.maxTokens(), b.drills(), b.batching(), b.precision());
                 case "warmup_steps" -> new TinyLlmConfig(b.hiddenSize(), b.layers(), b.heads(), b.kvHeads(),
                         b.intermediateSize(), b.steps(), b.batchSize(), b.learningRate(), Integer.parseInt(kv[1]),
-                        b.answerWeight(), b.contextLengths(), b.maxTokens(), b.drills(), b.batching());
+                        b.answerWeight(), b.contextLengths(), b.maxTokens(), b.drills(), b.batching(), b.precision());
+                case "precision" -> b.withPrecision(dev.uqabench.tensor.Precision.valueOf(
+                        kv[1].toUpperCase(java.util.Locale.ROOT)));
                 default -> throw new IllegalArgumentException("unknown key " + kv[0]
-                        + " (learning_rate, batch_size, warmup_steps)");
+                        + " (learning_rate, batch_size, warmup_steps, precision)");
             };
         }
         TinyLlmStage.Input in = new TinyLlmStage.Input(data, qa, new Sources(null, null, null, null).featureTokenizerFile(data),

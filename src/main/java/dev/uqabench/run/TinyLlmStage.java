@@ -105,6 +105,7 @@ public final class TinyLlmStage implements Stage<TinyLlmStage.Input, LlmHandle> 
             Map<String, Object> metrics = new LinkedHashMap<>();
             metrics.put("vocabulary", corpus.vocabularySize());
             metrics.put("parameters", model.parameterCount());
+            metrics.put("precision", in.config().precision().resolve().name().toLowerCase(Locale.ROOT));
             metrics.put("training_conversations", examples.size());
             metrics.put("training_questions", train.size());
             metrics.put("training_users", train.stream().map(r -> r.sequence().user()).distinct().count());

@@ -93,14 +93,16 @@ class AlignResumeTest {
 
     @ParameterizedTest
     @CsvSource({
-            "meanpool, adapter_only, 4, 10, 8",                // in the second epoch, after a best epoch was chosen
-            "qformer, adapter_and_encoder, 2, 3, 2",           // in the first epoch, the encoder's dropout drawing
-            "learned_prompt, adapter_only, 0, 14, 12",         // epoch-end checkpoints only
-            "meanpool, adapter_only, 6, 13, 12"})              // a periodic checkpoint on an epoch's last step
+            "meanpool, adapter_only, 4, 10, 8, fp32",          // in the second epoch, after a best epoch was chosen
+            "qformer, adapter_and_encoder, 2, 3, 2, fp32",     // in the first epoch, the encoder's dropout drawing
+            "learned_prompt, adapter_only, 0, 14, 12, fp32",   // epoch-end checkpoints only
+            "meanpool, adapter_only, 6, 13, 12, fp32",         // a periodic checkpoint on an epoch's last step
+            "qformer, adapter_and_encoder, 4, 10, 8, bf16"})   // bf16 autocast: as deterministic as float32
     void anInterruptedAlignmentResumesAndEndsByteIdentical(String kind, String mode, int every, int killStep,
-                                                           int resumedStep) throws Exception {
+                                                           int resumedStep, String precision) throws Exception {
         AlignConfig config = config(AlignConfig.AdapterKind.valueOf(kind.toUpperCase()),
-                AlignConfig.Mode.valueOf(mode.toUpperCase()), every);
+                AlignConfig.Mode.valueOf(mode.toUpperCase()), every)
+                .withPrecision(dev.uqabench.tensor.Precision.valueOf(precision.toUpperCase()));
         Outcome uninterrupted = align("a", config, TrainingListener.NONE, null);
 
         Path checkpoints = dir.resolve("b-last");
@@ -116,6 +118,22 @@ class AlignResumeTest {
         assertEquals(uninterrupted.result().lossAverage(), resumed.result().lossAverage());
         assertEquals(0, uninterrupted.result().checkpoints().written());
         assertTrue(resumed.result().checkpoints().bytes() > 0);
+    }
+
+    /** bf16 autocast aligns about as well as float32 (validation answer loss), with float32 adapter weights. */
+    @Test
+    void bf16AlignsLikeFloat32() throws Exception {
+        AlignConfig fp32 = config(AlignConfig.AdapterKind.QFORMER, AlignConfig.Mode.ADAPTER_AND_ENCODER, 0);
+        Outcome exact = align("fp32", fp32, TrainingListener.NONE, null);
+        Outcome bf16 = align("bf16", fp32.withPrecision(dev.uqabench.tensor.Precision.BF16), TrainingListener.NONE, null);
+        List<Double> a = exact.result().validationLosses();
+        List<Double> b = bf16.result().validationLosses();
+        assertEquals(a.get(a.size() - 1), b.get(b.size() - 1), 0.05 * a.get(a.size() - 1), a + " vs " + b);
+        assertTrue(!a.equals(b), "bf16 computed exactly the float32 losses: autocast did not apply");
+        for (org.bytedeco.pytorch.Tensor w : dev.uqabench.tensor.Safetensors.read(dir.resolve("bf16")
+                .resolve(AdapterCheckpoint.WEIGHTS)).values()) {
+            assertEquals(org.bytedeco.pytorch.global.torch.ScalarType.Float, w.scalar_type().intern());
+        }
     }
 
     /** A stop request (SIGTERM) saves the checkpoint of the step it stops after: no step is lost. */

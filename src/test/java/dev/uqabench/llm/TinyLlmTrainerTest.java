@@ -50,6 +50,29 @@ class TinyLlmTrainerTest {
                 && events.get(5).learningRate() > 0.1e-2, events.get(5).toString());
     }
 
+    /** bf16 autocast: the same examples learned to about the float32 loss, and the weights stay float32. */
+    @Test
+    void bf16TrainingLearnsLikeFloat32AndKeepsFloat32Weights() {
+        double[] lastLoss = new double[2];
+        dev.uqabench.tensor.Precision[] precisions = {dev.uqabench.tensor.Precision.FP32,
+                dev.uqabench.tensor.Precision.BF16};
+        for (int i = 0; i < 2; i++) {
+            List<StepEvent> events = new ArrayList<>();
+            try (PointerScope scope = new PointerScope()) {
+                Decoder model = Decoder.create(TinyModels.qwen2(false), 5);
+                TinyLlmTrainer.train(model, config(30, 1e-2, 2).withPrecision(precisions[i]), EXAMPLES, 0, 1,
+                        TrainingListener.onSteps(events::add));
+                for (org.bytedeco.pytorch.Tensor p : model.trainableParameters()) {
+                    assertEquals(org.bytedeco.pytorch.global.torch.ScalarType.Float, p.scalar_type().intern());
+                }
+            }
+            lastLoss[i] = events.get(events.size() - 1).metrics().get(TinyLlmTrainer.ANSWER_LOSS);
+            assertTrue(lastLoss[i] < 0.5 * events.get(0).metrics().get(TinyLlmTrainer.ANSWER_LOSS),
+                    precisions[i] + ": " + events.get(0) + " -> " + events.get(events.size() - 1));
+        }
+        assertTrue(lastLoss[0] != lastLoss[1], "bf16 computed exactly the float32 losses: autocast did not apply");
+    }
+
     @Test
     void aDivergingRunStopsWithTheStageTheStepAndAHint() {
         List<Long> completed = new ArrayList<>();
