@@ -32,6 +32,7 @@ class PaperConfigTest {
         assertEquals(LearningRateSchedule.CONSTANT, pretrain.schedule());
         assertEquals(0.0, pretrain.clipNorm());
         assertEquals(LossType.FULL_SOFTMAX, pretrain.loss());
+        assertEquals(dev.uqabench.tensor.Precision.AUTO, pretrain.precision());   // --bf16, where native
         AlignConfig align = paper.base().align();
         assertEquals(3, align.epochs());
         assertEquals(32, align.batchSize());
@@ -43,6 +44,7 @@ class PaperConfigTest {
         assertEquals(0.0, align.warmupFraction());
         assertEquals(LearningRateSchedule.CONSTANT, align.schedule());
         assertEquals(1.5, align.clipNorm());
+        assertEquals(dev.uqabench.tensor.Precision.AUTO, align.precision());
         assertEquals(AnswerMode.LETTER, paper.base().answerMode());
     }
 
