@@ -1,10 +1,12 @@
 #!/usr/bin/python3
-"""PyTorch-eager mirror of one `PretrainBenchmark --one ENCODER LOSS ITEMS STEPS THREADS` measurement.
+"""PyTorch-eager mirror of one `PretrainBenchmark --one ENCODER LOSS ITEMS STEPS THREADS [PRECISION]` measurement.
 
 Usage (Debian's python3-torch, not a pyenv python):
 
-    /usr/bin/python3 bench/peer/encoders.py ENCODER LOSS ITEMS STEPS THREADS [--losses]
+    /usr/bin/python3 bench/peer/encoders.py ENCODER LOSS ITEMS STEPS THREADS [fp32|bf16]
 
+PRECISION bf16 runs the forward pass and the loss under torch.autocast("cpu", dtype=torch.bfloat16), as
+Pretrainer's Autocast region does (pretrain.precision: bf16); fp32 (default) runs float32 throughout.
 ENCODER: sasrec | hstu | trmplus | gru4rec | mamba; LOSS: FULL_SOFTMAX | SAMPLED_SOFTMAX (the Java enum names).
 Prints one JSON line. Everything below is written line by line from the Java sources named in the comments
 (src/main/java/dev/uqabench/...): the same data generator (java.util.Random(1), reimplemented bit for bit),
@@ -680,6 +682,7 @@ class Trainer:
         self.optimizer = LazyAdamW(self.named, WEIGHT_DECAY, lambda name: not name.startswith(TABLE_PREFIX))
         self.item_counts = torch.zeros(items) if self.sampled else None
         self.counted_targets = 0
+        self.bf16 = False
 
     def candidates(self, targets, step):
         """Pretrainer.candidates: the targets plus 1024 SplittableRandom negatives, sorted and unique."""
@@ -690,7 +693,7 @@ class Trainer:
     def sampled_loss(self, queries, gathered, targets, candidates, batch_targets):
         n = len(targets)
         candidate_rows = gathered.rows["item"].index_select(0, gathered.local_index("item", candidates))
-        logits = F.linear(queries, candidate_rows)
+        logits = F.linear(queries, candidate_rows).float()
         counts = self.item_counts.index_select(0, torch.from_numpy(candidates))
         expected = counts.add(1.0).mul(batch_targets / (self.counted_targets + self.items)) \
             .add(NEGATIVES / self.items)
@@ -709,14 +712,17 @@ class Trainer:
         tables = [t for t, _ in TABLES if self.sampled or t != "item"]
         gathered = GatheredRows(self.model, batch, tables, candidates)
         torch.manual_seed(SEED * 1_000_003 + step)
-        states = self.model.states(batch, gathered)
-        flat = states.reshape(-1, states.size(2))
-        selected = flat.index_select(0, torch.from_numpy(positions))
-        queries = self.model.queries(selected)
-        if self.sampled:
-            loss = self.sampled_loss(queries, gathered, targets, candidates, n)
-        else:
-            loss = F.nll_loss(torch.log_softmax(self.model.score_all(queries), 1), torch.from_numpy(targets))
+        # Pretrainer's Autocast region: forward pass and loss only, log-softmax in float32
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=self.bf16):
+            states = self.model.states(batch, gathered)
+            flat = states.reshape(-1, states.size(2))
+            selected = flat.index_select(0, torch.from_numpy(positions))
+            queries = self.model.queries(selected)
+            if self.sampled:
+                loss = self.sampled_loss(queries, gathered, targets, candidates, n)
+            else:
+                loss = F.nll_loss(torch.log_softmax(self.model.score_all(queries).float(), 1),
+                                  torch.from_numpy(targets))
         value = loss.item()
         if not math.isfinite(value):
             raise RuntimeError(f"loss {value} at step {step}")
@@ -749,6 +755,10 @@ def main(argv):
         print(__doc__, file=sys.stderr)
         return 2
     encoder, loss, items, steps, threads = argv[0], argv[1], int(argv[2]), int(argv[3]), int(argv[4])
+    precision = argv[5] if len(argv) > 5 else "fp32"
+    if precision not in ("fp32", "bf16"):
+        print(f"unknown precision: {precision} (fp32 or bf16)", file=sys.stderr)
+        return 2
     if encoder not in ENCODERS or loss not in ("FULL_SOFTMAX", "SAMPLED_SOFTMAX"):
         print(f"unknown encoder or loss: {encoder} {loss}", file=sys.stderr)
         return 2
@@ -759,6 +769,7 @@ def main(argv):
     sizes = reference_sizes(items)
     users = make_users(BATCH * (WARMUP_STEPS + steps), sizes, JavaRandom(1))
     trainer = Trainer(encoder, loss, items, sizes)
+    trainer.bf16 = precision == "bf16"
     encoder_parameters = sum(p.numel() for p in trainer.model.encoder.parameters())
     losses, events, start, cpu_start = [], 0, 0.0, 0.0
     for step in range(WARMUP_STEPS + steps):
@@ -776,7 +787,7 @@ def main(argv):
         "model_parameters": sum(p.numel() for p in trainer.model.parameters()),
         "events_per_s": events / seconds, "s_per_step": seconds / steps, "cpu_s_per_step": cpu_seconds / steps,
         "peak_rss_mib": peak_rss_mib(), "losses": losses, "steps": steps, "warmup_steps": WARMUP_STEPS,
-        "torch": torch.__version__, "threads": torch.get_num_threads(),
+        "torch": torch.__version__, "threads": torch.get_num_threads(), "precision": precision,
     }))
     return 0
 
