@@ -96,42 +96,6 @@ public final class Tensors {
         return pointer;
     }
 
-    /**
-     * A float32 tensor of zeros whose memory the kernel supplies page by page at the first write: it comes from
-     * {@code calloc}, which for a large block maps fresh zero pages instead of writing zeros (libtorch's {@code zeros}
-     * writes every byte, so the whole tensor is resident at once). Reading a page that was never written costs no
-     * memory either. For optimizer state of embedding tables whose steps touch a few rows: only the pages of the
-     * touched rows become resident. That holds when the block is fresh: glibc maps blocks above its mmap threshold
-     * anew, but a heap that already holds a large enough free block hands that one out, zeroed in full (correct, not
-     * lazy). The tensor owns the block and frees it when its storage goes.
-     */
-    public static Tensor lazyZeros(long... shape) {
-        long numel = 1;
-        for (long s : shape) numel = Math.multiplyExact(numel, s);
-        Pointer block = Pointer.calloc(Math.max(1, numel), Float.BYTES);
-        if (block == null || block.isNull()) {
-            throw new OutOfMemoryError("cannot allocate " + numel * Float.BYTES + " bytes for a tensor of shape "
-                    + Arrays.toString(shape));
-        }
-        return torch.from_blob(block, shape, FREE);
-    }
-
-    /** Frees a {@link #lazyZeros} block when libtorch drops its storage (one callback for every such tensor). */
-    private static final class Free extends org.bytedeco.pytorch.PointerConsumer {
-        @Override
-        public void call(Pointer block) {
-            Pointer.free(block);
-        }
-    }
-
-    // kept for the life of the process, outside any caller's PointerScope (a tensor may outlive every scope)
-    private static final Free FREE = retained(new Free());
-
-    private static Free retained(Free callback) {
-        callback.retainReference();
-        return callback;
-    }
-
     private static void requireNumel(long length, long[] shape) {
         long n = 1;
         for (long s : shape) n *= s;

@@ -6,8 +6,6 @@ import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
-import org.bytedeco.pytorch.global.torch.ScalarType;
-import dev.uqabench.tensor.Tensors;
 
 /**
  * AdamW (Loshchilov &amp; Hutter 2019) written with in-place tensor ops, so that its state is plain
@@ -50,25 +48,10 @@ public final class LazyAdamW {
         this.decayed = decayed;
         this.weightDecay = weightDecay;
         parameters.forEach((name, p) -> {
-            firstMoments.put(name, moment(p));
-            secondMoments.put(name, moment(p));
+            firstMoments.put(name, torch.zeros_like(p));
+            secondMoments.put(name, torch.zeros_like(p));
         });
     }
-
-    /**
-     * Zeros shaped like {@code p}. A large float32 table's moments take memory only for the pages its steps write
-     * ({@link Tensors#lazyZeros}): a step through {@link #stepRows} touches the moments of its rows alone, so the
-     * moments of rows no step has reached cost nothing (a 1M-item table's two moments are 1 GB when written in full).
-     */
-    private static Tensor moment(Tensor p) {
-        if (p.numel() >= LAZY_MOMENT_ELEMENTS && Tensors.scalarType(p) == ScalarType.Float && p.is_contiguous()) {
-            return Tensors.lazyZeros(Tensors.shape(p));
-        }
-        return torch.zeros_like(p);
-    }
-
-    /** Moments of at least this many elements (4 MiB) are allocated page by page as written. */
-    static final long LAZY_MOMENT_ELEMENTS = 1L << 20;
 
     /** One update with learning rate {@code lr} from the gradients now held by the parameters. */
     public void step(double lr) {
