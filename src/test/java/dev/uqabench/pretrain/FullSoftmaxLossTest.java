@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.uqabench.tensor.Autocast;
 import dev.uqabench.tensor.Precision;
+import dev.uqabench.tensor.Tensors;
 import java.util.Random;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Scalar;
@@ -36,15 +37,8 @@ class FullSoftmaxLossTest {
             }
             // a multiple of the loss, as a data-parallel rank's share is
             loss.mul(new Scalar(0.75)).backward();
-            return new float[][] {{loss.item_float()}, floats(source.grad()), floats(table.grad())};
+            return new float[][] {{loss.item_float()}, Tensors.toFloats(source.grad()), Tensors.toFloats(table.grad())};
         }
-    }
-
-    private static float[] floats(Tensor t) {
-        Tensor c = t.contiguous();
-        float[] out = new float[(int) c.numel()];
-        c.data_ptr_float().get(out);
-        return out;
     }
 
     @ParameterizedTest
