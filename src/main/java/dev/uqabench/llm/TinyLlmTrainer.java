@@ -1,5 +1,6 @@
 package dev.uqabench.llm;
 
+import dev.uqabench.tensor.Autocast;
 import dev.uqabench.train.TrainingListener;
 import dev.uqabench.train.TrainingRun;
 import dev.uqabench.train.WarmupSchedule;
@@ -11,7 +12,6 @@ import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.AdamW;
 import org.bytedeco.pytorch.AdamWOptions;
 import org.bytedeco.pytorch.Tensor;
-import dev.uqabench.tensor.Autocast;
 import org.bytedeco.pytorch.TensorVector;
 
 /**
