@@ -33,12 +33,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.bytedeco.javacpp.PointerScope;
-import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
-import org.bytedeco.pytorch.global.torch.ScalarType;
 
 /**
  * Next-item pre-training of a user encoder, the protocol of the UQABench reference: every position
@@ -71,10 +69,8 @@ public final class Pretrainer {
     private final UserModel model;
     private final Map<String, Tensor> parameters;
     private final LazyAdamW optimizer;
-    private final long items;
-    /** Targets seen so far per item (sampled softmax): the in-batch sampling distribution for log-Q. */
-    private final Tensor itemCounts;
-    private long countedTargets;
+    /** The sampled softmax and its running target counts (null under full softmax). */
+    private final SampledSoftmax sampledSoftmax;
     private final long stepsPerEpoch;
     private final long totalSteps;
     private final WarmupSchedule schedule;
@@ -101,8 +97,9 @@ public final class Pretrainer {
         this.parameters = EncoderCheckpoint.namedParameters(model);
         this.precision = config.precision().resolve();
         this.optimizer = new LazyAdamW(parameters, config.weightDecay(), name -> !name.startsWith(TABLE_PREFIX));
-        this.items = tableRows.rows().size(Table.ITEM);
-        this.itemCounts = config.loss() == LossType.SAMPLED_SOFTMAX ? torch.zeros(items) : null;
+        long items = tableRows.rows().size(Table.ITEM);
+        this.sampledSoftmax = config.loss() == LossType.SAMPLED_SOFTMAX
+                ? new SampledSoftmax(items, config.negatives(), config.seed()) : null;
         long rows = train.rows();
         if (rows == 0) {
             throw new UqaException("pretrain: the training set has no users");
@@ -263,7 +260,7 @@ public final class Pretrainer {
         }
         boolean sampled = config.loss() == LossType.SAMPLED_SOFTMAX;
         long[] stepTargets = targets;
-        long[] candidates = sampled ? candidates(stepTargets, step) : null;
+        long[] candidates = sampled ? sampledSoftmax.candidates(stepTargets, step) : null;
         try (PointerScope scope = new PointerScope()) {
             // tables are read through gathered rows so that only touched rows get gradients and
             // updates; the full item table stays dense under full softmax, which scores all of it
@@ -285,7 +282,7 @@ public final class Pretrainer {
                 Tensor flat = states.reshape(-1, states.size(2));                           // [B*T, H]
                 Tensor selected = flat.index_select(0, Tensor.create(positions, n));        // [N, H]
                 Tensor queries = model.queries(selected);                                   // [N, itemWidth]
-                loss = sampled ? sampledLoss(queries, gathered, stepTargets, candidates, n)
+                loss = sampled ? sampledSoftmax.loss(queries, gathered, stepTargets, candidates, n)
                         : fullLoss(queries, stepTargets);
             }
             double value = loss.item_float();
@@ -303,10 +300,7 @@ public final class Pretrainer {
             }
             optimizer.zeroGrad();
             if (sampled) {
-                try (NoGradGuard guard = new NoGradGuard()) {
-                    itemCounts.index_add_(0, Tensor.create(stepTargets, n), torch.ones(n));
-                }
-                countedTargets += n;
+                sampledSoftmax.count(stepTargets);
             }
             return new StepOutcome(value, events);
         }
@@ -351,7 +345,7 @@ public final class Pretrainer {
         long[] stepTargets = targets;
         long[] allTargets = sampled ? group.allGather(stepTargets).stream().flatMapToLong(java.util.Arrays::stream).toArray()
                 : null;
-        long[] candidates = sampled ? candidates(allTargets, step) : null;
+        long[] candidates = sampled ? sampledSoftmax.candidates(allTargets, step) : null;
         try (PointerScope scope = new PointerScope()) {
             Set<Table> gatheredTables = EnumSet.copyOf(config.featureSet().tables());
             if (!sampled) {
@@ -371,7 +365,7 @@ public final class Pretrainer {
                     Tensor flat = states.reshape(-1, states.size(2));
                     Tensor selected = flat.index_select(0, Tensor.create(positions, n)); // [n, H]
                     Tensor queries = model.queries(selected);
-                    mean = sampled ? sampledLoss(queries, gathered, stepTargets, candidates, batchTargets)
+                    mean = sampled ? sampledSoftmax.loss(queries, gathered, stepTargets, candidates, batchTargets)
                             : fullLoss(queries, stepTargets);
                 }
                 Tensor share = mean.mul(new Scalar((double) n / batchTargets));
@@ -454,10 +448,7 @@ public final class Pretrainer {
             }
             optimizer.zeroGrad();
             if (sampled) {
-                try (NoGradGuard guard = new NoGradGuard()) {
-                    itemCounts.index_add_(0, Tensor.create(allTargets, allTargets.length), torch.ones(allTargets.length));
-                }
-                countedTargets += allTargets.length;
+                sampledSoftmax.count(allTargets);
             }
             return new StepOutcome(value, totals[1]);
         }
@@ -483,41 +474,9 @@ public final class Pretrainer {
         return null;
     }
 
-    /** The step's candidates: its targets and shared uniform negatives, ascending and unique. */
-    private long[] candidates(long[] targets, long step) {
-        java.util.SplittableRandom random = new java.util.SplittableRandom(config.seed() * 2_654_435_761L + step);
-        long[] all = java.util.Arrays.copyOf(targets, targets.length + config.negatives());
-        for (int i = targets.length; i < all.length; i++) {
-            all[i] = random.nextLong(items);
-        }
-        return java.util.Arrays.stream(all).sorted().distinct().toArray();
-    }
-
     /** Mean cross-entropy of the targets over every item ({@link FullSoftmaxLoss}: no {@code [N, items]} logits). */
     private Tensor fullLoss(Tensor queries, long[] targets) {
         return FullSoftmaxLoss.of(queries, model.embedding().itemTable(), targets);
-    }
-
-    /**
-     * Sampled softmax over the candidates (in-batch targets plus shared uniform negatives), each
-     * logit corrected by minus the log of its expected count in the candidate draw (log-Q,
-     * Yi et al. 2019): {@code N p_j + K / V}, with {@code p_j} the smoothed frequency of item j
-     * among the targets seen so far.
-     */
-    private Tensor sampledLoss(Tensor queries, GatheredRows gathered, long[] targets, long[] candidates, long batchTargets) {
-        int n = targets.length;
-        Tensor candidateRows = gathered.rows(Table.ITEM).index_select(0,
-                gathered.localIndex(Table.ITEM, candidates));                                // [C, width]
-        Tensor logits = torch.linear(queries, candidateRows).to(ScalarType.Float);           // [N, C]
-        Tensor counts = itemCounts.index_select(0, Tensor.create(candidates, candidates.length)); // [C]
-        Tensor expected = counts.add(new Scalar(1.0)).mul(new Scalar((double) batchTargets / (countedTargets + items)))
-                .add(new Scalar((double) config.negatives() / items));                       // [C]
-        Tensor corrected = logits.sub(expected.log());
-        long[] labels = new long[n];
-        for (int i = 0; i < n; i++) {
-            labels[i] = java.util.Arrays.binarySearch(candidates, targets[i]);
-        }
-        return torch.nll_loss(torch.log_softmax(corrected, 1), Tensor.create(labels, n));
     }
 
     /** The epoch's batches: windows of users shuffled by a generator seeded from (seed, epoch, window). */
@@ -610,8 +569,8 @@ public final class Pretrainer {
             tensors.addAll(optimizerState().values());
             group.broadcast(tensors);
             optimizer.setStepCount(state.optimizerSteps());
-            if (itemCounts != null) {
-                countedTargets = Math.round(itemCounts.to(torch.ScalarType.Double).sum().item_double());
+            if (sampledSoftmax != null) {
+                sampledSoftmax.recount();
             }
             return state;
         } catch (IOException e) {
@@ -638,8 +597,8 @@ public final class Pretrainer {
         CheckpointIO.readInto(last.resolve(EncoderCheckpoint.MODEL_FILE), parameters);
         CheckpointIO.readInto(last.resolve(OPTIMIZER_FILE), optimizerState());
         optimizer.setStepCount(state.optimizerSteps());
-        if (itemCounts != null) {
-            countedTargets = Math.round(itemCounts.to(torch.ScalarType.Double).sum().item_double());
+        if (sampledSoftmax != null) {
+            sampledSoftmax.recount();
         }
         return state;
     }
@@ -647,8 +606,8 @@ public final class Pretrainer {
     /** Optimizer moments, plus the target counts of sampled softmax. */
     private Map<String, Tensor> optimizerState() {
         Map<String, Tensor> state = new java.util.LinkedHashMap<>(optimizer.state());
-        if (itemCounts != null) {
-            state.put(ITEM_COUNTS, itemCounts);
+        if (sampledSoftmax != null) {
+            state.put(ITEM_COUNTS, sampledSoftmax.counts());
         }
         return state;
     }
