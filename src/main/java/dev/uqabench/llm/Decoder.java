@@ -1,5 +1,6 @@
 package dev.uqabench.llm;
 
+import dev.uqabench.tensor.CpuFeatures;
 import dev.uqabench.tensor.Tensors;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.DoubleOptional;
@@ -29,10 +30,21 @@ import java.util.Map;
 public final class Decoder extends Module {
     private final DecoderWeights weights;
     private final DecoderConfig config;
+    private final ScalarType attentionType;
 
     public Decoder(DecoderWeights weights) {
+        this(weights, attentionType(weights.computeType(), CpuFeatures.amxBf16()));
+    }
+
+    /** A decoder whose attention runs in {@code attentionType} (float32, or the compute dtype). */
+    Decoder(DecoderWeights weights, ScalarType attentionType) {
+        if (attentionType != ScalarType.Float && attentionType != weights.computeType()) {
+            throw new IllegalArgumentException("attention dtype " + attentionType + " must be float32 or the compute dtype "
+                    + weights.computeType());
+        }
         this.weights = weights;
         this.config = weights.config();
+        this.attentionType = attentionType;
         // Registered as this module's parameters (for train/eval mode and libtorch's own listings);
         // libtorch forbids '.' in parameter names, the Hugging Face name stays the weights' key.
         weights.byName().forEach((name, w) -> register_parameter(name.replace('.', '_'), w, w.requires_grad()));
@@ -56,6 +68,18 @@ public final class Decoder extends Module {
                                       List<Object> retained) {
         return new Decoder(DecoderWeights.of(config, weights, computeType, retained));
     }
+
+    /**
+     * The dtype attention runs in: a bf16 decoder's own dtype where the CPU has AMX (libtorch's fused bf16 kernel
+     * runs on it, 3.5x faster than float32 at 512 tokens), float32 otherwise (the same bf16 kernel without AMX, on an
+     * AVX-512-bf16 AMD Zen 4, was ~20x slower than float32). Both keep float32 softmax statistics.
+     */
+    static ScalarType attentionType(ScalarType computeType, boolean amx) {
+        return computeType == ScalarType.BFloat16 && amx ? ScalarType.BFloat16 : ScalarType.Float;
+    }
+
+    /** The dtype this decoder's attention runs in ({@link #attentionType(ScalarType, boolean)}). */
+    public ScalarType attentionType() { return attentionType; }
 
     public DecoderWeights weights() { return weights; }
 
@@ -105,7 +129,7 @@ public final class Decoder extends Module {
 
     /** The vocabulary head: [..., hidden] -> float32 [..., vocab]. */
     public Tensor logits(Tensor hidden) {
-        return torch.linear(hidden, weights.lmHead()).to(ScalarType.Float);
+        return linear(hidden, weights.lmHead(), null).to(ScalarType.Float);
     }
 
     /** An empty cache for {@code batch} rows, to be filled by {@link #hidden(Tensor, Tensor, KvCache)}. */
@@ -180,15 +204,15 @@ public final class Decoder extends Module {
             k = kv[0];
             v = kv[1];
         }
-        // Attention itself runs in float32: libtorch's CPU bf16 kernel is ~20x slower at 512 tokens, and
-        // float32 softmax statistics are what Hugging Face's eager path keeps anyway.
+        // Attention runs in attentionType: float32 unless the CPU runs libtorch's bf16 kernel fast (AMX); the fused
+        // kernel keeps float32 softmax statistics either way, as Hugging Face's eager path does.
         // Grouped-query attention: query head h reads key/value head h / (heads / kvHeads). The keys are repeated
         // rather than left to the kernel (enable_gqa): at the 0.5B shape its prefill of 512 tokens ran 71 tokens/s
         // against 83 with repeated keys (bench/perf/README.md).
         k = repeatKv(k, config.kvGroupSize());                                                     // [B, nH, S, D]
         v = repeatKv(v, config.kvGroupSize());
-        Tensor attended = torch.scaled_dot_product_attention(q.to(ScalarType.Float), k.to(ScalarType.Float),
-                v.to(ScalarType.Float), allowed == null ? new TensorOptional() : new TensorOptional(allowed), 0.0,
+        Tensor attended = torch.scaled_dot_product_attention(q.to(attentionType), k.to(attentionType),
+                v.to(attentionType), allowed == null ? new TensorOptional() : new TensorOptional(allowed), 0.0,
                 allowed == null, new DoubleOptional(), false).to(computeType());                   // [B, nH, T, D]
         attended = attended.transpose(1, 2).reshape(batch, time, (long) heads * d);                // [B, T, nH*D]
         x = x.add(linear(attended, l.wo(), l.bo()));
@@ -234,7 +258,18 @@ public final class Decoder extends Module {
         return torch.rms_norm(x, new long[] {x.size(-1)}, new TensorOptional(weight), new DoubleOptional(config.rmsNormEps()));
     }
 
+    /**
+     * x W^T + b. A single float32 row (a decode step of one sequence) goes through the matrix-vector product: OpenBLAS's
+     * sgemv streams the weight at 11-16 GB/s where its sgemm with one row reached 4-6 (0.5B shape, bench/perf/README.md).
+     */
     private static Tensor linear(Tensor x, Tensor weight, Tensor bias) {
+        long in = x.size(-1);
+        if (x.numel() == in && Tensors.scalarType(x) == ScalarType.Float && Tensors.scalarType(weight) == ScalarType.Float) {
+            long[] shape = Tensors.shape(x);
+            shape[shape.length - 1] = weight.size(0);
+            Tensor row = x.reshape(in);
+            return (bias == null ? torch.mv(weight, row) : torch.addmv(bias, weight, row)).view(shape);
+        }
         return bias == null ? torch.linear(x, weight) : torch.linear(x, weight, new TensorOptional(bias));
     }
 }

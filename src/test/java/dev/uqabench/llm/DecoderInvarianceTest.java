@@ -5,6 +5,7 @@ import dev.uqabench.tensor.Tensors;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch.ScalarType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -15,6 +16,7 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** What must not change: KV-cache decoding vs recomputation, padding, compute dtype within tolerance. */
@@ -118,6 +120,58 @@ class DecoderInvarianceTest {
             System.out.printf("bf16 vs fp32 compute: max |diff| %.4g, max |logit| %.4g%n", worst, range);
             assertTrue(worst <= 0.04 * range, "max |diff| " + worst + " vs max |logit| " + range);
             assertTrue(worst > 0, "bf16 compute must actually differ from fp32");
+        }
+    }
+
+    /**
+     * Attention in bf16 (chosen on AMX CPUs) against float32 attention over the same bf16 weights: within the bf16
+     * tolerance above, for a whole-sequence pass and for cached decoding, and not identical (the path really changed).
+     */
+    @Test
+    void bf16AttentionStaysWithinBf16ToleranceOfFloat32Attention() {
+        try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
+            Path dir = tmp.resolve("bf16-attention");
+            HfFolder.save(model(15), dir, TinyModels.tokenizer(), null, null, "<|im_end|>", DType.BF16);
+            DecoderWeights weights = HfFolder.loadDecoder(dir, ComputeType.BF16).weights();
+            Decoder floatAttention = new Decoder(weights, ScalarType.Float);
+            Decoder bf16Attention = new Decoder(weights, ScalarType.BFloat16);
+            Tensor ids = Tensors.fromLongs(new long[][] {PROMPTS[1]});
+            float[] a = Tensors.toFloats(floatAttention.forward(floatAttention.embed(ids), null));
+            float[] b = Tensors.toFloats(bf16Attention.forward(bf16Attention.embed(ids), null));
+            double worst = 0, range = 0;
+            for (int i = 0; i < a.length; i++) {
+                worst = Math.max(worst, Math.abs(a[i] - b[i]));
+                range = Math.max(range, Math.abs(a[i]));
+            }
+            System.out.printf("bf16 vs float32 attention: max |diff| %.4g, max |logit| %.4g%n", worst, range);
+            assertTrue(worst <= 0.04 * range, "max |diff| " + worst + " vs max |logit| " + range);
+            assertTrue(worst > 0, "bf16 attention must actually differ from float32 attention");
+            // Cached decoding in bf16 attention: each step's logits as the whole-sequence pass's, to the same tolerance.
+            Tensor full = bf16Attention.forward(bf16Attention.embed(ids), null);
+            try (KvCache cache = bf16Attention.newCache(1)) {
+                long[] row = PROMPTS[1];
+                bf16Attention.hidden(bf16Attention.embed(Tensors.fromLongs(new long[][] {java.util.Arrays.copyOf(row, 4)})),
+                        null, cache);
+                for (int t = 4; t < row.length; t++) {
+                    Tensor step = bf16Attention.logits(bf16Attention.hidden(
+                            bf16Attention.embed(Tensors.fromLongs(new long[][] {{row[t]}})), null, cache));
+                    DecoderGoldenTest.assertClose(full.narrow(1, t, 1), step, 0.04 * range, "bf16 attention, step " + t);
+                }
+            }
+        }
+    }
+
+    @Test
+    void attentionRunsInBf16OnlyForABf16DecoderOnAnAmxCpu() {
+        assertEquals(ScalarType.BFloat16, Decoder.attentionType(ScalarType.BFloat16, true));
+        assertEquals(ScalarType.Float, Decoder.attentionType(ScalarType.BFloat16, false));
+        assertEquals(ScalarType.Float, Decoder.attentionType(ScalarType.Float, true));
+        assertEquals(ScalarType.Float, Decoder.attentionType(ScalarType.Float, false));
+        try (PointerScope scope = new PointerScope()) {
+            DecoderWeights fp32 = model(16).weights();
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> new Decoder(fp32, ScalarType.BFloat16));
+            assertTrue(e.getMessage().contains("attention dtype"), e.getMessage());
         }
     }
 

@@ -1,5 +1,8 @@
 package dev.uqabench.llm;
 
+import dev.uqabench.tensor.CpuFeatures;
+import org.bytedeco.pytorch.global.torch.ScalarType;
+
 import dev.uqabench.tensor.DType;
 import dev.uqabench.tensor.NativeThreads;
 import dev.uqabench.tensor.Tensors;
@@ -9,6 +12,7 @@ import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
+import org.bytedeco.pytorch.global.torch.ScalarType;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -74,6 +78,9 @@ public final class LlmBenchmark {
         DecoderConfig c = d.config();
         lines.add(String.format("## %s compute, %d OpenMP threads, BLAS threads %s, load average %s (checkpoint %.1f MB BF16)",
                 type, torch.get_num_threads(), System.getProperty("blas.threads", "1"), loadAverage(), checkpoint / 1e6));
+        lines.add(String.format("paths: attention in %s; one-row products %s; CPU: %s", d.attentionType(),
+                d.computeType() == ScalarType.Float ? "matrix-vector (sgemv)" : "as every product (bf16 linear)",
+                CpuFeatures.describe()));
         lines.add(String.format("load: %.2f s; RSS before %.0f MB, after load %.0f MB (+%.0f MB = %.2f x checkpoint)",
                 loadSeconds, rssBefore / 1e6, rssLoaded / 1e6, (rssLoaded - rssBefore) / 1e6,
                 (rssLoaded - rssBefore) / (double) checkpoint));
