@@ -16,7 +16,8 @@ Prints one JSON line. The protocol is LlmBenchmark.run's, step for step:
   * forward + backward of a 128-position sequence whose first 4 positions are a trainable soft prompt (weights
     frozen), to the log-probability of token 6 at the last position.
 The forward pass is Decoder.java's (as of commit 36a1a78): RMSNorm in float32 then scaled in the compute dtype,
-rotate-half RoPE from cumsum(mask) - 1 positions, attention in float32 (causal only for a prefill without cache and
+rotate-half RoPE from cumsum(mask) - 1 positions, attention in float32, or in bf16 for a bf16 decoder on a CPU with
+AMX (Decoder.attentionType), one float32 row through torch.mv (Decoder.linear) (causal only for a prefill without cache and
 padding, else under the boolean mask), SwiGLU MLP, tied head, logits in float32. PyTorch 1.13 has neither
 scaled_dot_product_attention (whose fused CPU flash kernel ours uses, with its own grouped-query attention) nor
 rms_norm (ours: libtorch's fused kernel): attention is libtorch's math path, which repeats the 2 K/V heads to 14 as
@@ -131,16 +132,36 @@ class KvCache:
         return self.keys[layer], self.values[layer]
 
 
+def cpu_has_amx_bf16():
+    try:
+        with open("/proc/cpuinfo") as f:
+            return any(line.startswith("flags") and " amx_bf16" in line for line in f)
+    except OSError:
+        return False
+
+
+def linear(x, weight, bias=None):
+    """Decoder.linear: one float32 row through the matrix-vector product (sgemv), everything else F.linear."""
+    if x.numel() == x.size(-1) and x.dtype == torch.float32 and weight.dtype == torch.float32:
+        row = x.reshape(-1)
+        out = torch.mv(weight, row) if bias is None else torch.addmv(bias, weight, row)
+        return out.view(*x.shape[:-1], weight.size(0))
+    return F.linear(x, weight, bias)
+
+
 class Decoder:
     def __init__(self, weights):
         self.w = weights
         self.dtype = weights.dtype
+        # Decoder.attentionType: a bf16 decoder attends in bf16 where the CPU has AMX, in float32 otherwise
+        self.attention_dtype = torch.bfloat16 if self.dtype == torch.bfloat16 and cpu_has_amx_bf16() \
+            else torch.float32
 
     def embed(self, ids):
         return F.embedding(ids, self.w.embed)
 
     def logits(self, hidden):
-        return F.linear(hidden, self.w.lm_head).float()
+        return linear(hidden, self.w.lm_head).float()
 
     def rms_norm(self, x, weight):
         # ours: torch.rms_norm (fused in libtorch 2.10), which upcasts, normalises, casts back, then scales
@@ -215,20 +236,21 @@ class Decoder:
         l = self.w.layers[index]
         batch, time_ = x.size(0), x.size(1)
         h = self.rms_norm(x, l["input_norm"])
-        q = F.linear(h, l["wq"], l["bq"]).view(batch, time_, HEADS, HEAD_DIM).transpose(1, 2)
-        k = F.linear(h, l["wk"], l["bk"]).view(batch, time_, KV_HEADS, HEAD_DIM).transpose(1, 2)
-        v = F.linear(h, l["wv"], l["bv"]).view(batch, time_, KV_HEADS, HEAD_DIM).transpose(1, 2)
+        q = linear(h, l["wq"], l["bq"]).view(batch, time_, HEADS, HEAD_DIM).transpose(1, 2)
+        k = linear(h, l["wk"], l["bk"]).view(batch, time_, KV_HEADS, HEAD_DIM).transpose(1, 2)
+        v = linear(h, l["wv"], l["bv"]).view(batch, time_, KV_HEADS, HEAD_DIM).transpose(1, 2)
         q, k = self.rope(q, cos, sin), self.rope(k, cos, sin)
         if cache is not None:
             k, v = cache.append(index, k, v)
         # ours passes enable_gqa to the fused kernel; 1.13's only way is to repeat K/V (as libtorch's math path does)
         k, v = self.repeat_kv(k, HEADS // KV_HEADS), self.repeat_kv(v, HEADS // KV_HEADS)
-        attended = self.sdpa_math(q.float(), k.float(), v.float(), allowed).to(self.dtype)
+        a = self.attention_dtype
+        attended = self.sdpa_math(q.to(a), k.to(a), v.to(a), allowed).to(self.dtype)
         attended = attended.transpose(1, 2).reshape(batch, time_, HEADS * HEAD_DIM)
-        x = x.add(F.linear(attended, l["wo"]))
+        x = x.add(linear(attended, l["wo"]))
         h = self.rms_norm(x, l["post_norm"])
-        gated = F.silu(F.linear(h, l["w_gate"])).mul(F.linear(h, l["w_up"]))
-        return x.add(F.linear(gated, l["w_down"]))
+        gated = F.silu(linear(h, l["w_gate"])).mul(linear(h, l["w_up"]))
+        return x.add(linear(gated, l["w_down"]))
 
 
 def generate_greedy(decoder, prompt, max_new):
@@ -287,6 +309,7 @@ def main(argv):
     result["rss_after_load_mb"] = status_bytes("VmRSS:") / 1e6
     result["rss_before_mb"] = rss_before / 1e6
     decoder = Decoder(weights)
+    result["attention_dtype"] = str(decoder.attention_dtype).replace("torch.", "")
     random = JavaRandom(3)
     with torch.no_grad():
         for length in (128, 512):

@@ -1,10 +1,13 @@
 #!/usr/bin/python3
-"""PyTorch-eager mirror of one `PretrainBenchmark --one ENCODER LOSS ITEMS STEPS THREADS [PRECISION]` measurement.
+"""PyTorch-eager mirror of one `PretrainBenchmark --one ENCODER LOSS ITEMS STEPS THREADS [PRECISION] [MOMENTS]`
+measurement.
 
 Usage (Debian's python3-torch, not a pyenv python):
 
-    /usr/bin/python3 bench/peer/encoders.py ENCODER LOSS ITEMS STEPS THREADS [fp32|bf16]
+    /usr/bin/python3 bench/peer/encoders.py ENCODER LOSS ITEMS STEPS THREADS [fp32|bf16] [full|row]
 
+MOMENTS row keeps one second moment per embedding-table row (pretrain.table_moments: row, LazyAdamW's row-wise
+tables); full (default) one per weight.
 PRECISION bf16 runs the forward pass and the loss under torch.autocast("cpu", dtype=torch.bfloat16), as
 Pretrainer's Autocast region does (pretrain.precision: bf16); fp32 (default) runs float32 throughout.
 ENCODER: sasrec | hstu | trmplus | gru4rec | mamba; LOSS: FULL_SOFTMAX | SAMPLED_SOFTMAX (the Java enum names).
@@ -620,11 +623,20 @@ class GatheredRows:
 class LazyAdamW:
     BETA1, BETA2, EPS = 0.9, 0.999, 1e-8
 
-    def __init__(self, named_parameters, weight_decay, decayed):
+    def __init__(self, named_parameters, weight_decay, decayed, row_wise=lambda name: False):
         self.params = dict(named_parameters)
         self.m = {n: torch.zeros_like(p) for n, p in self.params.items()}
-        self.v = {n: torch.zeros_like(p) for n, p in self.params.items()}
+        self.row_wise = {n for n, p in self.params.items() if p.dim() == 2 and row_wise(n)}
+        self.v = {n: torch.zeros(p.size(0), 1) if n in self.row_wise else torch.zeros_like(p)
+                  for n, p in self.params.items()}
         self.weight_decay, self.decayed, self.step_count = weight_decay, decayed, 0
+
+    def update_second_moment(self, name, v, g):
+        """LazyAdamW.updateSecondMoment: v = b2 v + (1 - b2) g^2, row-wise as the mean of g^2 over each row."""
+        v.mul_(self.BETA2)
+        if name in self.row_wise:
+            return v.add_(g.square().mean(1, keepdim=True), alpha=1 - self.BETA2)
+        return v.addcmul_(g, g, value=1 - self.BETA2)
 
     @torch.no_grad()
     def begin_step(self, lr):
@@ -637,7 +649,7 @@ class LazyAdamW:
                 continue
             m, v = self.m[name], self.v[name]
             m.mul_(self.BETA1).add_(g, alpha=1 - self.BETA1)
-            v.mul_(self.BETA2).addcmul_(g, g, value=1 - self.BETA2)
+            self.update_second_moment(name, v, g)
             if self.weight_decay > 0 and p.dim() >= 2 and self.decayed(name):
                 p.mul_(1 - lr * self.weight_decay)
             denominator = v.sqrt().mul_(1 / math.sqrt(c2)).add_(self.EPS)
@@ -650,8 +662,7 @@ class LazyAdamW:
         c2 = 1 - self.BETA2 ** self.step_count
         index = torch.from_numpy(ids)
         m = self.m[name].index_select(0, index).mul_(self.BETA1).add_(row_gradient, alpha=1 - self.BETA1)
-        v = self.v[name].index_select(0, index).mul_(self.BETA2).addcmul_(row_gradient, row_gradient,
-                                                                          value=1 - self.BETA2)
+        v = self.update_second_moment(name, self.v[name].index_select(0, index), row_gradient)
         rows = p.index_select(0, index)
         denominator = v.sqrt().mul_(1 / math.sqrt(c2)).add_(self.EPS)
         rows.addcdiv_(m, denominator, value=-lr / c1)
@@ -672,14 +683,15 @@ TABLE_PREFIX = "embedding.bags."
 
 
 class Trainer:
-    def __init__(self, encoder, loss, items, sizes):
+    def __init__(self, encoder, loss, items, sizes, moments="full"):
         torch.set_flush_denormal(True)  # EncoderCheckpoint.newModel: Context.setFlushDenormal(true)
         self.sampled = loss == "SAMPLED_SOFTMAX"
         self.items = items
         self.model = UserModel(encoder, sizes, Init(SEED))
         self.model.train(True)   # libtorch modules start in training mode; the benchmark never changes it
         self.named = list(self.model.named_parameters())
-        self.optimizer = LazyAdamW(self.named, WEIGHT_DECAY, lambda name: not name.startswith(TABLE_PREFIX))
+        self.optimizer = LazyAdamW(self.named, WEIGHT_DECAY, lambda name: not name.startswith(TABLE_PREFIX),
+                                   lambda name: moments == "row" and name.startswith(TABLE_PREFIX))
         self.item_counts = torch.zeros(items) if self.sampled else None
         self.counted_targets = 0
         self.bf16 = False
@@ -759,6 +771,10 @@ def main(argv):
     if precision not in ("fp32", "bf16"):
         print(f"unknown precision: {precision} (fp32 or bf16)", file=sys.stderr)
         return 2
+    moments = argv[6] if len(argv) > 6 else "full"
+    if moments not in ("full", "row"):
+        print(f"unknown table moments: {moments} (full or row)", file=sys.stderr)
+        return 2
     if encoder not in ENCODERS or loss not in ("FULL_SOFTMAX", "SAMPLED_SOFTMAX"):
         print(f"unknown encoder or loss: {encoder} {loss}", file=sys.stderr)
         return 2
@@ -768,7 +784,7 @@ def main(argv):
         torch.backends.opt_einsum.enabled = False
     sizes = reference_sizes(items)
     users = make_users(BATCH * (WARMUP_STEPS + steps), sizes, JavaRandom(1))
-    trainer = Trainer(encoder, loss, items, sizes)
+    trainer = Trainer(encoder, loss, items, sizes, moments)
     trainer.bf16 = precision == "bf16"
     encoder_parameters = sum(p.numel() for p in trainer.model.encoder.parameters())
     losses, events, start, cpu_start = [], 0, 0.0, 0.0
@@ -788,6 +804,7 @@ def main(argv):
         "events_per_s": events / seconds, "s_per_step": seconds / steps, "cpu_s_per_step": cpu_seconds / steps,
         "peak_rss_mib": peak_rss_mib(), "losses": losses, "steps": steps, "warmup_steps": WARMUP_STEPS,
         "torch": torch.__version__, "threads": torch.get_num_threads(), "precision": precision,
+        "table_moments": moments,
     }))
     return 0
 

@@ -5,7 +5,8 @@
         [--cases sasrec:FULL_SOFTMAX:50000,mamba:SAMPLED_SOFTMAX:1000000,...] [--check] [--out FILE]
 
 For each round and each case, ours (`PretrainBenchmark --one ENCODER LOSS ITEMS STEPS THREADS PRECISION`) and
-theirs (`encoders.py` with the same arguments; --ours-precision / --theirs-precision, fp32 by default) run one after the other, each in its own process, the order alternating
+theirs (`encoders.py` with the same arguments; --ours-precision / --theirs-precision, fp32 by default;
+--ours-moments / --theirs-moments, the tables' second moments, full by default) run one after the other, each in its own process, the order alternating
 from round to round and case to case; the load average is recorded before and after every run. Both get
 OMP_WAIT_POLICY=PASSIVE and OPENBLAS_NUM_THREADS=1; THREADS is libtorch's intra-op thread count on both sides.
 The jar and its libraries are copied first, so a rebuild during the measurement does not change what is measured.
@@ -29,17 +30,18 @@ DEFAULT_CASES = [f"{e}:{loss}:{items}" for e in ENCODERS
                  for loss, items in (("FULL_SOFTMAX", 50_000), ("SAMPLED_SOFTMAX", 1_000_000))]
 
 
-def ours_argv(build, case, steps, threads, precision):
+def ours_argv(build, case, steps, threads, precision, moments="full"):
     encoder, loss, items = case.split(":")
-    return [common.JAVA, "--add-opens=java.base/java.nio=ALL-UNNAMED",
+    # -Xmx2g as the uqabench launcher starts every command
+    return [common.JAVA, "--add-opens=java.base/java.nio=ALL-UNNAMED", "-Xmx2g",
             "-cp", f"{build}/uqabench.jar:{build}/lib/*", "dev.uqabench.pretrain.PretrainBenchmark",
-            "--one", encoder, loss, items, str(steps), str(threads), precision]
+            "--one", encoder, loss, items, str(steps), str(threads), precision, moments]
 
 
-def theirs_argv(case, steps, threads, precision):
+def theirs_argv(case, steps, threads, precision, moments="full"):
     encoder, loss, items = case.split(":")
     return [common.PYTHON, os.path.join(common.PEER, "encoders.py"), encoder, loss, items, str(steps), str(threads),
-            precision]
+            precision, moments]
 
 
 def parse_ours(text):
@@ -129,6 +131,10 @@ def main():
                         help="pretrain.precision of our runs (auto: bf16 where the CPU has it natively)")
     parser.add_argument("--theirs-precision", default="fp32", choices=["fp32", "bf16"],
                         help="fp32, or bf16 under torch.autocast for the forward pass and loss")
+    parser.add_argument("--ours-moments", default="full", choices=["full", "row"],
+                        help="pretrain.table_moments of our runs: one second moment per table weight, or per row")
+    parser.add_argument("--theirs-moments", default="full", choices=["full", "row"],
+                        help="the same for the PyTorch runs")
     parser.add_argument("--out", default=os.path.join(common.RESULTS, "peer-encoders.json"))
     args = parser.parse_args()
     blas_core = common.apply_blas_core(args.blas_core)
@@ -142,14 +148,15 @@ def main():
         "started": time.strftime("%Y-%m-%dT%H:%M:%S"), "finished": None,
         "rounds": args.rounds, "steps": args.steps, "warmup_steps": 2, "threads": args.threads,
         "ours_precision": args.ours_precision, "theirs_precision": args.theirs_precision,
+        "ours_moments": args.ours_moments, "theirs_moments": args.theirs_moments,
         "env": dict(common.BASE_ENV), "blas_core": blas_core, "theirs_extra_env": theirs_env,
         "ours_extra_env": ours_env, "cpu": common.cpu_info(),
         "torch": common.torch_info(theirs_env), "java": common.java_info(),
         "build": build_info,
         "commands": {"ours": " ".join(ours_argv("BUILD", "ENCODER:LOSS:ITEMS", args.steps, args.threads,
-                                                   args.ours_precision)),
+                                                   args.ours_precision, args.ours_moments)),
                      "theirs": " ".join(theirs_argv("ENCODER:LOSS:ITEMS", args.steps, args.threads,
-                                                    args.theirs_precision)),
+                                                    args.theirs_precision, args.theirs_moments)),
                      "runner": " ".join([common.PYTHON] + sys.argv)},
         "summary": [], "runs": [], "check": [],
     }
@@ -158,8 +165,9 @@ def main():
         for index, case in enumerate(cases):
             sides = ["ours", "theirs"] if (round_ + index) % 2 == 0 else ["theirs", "ours"]
             for side in sides:
-                argv = ours_argv(build, case, args.steps, args.threads, args.ours_precision) if side == "ours" \
-                    else theirs_argv(case, args.steps, args.threads, args.theirs_precision)
+                argv = ours_argv(build, case, args.steps, args.threads, args.ours_precision, args.ours_moments) \
+                    if side == "ours" else theirs_argv(case, args.steps, args.threads, args.theirs_precision,
+                                                       args.theirs_moments)
                 record = common.run_child(argv, ours_env if side == "ours" else theirs_env, args.timeout)
                 record.update(side=side, case=case, round=round_ + 1)
                 record["result"] = parse_ours(record["output_tail"]) if side == "ours" \

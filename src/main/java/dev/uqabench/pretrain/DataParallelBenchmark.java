@@ -101,9 +101,10 @@ public final class DataParallelBenchmark {
         PretrainConfig config = PretrainConfig.defaults(encoder, "paper").withMaxLength(PretrainBenchmark.LENGTH)
                 .withBatchSize(BATCH).withLoss(loss, 1024).withWarmupSteps(0);
         List<UserSequence> users = PretrainBenchmark.users(BATCH * (WARMUP_STEPS + steps), tableSizes, new Random(1));
+        Path folder = Files.createTempDirectory("bench");
         try (Group group = Group.connect(DistEnv.fromEnvironment())) {
             Pretrainer trainer = new Pretrainer(config, TableRows.identity(tableSizes), PretrainBenchmark.source(users),
-                    PretrainBenchmark.source(users.subList(0, BATCH)), Files.createTempDirectory("bench"),
+                    PretrainBenchmark.source(users.subList(0, BATCH)), folder,
                     TrainingListener.NONE, group);
             TrainingRun run = TrainingRun.builder().setStage("data-parallel benchmark").setTotalSteps(WARMUP_STEPS + steps).build();
             long events = 0;
@@ -142,6 +143,8 @@ public final class DataParallelBenchmark {
                         tableBytesPerStep, denseTableBytes, group.distributed() ? denseTableBytes / tableBytesPerStep : Double.NaN,
                         PretrainBenchmark.peakRssMiB()));
             }
+        } finally {
+            dev.uqabench.base.AtomicFiles.deleteRecursively(folder);
         }
     }
 }

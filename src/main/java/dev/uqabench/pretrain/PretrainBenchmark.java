@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import dev.uqabench.tensor.Precision;
+import dev.uqabench.train.TableMoments;
 import org.bytedeco.pytorch.global.torch;
 
 /**
@@ -28,8 +29,9 @@ import org.bytedeco.pytorch.global.torch;
  * Each measurement runs in its own JVM so that peak memory (VmHWM) is its own.
  *
  * <p>Usage: {@code java ... dev.uqabench.pretrain.PretrainBenchmark [output.md] [steps] [threads] [precision]}; one
- * measurement: {@code ... PretrainBenchmark --one ENCODER LOSS ITEMS STEPS THREADS [fp32|bf16|auto]} (the step's
- * {@code pretrain.precision}, fp32 by default; the path that ran and the CPU go to stderr). On a machine
+ * measurement: {@code ... PretrainBenchmark --one ENCODER LOSS ITEMS STEPS THREADS [fp32|bf16|auto]
+ * [full|row]} (the step's {@code pretrain.precision}, fp32 by default, and {@code pretrain.table_moments}, full by
+ * default; the path that ran and the CPU go to stderr). On a machine
  * shared with other busy processes one libtorch thread is much faster than two: every parallel
  * region waits for its slowest thread, and a descheduled one stalls them all.
  */
@@ -46,8 +48,10 @@ public final class PretrainBenchmark {
         if (args.length > 0 && args[0].equals("--one")) {
             torch.set_num_threads(Integer.parseInt(args[5]));
             Precision precision = args.length > 6 ? precision(args[6]) : Precision.FP32;
+            TableMoments moments = args.length > 7 ? TableMoments.valueOf(args[7].toUpperCase(java.util.Locale.ROOT))
+                    : TableMoments.FULL;
             System.out.println(measure(args[1], LossType.valueOf(args[2]), Long.parseLong(args[3]), Integer.parseInt(args[4]),
-                    precision));
+                    precision, moments));
             return;
         }
         Path output = Path.of(args.length > 0 ? args[0] : "target/pretrain-benchmark.md");
@@ -100,15 +104,27 @@ public final class PretrainBenchmark {
     }
 
     static String measure(String encoder, LossType loss, long items, int steps, Precision precision) throws Exception {
+        return measure(encoder, loss, items, steps, precision, TableMoments.FULL);
+    }
+
+    static String measure(String encoder, LossType loss, long items, int steps, Precision precision, TableMoments moments)
+            throws Exception {
         TableSizes tableSizes = referenceSizes(items);
         PretrainConfig config = PretrainConfig.defaults(encoder, "paper").withMaxLength(LENGTH).withBatchSize(BATCH)
-                .withLoss(loss, 1024).withWarmupSteps(0).withPrecision(precision);
-        System.err.printf("%s %s %,d items: precision %s runs %s; %s%n", encoder, loss, items, precision,
-                precision.resolve(), dev.uqabench.tensor.CpuFeatures.describe());
+                .withLoss(loss, 1024).withWarmupSteps(0).withPrecision(precision).withTableMoments(moments);
+        System.err.printf("%s %s %,d items: precision %s runs %s; table second moments %s; %s%n", encoder, loss, items,
+                precision, precision.resolve(), moments.name().toLowerCase(java.util.Locale.ROOT),
+                dev.uqabench.tensor.CpuFeatures.describe());
         List<UserSequence> users = users(BATCH * (WARMUP_STEPS + steps), tableSizes, new Random(1));
-        Pretrainer trainer = new Pretrainer(config, TableRows.identity(tableSizes), source(users), source(users.subList(0, BATCH)),
-                Files.createTempDirectory("bench"), dev.uqabench.train.TrainingListener.NONE, dev.uqabench.dist.Group.single());
-        return measure(encoder, loss, items, steps, config, users, trainer);
+        Path folder = Files.createTempDirectory("bench");
+        try {
+            Pretrainer trainer = new Pretrainer(config, TableRows.identity(tableSizes), source(users),
+                    source(users.subList(0, BATCH)), folder, dev.uqabench.train.TrainingListener.NONE,
+                    dev.uqabench.dist.Group.single());
+            return measure(encoder, loss, items, steps, config, users, trainer);
+        } finally {
+            dev.uqabench.base.AtomicFiles.deleteRecursively(folder);
+        }
     }
 
     /** The item table of {@code items} rows and the reference's other vocabularies (config.py). */

@@ -11,6 +11,7 @@ import dev.uqabench.encoder.FeatureSet;
 import java.util.Map;
 import dev.uqabench.tensor.Precision;
 import dev.uqabench.train.LearningRateSchedule;
+import dev.uqabench.train.TableMoments;
 
 /**
  * Everything that decides a pre-training run. Validated when built; every error names the key.
@@ -36,12 +37,15 @@ import dev.uqabench.train.LearningRateSchedule;
  * @param precision        the training step's arithmetic: {@code fp32}, {@code bf16} (autocast: products in bf16,
  *                         float32 master weights and optimizer state) or {@code auto} (bf16 where the CPU has it
  *                         natively, AVX-512 bf16 or AMX; float32 elsewhere); the manifest records which one ran
+ * @param tableMoments     the embedding tables' second moments: {@code full} (one per weight, AdamW; the default) or
+ *                         {@code row} (one per row, as fbgemm's partial row-wise Adam: a third less table memory)
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record PretrainConfig(String encoder, String preset, FeatureSet featureSet, int maxLength, int batchSize,
                              int epochs, double learningRate, double weightDecay, int warmupSteps, double clipNorm,
                              LossType loss, int negatives, int checkpointEvery, int evalUsers, long seed,
-                             LearningRateSchedule schedule, CompactTables compactTables, Precision precision) {
+                             LearningRateSchedule schedule, CompactTables compactTables, Precision precision,
+                             TableMoments tableMoments) {
 
     private static final String WHERE = "pretrain config";
 
@@ -80,6 +84,9 @@ public record PretrainConfig(String encoder, String preset, FeatureSet featureSe
         if (precision == null) {
             precision = Precision.FP32;
         }
+        if (tableMoments == null) {
+            tableMoments = TableMoments.FULL;
+        }
     }
 
     /** Warm-up then cosine decay, as every run before the schedule key. */
@@ -87,7 +94,8 @@ public record PretrainConfig(String encoder, String preset, FeatureSet featureSe
                           double learningRate, double weightDecay, int warmupSteps, double clipNorm, LossType loss,
                           int negatives, int checkpointEvery, int evalUsers, long seed) {
         this(encoder, preset, featureSet, maxLength, batchSize, epochs, learningRate, weightDecay, warmupSteps, clipNorm,
-                loss, negatives, checkpointEvery, evalUsers, seed, LearningRateSchedule.COSINE, CompactTables.AUTO, Precision.FP32);
+                loss, negatives, checkpointEvery, evalUsers, seed, LearningRateSchedule.COSINE, CompactTables.AUTO, Precision.FP32,
+                TableMoments.FULL);
     }
 
     /** Reference settings for an encoder preset: all features, 512 events, full softmax. */
@@ -113,57 +121,74 @@ public record PretrainConfig(String encoder, String preset, FeatureSet featureSe
 
     public PretrainConfig withFeatureSet(FeatureSet value) {
         return new PretrainConfig(encoder, preset, value, maxLength, batchSize, epochs, learningRate, weightDecay,
-                warmupSteps, clipNorm, loss, negatives, checkpointEvery, evalUsers, seed, schedule, compactTables, precision);
+                warmupSteps, clipNorm, loss, negatives, checkpointEvery, evalUsers, seed, schedule, compactTables, precision,
+                tableMoments);
     }
 
     public PretrainConfig withMaxLength(int value) {
         return new PretrainConfig(encoder, preset, featureSet, value, batchSize, epochs, learningRate, weightDecay,
-                warmupSteps, clipNorm, loss, negatives, checkpointEvery, evalUsers, seed, schedule, compactTables, precision);
+                warmupSteps, clipNorm, loss, negatives, checkpointEvery, evalUsers, seed, schedule, compactTables, precision,
+                tableMoments);
     }
 
     public PretrainConfig withBatchSize(int value) {
         return new PretrainConfig(encoder, preset, featureSet, maxLength, value, epochs, learningRate, weightDecay,
-                warmupSteps, clipNorm, loss, negatives, checkpointEvery, evalUsers, seed, schedule, compactTables, precision);
+                warmupSteps, clipNorm, loss, negatives, checkpointEvery, evalUsers, seed, schedule, compactTables, precision,
+                tableMoments);
     }
 
     public PretrainConfig withEpochs(int value) {
         return new PretrainConfig(encoder, preset, featureSet, maxLength, batchSize, value, learningRate, weightDecay,
-                warmupSteps, clipNorm, loss, negatives, checkpointEvery, evalUsers, seed, schedule, compactTables, precision);
+                warmupSteps, clipNorm, loss, negatives, checkpointEvery, evalUsers, seed, schedule, compactTables, precision,
+                tableMoments);
     }
 
     public PretrainConfig withLearningRate(double value) {
         return new PretrainConfig(encoder, preset, featureSet, maxLength, batchSize, epochs, value, weightDecay,
-                warmupSteps, clipNorm, loss, negatives, checkpointEvery, evalUsers, seed, schedule, compactTables, precision);
+                warmupSteps, clipNorm, loss, negatives, checkpointEvery, evalUsers, seed, schedule, compactTables, precision,
+                tableMoments);
     }
 
     public PretrainConfig withWarmupSteps(int value) {
         return new PretrainConfig(encoder, preset, featureSet, maxLength, batchSize, epochs, learningRate, weightDecay,
-                value, clipNorm, loss, negatives, checkpointEvery, evalUsers, seed, schedule, compactTables, precision);
+                value, clipNorm, loss, negatives, checkpointEvery, evalUsers, seed, schedule, compactTables, precision,
+                tableMoments);
     }
 
     public PretrainConfig withLoss(LossType value, int negativeCount) {
         return new PretrainConfig(encoder, preset, featureSet, maxLength, batchSize, epochs, learningRate, weightDecay,
-                warmupSteps, clipNorm, value, negativeCount, checkpointEvery, evalUsers, seed, schedule, compactTables, precision);
+                warmupSteps, clipNorm, value, negativeCount, checkpointEvery, evalUsers, seed, schedule, compactTables, precision,
+                tableMoments);
     }
 
     public PretrainConfig withCheckpointEvery(int value) {
         return new PretrainConfig(encoder, preset, featureSet, maxLength, batchSize, epochs, learningRate, weightDecay,
-                warmupSteps, clipNorm, loss, negatives, value, evalUsers, seed, schedule, compactTables, precision);
+                warmupSteps, clipNorm, loss, negatives, value, evalUsers, seed, schedule, compactTables, precision,
+                tableMoments);
     }
 
     public PretrainConfig withEvalUsers(int value) {
         return new PretrainConfig(encoder, preset, featureSet, maxLength, batchSize, epochs, learningRate, weightDecay,
-                warmupSteps, clipNorm, loss, negatives, checkpointEvery, value, seed, schedule, compactTables, precision);
+                warmupSteps, clipNorm, loss, negatives, checkpointEvery, value, seed, schedule, compactTables, precision,
+                tableMoments);
     }
 
     public PretrainConfig withSeed(long value) {
         return new PretrainConfig(encoder, preset, featureSet, maxLength, batchSize, epochs, learningRate, weightDecay,
-                warmupSteps, clipNorm, loss, negatives, checkpointEvery, evalUsers, value, schedule, compactTables, precision);
+                warmupSteps, clipNorm, loss, negatives, checkpointEvery, evalUsers, value, schedule, compactTables, precision,
+                tableMoments);
     }
 
     public PretrainConfig withPrecision(Precision value) {
         return new PretrainConfig(encoder, preset, featureSet, maxLength, batchSize, epochs, learningRate, weightDecay,
-                warmupSteps, clipNorm, loss, negatives, checkpointEvery, evalUsers, seed, schedule, compactTables, value);
+                warmupSteps, clipNorm, loss, negatives, checkpointEvery, evalUsers, seed, schedule, compactTables, value,
+                tableMoments);
+    }
+
+    public PretrainConfig withTableMoments(TableMoments value) {
+        return new PretrainConfig(encoder, preset, featureSet, maxLength, batchSize, epochs, learningRate, weightDecay,
+                warmupSteps, clipNorm, loss, negatives, checkpointEvery, evalUsers, seed, schedule, compactTables, precision,
+                value);
     }
 
     private static void require(boolean condition, String key, String problem) {

@@ -10,6 +10,7 @@ import dev.uqabench.encoder.GatheredRows;
 import dev.uqabench.nn.Params;
 import dev.uqabench.encoder.TableRows;
 import dev.uqabench.tensor.Autocast;
+import dev.uqabench.tensor.Tensors;
 import dev.uqabench.tensor.GlobalGenerator;
 import dev.uqabench.tensor.Precision;
 import dev.uqabench.encoder.TableSizes;
@@ -18,6 +19,7 @@ import dev.uqabench.base.AtomicFiles;
 import dev.uqabench.base.StopRequest;
 import dev.uqabench.base.UqaException;
 import dev.uqabench.train.LazyAdamW;
+import dev.uqabench.train.TableMoments;
 import dev.uqabench.train.TrainingListener;
 import dev.uqabench.train.TrainingRun;
 import dev.uqabench.train.WarmupSchedule;
@@ -96,7 +98,8 @@ public final class Pretrainer {
         this.model = EncoderCheckpoint.newModel(config, tableRows);
         this.parameters = EncoderCheckpoint.namedParameters(model);
         this.precision = config.precision().resolve();
-        this.optimizer = new LazyAdamW(parameters, config.weightDecay(), name -> !name.startsWith(TABLE_PREFIX));
+        this.optimizer = new LazyAdamW(parameters, config.weightDecay(), name -> !name.startsWith(TABLE_PREFIX),
+                name -> config.tableMoments() == TableMoments.ROW && name.startsWith(TABLE_PREFIX));
         long items = tableRows.rows().size(Table.ITEM);
         this.sampledSoftmax = config.loss() == LossType.SAMPLED_SOFTMAX
                 ? new SampledSoftmax(items, config.negatives(), config.seed()) : null;
@@ -269,25 +272,12 @@ public final class Pretrainer {
                 gatheredTables.remove(Table.ITEM);
             }
             GatheredRows gathered = GatheredRows.gather(model.embedding(), batch, gatheredTables, candidates);
-            Tensor states;
-            // dropout draws from the global generator: reseed per step so a resumed run repeats it, and hold
-            // the generator through the forward pass so a stage running beside this one never draws from it
-            Tensor loss;
-            // the forward pass and the loss under the step's precision; backward() follows the graph's dtypes
-            try (Autocast autocast = Autocast.open(precision)) {
-                synchronized (GlobalGenerator.LOCK) {
-                    torch.manual_seed(config.seed() * 1_000_003L + step);
-                    states = model.states(batch, gathered);                                 // [B, T, H]
-                }
-                Tensor flat = states.reshape(-1, states.size(2));                           // [B*T, H]
-                Tensor selected = flat.index_select(0, Tensor.create(positions, n));        // [N, H]
-                Tensor queries = model.queries(selected);                                   // [N, itemWidth]
-                loss = sampled ? sampledSoftmax.loss(queries, gathered, stepTargets, candidates, n)
-                        : fullLoss(queries, stepTargets);
+            double value;
+            try (Tensor loss = forwardLoss(batch, gathered, positions, stepTargets, candidates, n, step)) {
+                value = loss.item_float();
+                run.checkLoss(value, step, lr);
+                loss.backward();
             }
-            double value = loss.item_float();
-            run.checkLoss(value, step, lr);
-            loss.backward();
             // clipNorm 0 only measures the norm, for the divergence guard
             TensorVector all = new TensorVector();
             parameters.values().forEach(all::push_back);
@@ -303,6 +293,34 @@ public final class Pretrainer {
                 sampledSoftmax.count(stepTargets);
             }
             return new StepOutcome(value, events);
+        }
+    }
+
+    /**
+     * The step's loss over the {@code positions} of {@code batch} (as a mean over {@code targetCount} targets), its
+     * forward pass under the step's precision. It runs in a scope of its own that closes before the caller's
+     * backward(): the forward pass's Java handles are gone by then, so only what autograd saved stays alive, and
+     * backward frees that as it goes, as PyTorch's reference counting does (the step's scope would otherwise hold
+     * every activation until the optimizer is done). Dropout draws from the global generator: it is reseeded per
+     * step so a resumed run repeats it, and held through the forward pass so a stage running beside this one never
+     * draws from it. The caller closes the returned loss.
+     */
+    private Tensor forwardLoss(EventBatch batch, GatheredRows gathered, long[] positions, long[] stepTargets,
+                               long[] candidates, long targetCount, long step) {
+        int n = stepTargets.length;
+        try (PointerScope forward = new PointerScope(); Autocast autocast = Autocast.open(precision)) {
+            Tensor states;
+            synchronized (GlobalGenerator.LOCK) {
+                torch.manual_seed(config.seed() * 1_000_003L + step);
+                states = model.states(batch, gathered);                                     // [B, T, H]
+            }
+            Tensor flat = states.reshape(-1, states.size(2));                               // [B*T, H]
+            Tensor selected = flat.index_select(0, Tensor.create(positions, n));            // [N, H]
+            Tensor queries = model.queries(selected);                                       // [N, itemWidth]
+            Tensor loss = config.loss() == LossType.SAMPLED_SOFTMAX
+                    ? sampledSoftmax.loss(queries, gathered, stepTargets, candidates, targetCount)
+                    : fullLoss(queries, stepTargets);
+            return Tensors.keep(loss);
         }
     }
 
@@ -355,22 +373,11 @@ public final class Pretrainer {
                     : GatheredRows.gather(model.embedding(), batch, gatheredTables, candidates);
             Tensor lossShare = torch.zeros(1);
             if (n > 0) {
-                Tensor mean;
-                try (Autocast autocast = Autocast.open(precision)) {
-                    Tensor states;
-                    synchronized (GlobalGenerator.LOCK) {
-                        torch.manual_seed(config.seed() * 1_000_003L + step);
-                        states = model.states(batch, gathered);                             // [b, T, H]
-                    }
-                    Tensor flat = states.reshape(-1, states.size(2));
-                    Tensor selected = flat.index_select(0, Tensor.create(positions, n)); // [n, H]
-                    Tensor queries = model.queries(selected);
-                    mean = sampled ? sampledSoftmax.loss(queries, gathered, stepTargets, candidates, batchTargets)
-                            : fullLoss(queries, stepTargets);
+                try (Tensor mean = forwardLoss(batch, gathered, positions, stepTargets, candidates, batchTargets, step)) {
+                    Tensor share = mean.mul(new Scalar((double) n / batchTargets));
+                    share.backward();
+                    lossShare = share.detach().reshape(1);
                 }
-                Tensor share = mean.mul(new Scalar((double) n / batchTargets));
-                share.backward();
-                lossShare = share.detach().reshape(1);
             }
             // dense gradients, a flag per parameter (did any rank's step reach it?) and the loss: one bucket
             List<String> dense = new ArrayList<>();

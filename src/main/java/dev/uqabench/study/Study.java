@@ -132,7 +132,7 @@ public final class Study {
         return new PretrainConfig(cell.encoder(), cell.preset(), cell.features(), base.maxLength(), base.batchSize(),
                 base.epochs(), base.learningRate(), base.weightDecay(), base.warmupSteps(), base.clipNorm(), base.loss(),
                 base.negatives(), base.checkpointEvery(), base.evalUsers(), base.seed(), base.schedule(), base.compactTables(),
-                base.precision());
+                base.precision(), base.tableMoments());
     }
 
     static AlignConfig alignConfig(StudyConfig study, StudyConfig.Cell cell) {

@@ -62,7 +62,8 @@ class CompactTablesTest {
         PretrainConfig c = PretrainerTest.tiny("sasrec");
         return new PretrainConfig(c.encoder(), c.preset(), c.featureSet(), c.maxLength(), c.batchSize(), c.epochs(),
                 c.learningRate(), c.weightDecay(), c.warmupSteps(), c.clipNorm(), LossType.AUTO, c.negatives(),
-                c.checkpointEvery(), c.evalUsers(), c.seed(), c.schedule(), mode, c.precision());
+                c.checkpointEvery(), c.evalUsers(), c.seed(), c.schedule(), mode, c.precision(),
+                c.tableMoments());
     }
 
     @Test

@@ -13,6 +13,7 @@ import dev.uqabench.encoder.ToyData;
 import dev.uqabench.base.UqaException;
 import java.nio.file.Files;
 import dev.uqabench.train.StepEvent;
+import dev.uqabench.train.TableMoments;
 import dev.uqabench.train.TrainingListener;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -119,6 +120,38 @@ class PretrainerTest {
         UqaException e = assertThrows(UqaException.class, () -> PretrainConfig.fromMap(Map.of("encoder", "sasrec",
                 "preset", "tiny", "precision", "fp16")));
         assertTrue(e.getMessage().contains("precision"), e.getMessage());
+    }
+
+    @Test
+    void rowWiseTableMomentsLearnTheStridePatternWithOneSecondMomentPerRow(@TempDir Path dir) {
+        PretrainResult result = run(tiny("sasrec").withTableMoments(TableMoments.ROW).withCheckpointEvery(5), dir,
+                TrainingListener.NONE, false);
+        assertTrue(result.bestMetrics().get("recall@10") > 0.4, result.bestMetrics().toString());
+        int tables = 0;
+        for (Map.Entry<String, Tensor> e : Safetensors.read(dir.resolve("last/" + Pretrainer.OPTIMIZER_FILE)).entrySet()) {
+            if (e.getKey().startsWith("v.embedding.bags.")) {
+                assertEquals(1, e.getValue().size(1), e.getKey() + " holds one second moment per row");
+                tables++;
+            } else if (e.getKey().startsWith("v.")) {
+                assertTrue(e.getValue().dim() < 2 || e.getValue().size(1) > 1 || e.getKey().contains("bias"),
+                        e.getKey() + ": dense weights keep a second moment per weight");
+            }
+        }
+        assertTrue(tables > 0, "no table moments in the optimizer state");
+        // a resume that would change the optimizer's state shapes is refused as another config
+        UqaException e = assertThrows(UqaException.class, () -> run(tiny("sasrec").withCheckpointEvery(5), dir,
+                TrainingListener.NONE, true));
+        assertTrue(e.getMessage().contains("another config"), e.getMessage());
+    }
+
+    @Test
+    void tableMomentsIsAConfigKey() {
+        assertEquals(TableMoments.ROW, PretrainConfig.fromMap(Map.of("encoder", "sasrec", "preset", "tiny",
+                "table_moments", "row")).tableMoments());
+        assertEquals(TableMoments.FULL, PretrainConfig.defaults("sasrec", "tiny").tableMoments());
+        UqaException e = assertThrows(UqaException.class, () -> PretrainConfig.fromMap(Map.of("encoder", "sasrec",
+                "preset", "tiny", "table_moments", "column")));
+        assertTrue(e.getMessage().contains("table_moments"), e.getMessage());
     }
 
     @ParameterizedTest
