@@ -2,6 +2,7 @@ package dev.uqabench.encoder.hstu;
 
 import dev.uqabench.encoder.EncoderKind;
 import dev.uqabench.nn.Init;
+import dev.uqabench.nn.Scoped;
 import dev.uqabench.nn.Params;
 import dev.uqabench.encoder.UserEncoder;
 import dev.uqabench.base.UqaException;
@@ -75,8 +76,9 @@ public final class Hstu extends Module implements UserEncoder {
             bias = relativeBias.index_select(0, offsets.reshape(-1)).view(time, time);   // [T, T]
         }
         Tensor x = events;
+        Tensor positionBias = bias;
         for (HstuBlock block : blocks) {
-            x = block.forward(x, mask, bias);                                              // [B, T, D]
+            x = Scoped.apply(h -> block.forward(h, mask, positionBias), x);               // [B, T, D]
         }
         return x;
     }

@@ -2,6 +2,7 @@ package dev.uqabench.encoder.mamba;
 
 import dev.uqabench.encoder.EncoderKind;
 import dev.uqabench.nn.RmsNorm;
+import dev.uqabench.nn.Scoped;
 import dev.uqabench.encoder.UserEncoder;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -52,7 +53,9 @@ public final class Mamba4Rec extends Module implements UserEncoder {
     public Tensor forward(Tensor events, Tensor lengths) {
         Tensor x = events;
         for (int i = 0; i < mixers.size(); i++) {
-            x = x.add(mixers.get(i).forward(norms.get(i).forward(x)));      // [B, T, D]
+            Mamba2Mixer mixer = mixers.get(i);
+            RmsNorm norm = norms.get(i);
+            x = Scoped.apply(h -> h.add(mixer.forward(norm.forward(h))), x);  // [B, T, D]
         }
         return x;
     }

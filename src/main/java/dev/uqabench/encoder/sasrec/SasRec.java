@@ -4,6 +4,7 @@ import dev.uqabench.encoder.EncoderKind;
 import dev.uqabench.nn.Init;
 import dev.uqabench.nn.LayerNorm;
 import dev.uqabench.nn.Params;
+import dev.uqabench.nn.Scoped;
 import dev.uqabench.encoder.UserEncoder;
 import dev.uqabench.base.UqaException;
 import java.util.ArrayList;
@@ -67,7 +68,7 @@ public final class SasRec extends Module implements UserEncoder {
         }
         Tensor x = events.add(positions.narrow(0, 0, time));               // [B, T, H]
         for (SasRecBlock block : blocks) {
-            x = block.forward(x);                                           // [B, T, H]
+            x = Scoped.apply(block::forward, x);                            // [B, T, H]
         }
         return finalNorm.forward(x);                                        // [B, T, H]
     }

@@ -1,5 +1,6 @@
 package dev.uqabench.encoder.trmplus;
 
+import dev.uqabench.nn.Scoped;
 import dev.uqabench.encoder.EncoderKind;
 import dev.uqabench.encoder.UserEncoder;
 import java.util.ArrayList;
@@ -61,7 +62,7 @@ public final class TrmPlus extends Module implements UserEncoder {
         Tensor sin = angles.sin();
         Tensor x = events;
         for (TrmPlusBlock block : blocks) {
-            x = block.forward(x, cos, sin);                                               // [B, T, D]
+            x = Scoped.apply(h -> block.forward(h, cos, sin), x);                         // [B, T, D]
         }
         return x;
     }
