@@ -110,17 +110,25 @@ class DecoderInvarianceTest {
             Decoder fp32 = HfFolder.loadDecoder(dir, ComputeType.FP32);
             Decoder bf16 = HfFolder.loadDecoder(dir, ComputeType.BF16);
             Tensor ids = Tensors.fromLongs(new long[][] {PROMPTS[1]});
-            float[] a = Tensors.toFloats(fp32.forward(fp32.embed(ids), null));
-            float[] b = Tensors.toFloats(bf16.forward(bf16.embed(ids), null));
-            double worst = 0, range = 0;
-            for (int i = 0; i < a.length; i++) {
-                worst = Math.max(worst, Math.abs(a[i] - b[i]));
-                range = Math.max(range, Math.abs(a[i]));
-            }
-            System.out.printf("bf16 vs fp32 compute: max |diff| %.4g, max |logit| %.4g%n", worst, range);
-            assertTrue(worst <= 0.04 * range, "max |diff| " + worst + " vs max |logit| " + range);
-            assertTrue(worst > 0, "bf16 compute must actually differ from fp32");
+            assertWithinBf16Tolerance(Tensors.toFloats(fp32.forward(fp32.embed(ids), null)),
+                    Tensors.toFloats(bf16.forward(bf16.embed(ids), null)), "bf16 vs fp32 compute");
         }
+    }
+
+    /**
+     * The largest |difference| is at most 4 % of the largest |logit| of {@code reference}, and not zero (the other
+     * path really ran); returns that largest |logit|.
+     */
+    private static double assertWithinBf16Tolerance(float[] reference, float[] other, String what) {
+        double worst = 0, range = 0;
+        for (int i = 0; i < reference.length; i++) {
+            worst = Math.max(worst, Math.abs(reference[i] - other[i]));
+            range = Math.max(range, Math.abs(reference[i]));
+        }
+        System.out.printf("%s: max |diff| %.4g, max |logit| %.4g%n", what, worst, range);
+        assertTrue(worst <= 0.04 * range, what + ": max |diff| " + worst + " vs max |logit| " + range);
+        assertTrue(worst > 0, what + ": the two paths must actually differ");
+        return range;
     }
 
     /**
@@ -136,16 +144,9 @@ class DecoderInvarianceTest {
             Decoder floatAttention = new Decoder(weights, ScalarType.Float);
             Decoder bf16Attention = new Decoder(weights, ScalarType.BFloat16);
             Tensor ids = Tensors.fromLongs(new long[][] {PROMPTS[1]});
-            float[] a = Tensors.toFloats(floatAttention.forward(floatAttention.embed(ids), null));
-            float[] b = Tensors.toFloats(bf16Attention.forward(bf16Attention.embed(ids), null));
-            double worst = 0, range = 0;
-            for (int i = 0; i < a.length; i++) {
-                worst = Math.max(worst, Math.abs(a[i] - b[i]));
-                range = Math.max(range, Math.abs(a[i]));
-            }
-            System.out.printf("bf16 vs float32 attention: max |diff| %.4g, max |logit| %.4g%n", worst, range);
-            assertTrue(worst <= 0.04 * range, "max |diff| " + worst + " vs max |logit| " + range);
-            assertTrue(worst > 0, "bf16 attention must actually differ from float32 attention");
+            double range = assertWithinBf16Tolerance(
+                    Tensors.toFloats(floatAttention.forward(floatAttention.embed(ids), null)),
+                    Tensors.toFloats(bf16Attention.forward(bf16Attention.embed(ids), null)), "bf16 vs float32 attention");
             // Cached decoding in bf16 attention: each step's logits as the whole-sequence pass's, to the same tolerance.
             Tensor full = bf16Attention.forward(bf16Attention.embed(ids), null);
             try (KvCache cache = bf16Attention.newCache(1)) {
