@@ -18,7 +18,10 @@ public final class Scoped {
     private Scoped() {
     }
 
-    /** {@code layer.apply(x)}, its intermediates freed on return; the output belongs to the caller's scope. */
+    /**
+     * {@code layer.apply(x)}, its intermediates freed on return; the output belongs to the caller's scope (outside any
+     * scope, to the caller, who closes it).
+     */
     public static Tensor apply(UnaryOperator<Tensor> layer, Tensor x) {
         Tensor out;
         try (PointerScope scope = new PointerScope()) {
