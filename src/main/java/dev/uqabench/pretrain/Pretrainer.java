@@ -379,79 +379,34 @@ public final class Pretrainer {
                     lossShare = share.detach().reshape(1);
                 }
             }
-            // dense gradients, a flag per parameter (did any rank's step reach it?) and the loss: one bucket
+            // dense gradients and the loss: one bucket
             List<String> dense = new ArrayList<>();
             for (String name : parameters.keySet()) {
                 if (!(name.startsWith(TABLE_PREFIX) && gatheredTables.contains(tableOf(name)))) {
                     dense.add(name);
                 }
             }
-            float[] reached = new float[dense.size()];
-            List<Tensor> bucket = new ArrayList<>();
-            List<Tensor> gradients = new ArrayList<>();
-            for (int i = 0; i < dense.size(); i++) {
-                Tensor p = parameters.get(dense.get(i));
-                Tensor g = p.grad();
-                reached[i] = g.defined() ? 1 : 0;
-                Tensor held = g.defined() ? g : torch.zeros_like(p);
-                bucket.add(held);
-                gradients.add(held);
-            }
-            Tensor flags = Tensor.create(reached, reached.length);
-            bucket.add(flags);
-            bucket.add(lossShare);
-            group.allReduceSum(bucket);
-            float[] anyRank = new float[reached.length];
-            flags.data_ptr_float().get(anyRank);
-            List<Tensor> clipped = new ArrayList<>();
-            for (int i = 0; i < dense.size(); i++) {
-                Tensor p = parameters.get(dense.get(i));
-                if (anyRank[i] > 0) {
-                    if (reached[i] == 0) {
-                        p.mutable_grad().put(gradients.get(i));
-                    }
-                    clipped.add(p.grad());
-                } else if (reached[i] > 0) {
-                    p.mutable_grad().put(torch.zeros_like(p));   // cannot happen: a rank that reached it set the flag
-                }
-            }
+            List<Tensor> clipped = new ArrayList<>(GradientExchange.sumDense(group, parameters, dense, lossShare));
             double value = lossShare.item_double();
             run.checkLoss(value, step, lr);
             // gathered table rows: every rank's (ids, gradient rows), summed per id
             long bytesBefore = group.bytesSent();
-            Map<Table, long[]> unionIds = new java.util.EnumMap<>(Table.class);
-            Map<Table, Tensor> unionGrads = new java.util.EnumMap<>(Table.class);
+            Map<Table, GradientExchange.TouchedRows> touched = new java.util.EnumMap<>(Table.class);
             for (Table table : gatheredTables) {
-                Tensor weight = parameters.get(TABLE_PREFIX + table.key());
-                long width = weight.size(1);
+                long width = tableWidth(table);
                 long[] ids = gathered == null ? new long[0] : gathered.ids(table);
                 Tensor rowGrad = gathered == null ? torch.zeros(0, width)
                         : gathered.rows(table).grad().defined() ? gathered.rows(table).grad()
                         : torch.zeros(ids.length, width);
-                List<long[]> allIds = group.allGather(ids);
-                List<Tensor> allGrads = group.allGather(rowGrad.contiguous());
-                long[] union = allIds.stream().flatMapToLong(java.util.Arrays::stream).sorted().distinct().toArray();
-                Tensor summed = torch.zeros(union.length, width);
-                for (int r = 0; r < allIds.size(); r++) {
-                    long[] part = allIds.get(r);
-                    if (part.length == 0) {
-                        continue;
-                    }
-                    long[] at = new long[part.length];
-                    for (int i = 0; i < part.length; i++) {
-                        at[i] = java.util.Arrays.binarySearch(union, part[i]);
-                    }
-                    summed.index_add_(0, Tensor.create(at, at.length), allGrads.get(r));
-                }
-                unionIds.put(table, union);
-                unionGrads.put(table, summed);
-                clipped.add(summed);
+                GradientExchange.TouchedRows rows = GradientExchange.sumRows(group, ids, rowGrad);
+                touched.put(table, rows);
+                clipped.add(rows.gradients());
             }
             tableExchangeBytes += group.bytesSent() - bytesBefore;
             run.clipGradients(clipped, config.clipNorm(), step, lr);
             optimizer.beginStep(lr);
             for (Table table : gatheredTables) {
-                optimizer.stepRows(TABLE_PREFIX + table.key(), unionIds.get(table), unionGrads.get(table), lr);
+                optimizer.stepRows(TABLE_PREFIX + table.key(), touched.get(table).ids(), touched.get(table).gradients(), lr);
             }
             optimizer.zeroGrad();
             if (sampled) {
