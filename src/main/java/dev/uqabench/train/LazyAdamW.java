@@ -1,10 +1,15 @@
 package dev.uqabench.train;
 
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.ScalarTypeOptional;
 import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorOptions;
 import org.bytedeco.pytorch.global.torch;
 
 /**
@@ -44,11 +49,11 @@ public final class LazyAdamW {
     private final double weightDecay;
     private long step;
 
-    private final java.util.function.Predicate<String> decayed;
-    private final java.util.Set<String> rowWiseNames = new java.util.HashSet<>();
+    private final Predicate<String> decayed;
+    private final Set<String> rowWiseNames = new HashSet<>();
 
     /** {@code decayed} says which parameters (by name) take weight decay, among those with 2+ dimensions. */
-    public LazyAdamW(Map<String, Tensor> parameters, double weightDecay, java.util.function.Predicate<String> decayed) {
+    public LazyAdamW(Map<String, Tensor> parameters, double weightDecay, Predicate<String> decayed) {
         this(parameters, weightDecay, decayed, name -> false);
     }
 
@@ -56,8 +61,8 @@ public final class LazyAdamW {
      * As above; the matrices {@code rowWise} accepts keep one second moment per row ({@code [rows, 1]}) instead of one
      * per weight.
      */
-    public LazyAdamW(Map<String, Tensor> parameters, double weightDecay, java.util.function.Predicate<String> decayed,
-                     java.util.function.Predicate<String> rowWise) {
+    public LazyAdamW(Map<String, Tensor> parameters, double weightDecay, Predicate<String> decayed,
+                     Predicate<String> rowWise) {
         this.parameters = parameters;
         this.decayed = decayed;
         this.weightDecay = weightDecay;
@@ -66,7 +71,7 @@ public final class LazyAdamW {
             if (p.dim() == 2 && rowWise.test(name)) {
                 rowWiseNames.add(name);
                 secondMoments.put(name, torch.zeros(new long[] {p.size(0), 1},
-                        new org.bytedeco.pytorch.TensorOptions(p.scalar_type())));
+                        new TensorOptions(p.scalar_type())));
             } else {
                 secondMoments.put(name, torch.zeros_like(p));
             }
@@ -84,7 +89,7 @@ public final class LazyAdamW {
     private static Tensor updateSecondMoment(Tensor v, Tensor g, boolean rowWise) {
         v.mul_(new Scalar(BETA2));
         if (rowWise) {
-            return v.add_(g.square().mean(new long[] {1}, true, new org.bytedeco.pytorch.ScalarTypeOptional()),
+            return v.add_(g.square().mean(new long[] {1}, true, new ScalarTypeOptional()),
                     new Scalar(1 - BETA2));
         }
         return v.addcmul_(g, g, new Scalar(1 - BETA2));
