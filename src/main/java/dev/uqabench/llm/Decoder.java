@@ -1,5 +1,6 @@
 package dev.uqabench.llm;
 
+import dev.uqabench.nn.FusedAttention;
 import dev.uqabench.tensor.CpuFeatures;
 import dev.uqabench.tensor.Tensors;
 import org.bytedeco.javacpp.PointerScope;
@@ -70,15 +71,19 @@ public final class Decoder extends Module {
     }
 
     /**
-     * The dtype attention runs in: a bf16 decoder's own dtype where the CPU has AMX (libtorch's fused bf16 kernel
-     * runs on it, 3.5x faster than float32 at 512 tokens), float32 otherwise (the same bf16 kernel without AMX, on an
-     * AVX-512-bf16 AMD Zen 4, was ~20x slower than float32). Both keep float32 softmax statistics.
+     * The dtype attention runs in when autograd does not record it: a bf16 decoder's own dtype where the CPU has AMX
+     * (libtorch's fused bf16 kernel runs on it, 3.5x faster than float32 at 512 tokens), float32 otherwise (the same
+     * bf16 kernel without AMX, on an AVX-512-bf16 AMD Zen 4, was ~20x slower than float32). Both keep float32 softmax
+     * statistics.
      */
     static ScalarType attentionType(ScalarType computeType, boolean amx) {
         return computeType == ScalarType.BFloat16 && amx ? ScalarType.BFloat16 : ScalarType.Float;
     }
 
-    /** The dtype this decoder's attention runs in ({@link #attentionType(ScalarType, boolean)}). */
+    /**
+     * The dtype this decoder's attention runs in without gradients ({@link #attentionType(ScalarType, boolean)}); with
+     * them, float32 ({@link FusedAttention}).
+     */
     public ScalarType attentionType() { return attentionType; }
 
     public DecoderWeights weights() { return weights; }
@@ -211,9 +216,9 @@ public final class Decoder extends Module {
         // against 83 with repeated keys (bench/perf/README.md).
         k = repeatKv(k, config.kvGroupSize());                                                     // [B, nH, S, D]
         v = repeatKv(v, config.kvGroupSize());
-        Tensor attended = torch.scaled_dot_product_attention(q.to(attentionType), k.to(attentionType),
-                v.to(attentionType), allowed == null ? new TensorOptional() : new TensorOptional(allowed), 0.0,
-                allowed == null, new DoubleOptional(), false).to(computeType());                   // [B, nH, T, D]
+        // in attentionType, or float32 when autograd records it (FusedAttention), never in autocast's choice
+        Tensor attended = FusedAttention.attend(q, k, v, allowed, 0.0, allowed == null, attentionType)
+                .to(computeType());                                                                // [B, nH, T, D]
         attended = attended.transpose(1, 2).reshape(batch, time, (long) heads * d);                // [B, T, nH*D]
         x = x.add(linear(attended, l.wo(), l.bo()));
 

@@ -32,6 +32,35 @@ public final class Autocast implements AutoCloseable {
         return new Autocast(precision.resolve() == Precision.BF16);
     }
 
+    /**
+     * Turns this thread's autocast off until the returned region closes (then back to what it was): for an operation
+     * whose dtype the caller chooses itself rather than autocast's list (attention that autograd differentiates runs in
+     * float32, see {@code llm.Decoder}).
+     */
+    public static Suspended suspend() {
+        boolean wasEnabled = torch.is_autocast_enabled(torch.DeviceType.CPU);
+        if (wasEnabled) {
+            torch.set_autocast_enabled(torch.DeviceType.CPU, false);
+        }
+        return new Suspended(wasEnabled);
+    }
+
+    /** A region with autocast off; {@link #close()} turns it back on where it was on. */
+    public static final class Suspended implements AutoCloseable {
+        private final boolean wasEnabled;
+
+        private Suspended(boolean wasEnabled) {
+            this.wasEnabled = wasEnabled;
+        }
+
+        @Override
+        public void close() {
+            if (wasEnabled) {
+                torch.set_autocast_enabled(torch.DeviceType.CPU, true);
+            }
+        }
+    }
+
     @Override
     public void close() {
         if (!enabled) {

@@ -5,6 +5,7 @@ import dev.uqabench.tensor.Tensors;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -159,6 +160,35 @@ class DecoderInvarianceTest {
                     DecoderGoldenTest.assertClose(full.narrow(1, t, 1), step, 0.04 * range, "bf16 attention, step " + t);
                 }
             }
+        }
+    }
+
+    /**
+     * With gradients recorded (a soft prompt that needs them, as in alignment), a bf16-attention decoder attends in
+     * float32 (nn.FusedAttention: the bf16 backward pass is ~10x slower): its logits equal the float32-attention
+     * decoder's exactly, and the soft prompt's gradients too; without gradients the two differ (the bf16 test above).
+     */
+    @Test
+    void recordedAttentionRunsInFloat32WhateverTheDecodersAttentionType() {
+        try (PointerScope scope = new PointerScope()) {
+            Path dir = tmp.resolve("bf16-attention-recorded");
+            HfFolder.save(model(15), dir, TinyModels.tokenizer(), null, null, "<|im_end|>", DType.BF16);
+            DecoderWeights weights = HfFolder.loadDecoder(dir, ComputeType.BF16).weights();
+            Tensor ids = Tensors.fromLongs(new long[][] {PROMPTS[1]});
+            float[][] logits = new float[2][];
+            float[][] grads = new float[2][];
+            ScalarType[] types = {ScalarType.Float, ScalarType.BFloat16};
+            for (int i = 0; i < 2; i++) {
+                Decoder decoder = new Decoder(weights, types[i]);
+                Tensor soft = torch.zeros(1, 2, 32).to(ScalarType.BFloat16).set_requires_grad(true);
+                Tensor out = decoder.forward(torch.cat(new org.bytedeco.pytorch.TensorVector(soft, decoder.embed(ids)), 1),
+                        null);
+                logits[i] = Tensors.toFloats(out);
+                out.select(1, out.size(1) - 1).select(1, 6).sum().backward();
+                grads[i] = Tensors.toFloats(soft.grad().to(ScalarType.Float));
+            }
+            assertArrayEquals(logits[0], logits[1]);
+            assertArrayEquals(grads[0], grads[1]);
         }
     }
 

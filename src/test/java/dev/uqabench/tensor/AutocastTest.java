@@ -63,4 +63,25 @@ class AutocastTest {
             assertTrue(w.grad().abs().sum().item_float() > 0);
         }
     }
+
+    @Test
+    void aSuspensionTurnsAutocastOffAndBackOn() {
+        try (PointerScope scope = new PointerScope()) {
+            Tensor a = torch.randn(4, 8);
+            Tensor b = torch.randn(8, 3);
+            try (Autocast region = Autocast.open(Precision.BF16)) {
+                try (Autocast.Suspended off = Autocast.suspend()) {
+                    assertFalse(torch.is_autocast_enabled(torch.DeviceType.CPU));
+                    assertEquals(ScalarType.Float, torch.matmul(a, b).scalar_type().intern());
+                }
+                assertTrue(torch.is_autocast_enabled(torch.DeviceType.CPU));
+                assertEquals(ScalarType.BFloat16, torch.matmul(a, b).scalar_type().intern());
+            }
+            // outside any region a suspension changes nothing and turns nothing on
+            try (Autocast.Suspended off = Autocast.suspend()) {
+                assertFalse(torch.is_autocast_enabled(torch.DeviceType.CPU));
+            }
+            assertFalse(torch.is_autocast_enabled(torch.DeviceType.CPU));
+        }
+    }
 }

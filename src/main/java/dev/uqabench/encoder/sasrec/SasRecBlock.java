@@ -1,14 +1,13 @@
 package dev.uqabench.encoder.sasrec;
 
+import dev.uqabench.nn.FusedAttention;
 import dev.uqabench.nn.Init;
 import dev.uqabench.nn.LayerNorm;
 import dev.uqabench.nn.Linear;
 import dev.uqabench.nn.Params;
-import org.bytedeco.pytorch.DoubleOptional;
 import org.bytedeco.pytorch.Generator;
 import org.bytedeco.pytorch.Module;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.TensorOptional;
 import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
 
@@ -56,8 +55,8 @@ final class SasRecBlock extends Module {
         Tensor q = heads(Params.owned(qkvParts.get(0)), batch, time, headSize);                        // [B, h, T, d]
         Tensor k = heads(Params.owned(qkvParts.get(1)), batch, time, headSize);
         Tensor v = heads(Params.owned(qkvParts.get(2)), batch, time, headSize);
-        Tensor attended = torch.scaled_dot_product_attention(q, k, v, new TensorOptional(),
-                training ? dropout : 0.0, true, new DoubleOptional(), false);            // [B, h, T, d]
+        // float32 when autograd records the fused kernel (no dropout), as autocast and the inputs say otherwise
+        Tensor attended = FusedAttention.attend(q, k, v, null, training ? dropout : 0.0, true, null);   // [B, h, T, d]            // [B, h, T, d]
         Tensor merged = attended.transpose(1, 2).reshape(batch, time, hidden);           // [B, T, H]
         x = norm1.forward(x.add(torch.dropout(output.forward(merged), dropout, training)));
 

@@ -1,12 +1,11 @@
 package dev.uqabench.encoder.trmplus;
 
+import dev.uqabench.nn.FusedAttention;
 import dev.uqabench.nn.Linear;
 import dev.uqabench.nn.RmsNorm;
-import org.bytedeco.pytorch.DoubleOptional;
 import org.bytedeco.pytorch.Generator;
 import org.bytedeco.pytorch.Module;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.TensorOptional;
 import org.bytedeco.pytorch.global.torch;
 
 /**
@@ -56,8 +55,8 @@ final class TrmPlusBlock extends Module {
         Tensor q = rotate(query.forward(h).view(batch, time, heads, headSize).transpose(1, 2), cos, sin); // [B, h, T, d]
         Tensor k = rotate(key.forward(h).view(batch, time, heads, headSize).transpose(1, 2), cos, sin);
         Tensor v = value.forward(h).view(batch, time, heads, headSize).transpose(1, 2);
-        Tensor attended = torch.scaled_dot_product_attention(q, k, v, new TensorOptional(),
-                training ? config.dropout() : 0.0, true, new DoubleOptional(), false);                     // [B, h, T, d]
+        // float32 when autograd records the fused kernel (no dropout), as autocast and the inputs say otherwise
+        Tensor attended = FusedAttention.attend(q, k, v, null, training ? config.dropout() : 0.0, true, null);   // [B, h, T, d]                     // [B, h, T, d]
         Tensor merged = attended.transpose(1, 2).reshape(batch, time, config.hiddenSize());
         x = x.add(torch.dropout(output.forward(merged), config.dropout(), training));
 

@@ -1,0 +1,60 @@
+package dev.uqabench.nn;
+
+import dev.uqabench.tensor.Autocast;
+import org.bytedeco.pytorch.DoubleOptional;
+import org.bytedeco.pytorch.GradMode;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorOptional;
+import org.bytedeco.pytorch.global.torch;
+import org.bytedeco.pytorch.global.torch.ScalarType;
+
+/**
+ * libtorch's {@code scaled_dot_product_attention} with its dtype chosen for the CPU rather than by autocast. The fused
+ * (flash) kernel's bf16 <em>backward</em> pass has no fast matrix product in this libtorch: its bf16 x bf16 -> float32
+ * blocks fall to the reference loop ({@code cpublas_gemm_no_downcast_impl}, 44 % of a bf16 tiny-LLM step in perf),
+ * even on a CPU with AMX, where the bf16 forward pass is the fastest. Forward + backward, causal, one thread
+ * ({@code AttentionBenchmark}, bench/perf/README.md): tiny LLM [8, 8, 218, 16] 182 ms in bf16 against 22 in float32;
+ * Qwen2.5-0.5B [1, 14, 512, 64] 413 against 62; SASRec [8, 2, 200, 32] 38 against 4.3. So attention that autograd
+ * records and that goes to the fused kernel (no dropout: with dropout libtorch takes its composite path, whose bf16
+ * products are fast) runs in float32, outside autocast; any other call runs as the caller asks.
+ */
+public final class FusedAttention {
+
+    private FusedAttention() {
+    }
+
+    /** Would autograd record a fused-kernel call on these inputs: gradients on, no dropout, an input that needs them? */
+    public static boolean recordedFused(Tensor q, Tensor k, Tensor v, double dropout) {
+        return dropout == 0 && GradMode.is_enabled() && (q.requires_grad() || k.requires_grad() || v.requires_grad());
+    }
+
+    /**
+     * The dtype of one call: float32 when {@code recordedFused}, else {@code inference} (null: whatever autocast and
+     * the inputs make it).
+     */
+    public static ScalarType dtype(boolean recordedFused, ScalarType inference) {
+        return recordedFused ? ScalarType.Float : inference;
+    }
+
+    /**
+     * softmax(q k^T / sqrt(d) + mask) v over {@code [B, heads, T, d]} inputs (keys and values with as many heads as the
+     * queries), in the dtype {@link #dtype} picks. The result is in that dtype; with {@code inference} null and no
+     * float32 override, in what autocast and the inputs make it.
+     *
+     * @param mask    boolean {@code [B, 1, T, S]} (true = may attend) or null
+     * @param dropout dropout on the attention weights (0 when not training)
+     * @param causal  whether position t sees only positions up to t (with a null mask)
+     */
+    public static Tensor attend(Tensor q, Tensor k, Tensor v, Tensor mask, double dropout, boolean causal,
+                                ScalarType inference) {
+        ScalarType type = dtype(recordedFused(q, k, v, dropout), inference);
+        TensorOptional maskOption = mask == null ? new TensorOptional() : new TensorOptional(mask);
+        if (type == null) {
+            return torch.scaled_dot_product_attention(q, k, v, maskOption, dropout, causal, new DoubleOptional(), false);
+        }
+        try (Autocast.Suspended off = Autocast.suspend()) {
+            return torch.scaled_dot_product_attention(q.to(type), k.to(type), v.to(type), maskOption, dropout, causal,
+                    new DoubleOptional(), false);
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package dev.uqabench.llm;
+
+import dev.uqabench.tensor.Autocast;
+import dev.uqabench.tensor.CpuFeatures;
+import dev.uqabench.tensor.NativeThreads;
+import dev.uqabench.tensor.Precision;
+import java.util.Locale;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.DoubleOptional;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorOptional;
+import org.bytedeco.pytorch.global.torch;
+import org.bytedeco.pytorch.global.torch.ScalarType;
+
+/**
+ * Opt-in timing of libtorch's fused causal attention ({@code scaled_dot_product_attention}), forward alone and
+ * forward + backward, per dtype, at the tiny LLM's training shape and at Qwen2.5-0.5B's prefill shape: the figures
+ * behind {@link Decoder}'s choice of the attention's dtype.
+ *
+ * <pre>  java ... dev.uqabench.llm.AttentionBenchmark [REPEATS=20]</pre>
+ */
+public final class AttentionBenchmark {
+    private AttentionBenchmark() {}
+
+    public static void main(String[] args) {
+        int repeats = args.length > 0 ? Integer.parseInt(args[0]) : 20;
+        NativeThreads.setIntraOpThreads(1);
+        System.out.println("cpu: " + CpuFeatures.describe());
+        long[][] shapes = {{8, 8, 218, 16}, {8, 8, 448, 16}, {1, 14, 512, 64}, {8, 2, 200, 32}};
+        for (long[] shape : shapes) {
+            for (String path : new String[] {"fp32", "fp32-math", "bf16", "autocast-bf16", "autocast-bf16-math", "autocast-bf16-dropout"}) {
+                double[] ms = time(shape, path, repeats);
+                System.out.printf(Locale.ROOT, "| [%d, %d, %d, %d] | %s | forward %.2f ms | forward+backward %.2f ms |%n",
+                        shape[0], shape[1], shape[2], shape[3], path, ms[0], ms[1]);
+            }
+        }
+    }
+
+    /** Causal attention written out: softmax(q k^T / sqrt(d) + causal mask) v, the softmax in float32. */
+    static Tensor math(Tensor q, Tensor k, Tensor v) {
+        long t = q.size(2);
+        Tensor scores = torch.matmul(q, k.transpose(-2, -1)).mul(new org.bytedeco.pytorch.Scalar(1.0 / Math.sqrt(q.size(3))));
+        Tensor future = torch.ones(t, t).triu(1).to(ScalarType.Bool);
+        Tensor p = torch.softmax(scores.to(ScalarType.Float).masked_fill(future, new org.bytedeco.pytorch.Scalar(
+                Double.NEGATIVE_INFINITY)), -1).to(q.scalar_type());
+        return torch.matmul(p, v);
+    }
+
+    /** Median milliseconds of a forward pass and of a forward + backward pass. */
+    private static double[] time(long[] shape, String path, int repeats) {
+        double[] forward = new double[repeats];
+        double[] both = new double[repeats];
+        torch.manual_seed(1);
+        for (int r = -3; r < repeats; r++) {
+            try (PointerScope scope = new PointerScope()) {
+                ScalarType type = path.equals("bf16") ? ScalarType.BFloat16 : ScalarType.Float;
+                Tensor q = torch.randn(shape).to(type).requires_grad_(true);
+                Tensor k = torch.randn(shape).to(type).requires_grad_(true);
+                Tensor v = torch.randn(shape).to(type).requires_grad_(true);
+                long t0 = System.nanoTime();
+                Tensor out;
+                try (Autocast autocast = Autocast.open(path.equals("autocast-bf16") ? Precision.BF16 : Precision.FP32)) {
+                    out = path.endsWith("math") ? math(q, k, v)
+                            : torch.scaled_dot_product_attention(q, k, v, new TensorOptional(),
+                                    path.endsWith("dropout") ? 0.1 : 0.0, true,
+                            new DoubleOptional(), false);
+                }
+                long t1 = System.nanoTime();
+                out.to(ScalarType.Float).sum().backward();
+                long t2 = System.nanoTime();
+                if (r >= 0) {
+                    forward[r] = (t1 - t0) / 1e6;
+                    both[r] = (t2 - t0) / 1e6;
+                }
+            }
+        }
+        java.util.Arrays.sort(forward);
+        java.util.Arrays.sort(both);
+        return new double[] {forward[repeats / 2], both[repeats / 2]};
+    }
+}

@@ -1,0 +1,84 @@
+package dev.uqabench.nn;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.uqabench.tensor.Autocast;
+import dev.uqabench.tensor.Precision;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.DoubleOptional;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorOptional;
+import org.bytedeco.pytorch.global.torch;
+import org.bytedeco.pytorch.global.torch.ScalarType;
+import org.junit.jupiter.api.Test;
+
+class FusedAttentionTest {
+
+    private static Tensor[] inputs(boolean requiresGrad) {
+        torch.manual_seed(3);
+        Tensor[] qkv = new Tensor[3];
+        for (int i = 0; i < 3; i++) {
+            qkv[i] = torch.randn(2, 4, 9, 8).requires_grad_(requiresGrad);
+        }
+        return qkv;
+    }
+
+    @Test
+    void float32OnlyWhenAutogradRecordsTheFusedKernel() {
+        try (PointerScope scope = new PointerScope()) {
+            Tensor[] g = inputs(true);
+            assertTrue(FusedAttention.recordedFused(g[0], g[1], g[2], 0.0));
+            assertFalse(FusedAttention.recordedFused(g[0], g[1], g[2], 0.1), "dropout takes libtorch's composite path");
+            try (NoGradGuard noGrad = new NoGradGuard()) {
+                assertFalse(FusedAttention.recordedFused(g[0], g[1], g[2], 0.0));
+            }
+            Tensor[] plain = inputs(false);
+            assertFalse(FusedAttention.recordedFused(plain[0], plain[1], plain[2], 0.0));
+            assertEquals(ScalarType.Float, FusedAttention.dtype(true, ScalarType.BFloat16));
+            assertEquals(ScalarType.BFloat16, FusedAttention.dtype(false, ScalarType.BFloat16));
+            assertNull(FusedAttention.dtype(false, null));
+        }
+    }
+
+    @Test
+    void underAutocastARecordedCallRunsInFloat32AndEqualsThePlainFloat32Call() {
+        try (PointerScope scope = new PointerScope()) {
+            Tensor[] g = inputs(true);
+            Tensor expected = torch.scaled_dot_product_attention(g[0], g[1], g[2], new TensorOptional(), 0.0, true,
+                    new DoubleOptional(), false);
+            Tensor attended;
+            Tensor autocastOwn;
+            try (Autocast region = Autocast.open(Precision.BF16)) {
+                attended = FusedAttention.attend(g[0], g[1], g[2], null, 0.0, true, null);
+                assertTrue(torch.is_autocast_enabled(torch.DeviceType.CPU), "autocast is back on after the call");
+                autocastOwn = torch.scaled_dot_product_attention(g[0], g[1], g[2], new TensorOptional(), 0.0, true,
+                        new DoubleOptional(), false);
+            }
+            assertEquals(ScalarType.BFloat16, autocastOwn.scalar_type().intern(), "what autocast alone would do");
+            assertEquals(ScalarType.Float, attended.scalar_type().intern());
+            assertTrue(torch.equal(expected, attended));
+            attended.sum().backward();
+            assertEquals(ScalarType.Float, g[0].grad().scalar_type().intern());
+            assertTrue(g[0].grad().abs().sum().item_double() > 0);
+        }
+    }
+
+    @Test
+    void withoutGradientsTheCallerOrAutocastChoosesTheDtype() {
+        try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
+            Tensor[] g = inputs(true);
+            try (Autocast region = Autocast.open(Precision.BF16)) {
+                assertEquals(ScalarType.BFloat16,
+                        FusedAttention.attend(g[0], g[1], g[2], null, 0.0, true, null).scalar_type().intern());
+                assertEquals(ScalarType.Float,
+                        FusedAttention.attend(g[0], g[1], g[2], null, 0.0, true, ScalarType.Float).scalar_type().intern());
+            }
+            assertEquals(ScalarType.BFloat16, FusedAttention.attend(g[0], g[1], g[2], null, 0.0, true,
+                    ScalarType.BFloat16).scalar_type().intern());
+        }
+    }
+}
