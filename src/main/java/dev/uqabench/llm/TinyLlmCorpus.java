@@ -57,32 +57,12 @@ public final class TinyLlmCorpus {
      * folder must exist) and encodes the conversations through ChatML with it. Same seed, same corpus.
      */
     public static Encoded build(Input input, TinyLlmConfig config, AnswerMode answerMode, long seed, Path tokenizerFile) {
-        Map<String, List<ReleaseRow>> conversations = new LinkedHashMap<>();
-        for (ReleaseRow row : input.training()) {
-            conversations.computeIfAbsent(row.sequence().user() + "#" + row.sequence().length(), k -> new ArrayList<>())
-                    .add(row);
-        }
         Random rng = new Random(seed);
-        List<List<String[]>> dialogues = new ArrayList<>();     // (conversation, turn) -> {user turn, answer}
         List<String> corpus = new ArrayList<>();
+        Map<String, List<ReleaseRow>> conversations = byConversation(input.training());
+        // (conversation, turn) -> {user turn, answer}
+        List<List<String[]>> dialogues = dialogues(conversations, input, config, answerMode, rng, corpus);
         EventText text = input.text();
-        for (List<ReleaseRow> rows : conversations.values()) {
-            for (int n : config.contextLengths()) {
-                List<ReleaseRow> order = new ArrayList<>(rows);
-                Collections.shuffle(order, rng);
-                List<String[]> turns = new ArrayList<>();
-                for (int i = 0; i < order.size(); i++) {
-                    ReleaseRow row = order.get(i);
-                    String turn = i == 0
-                            ? TextContext.userTurn(row.sequence(), n, row.chat().question(), text, input.lang(), input.nouns())
-                            : row.chat().question();
-                    turns.add(new String[] {turn, answerMode.trainingAnswer(row.chat().question(), row.chat().answer(),
-                            input.trainingFile() + " row " + row.index())});
-                    corpus.add(turn);
-                }
-                dialogues.add(turns);
-            }
-        }
         if (config.drills() > 0) {
             List<UserSequence> users = new ArrayList<>();
             for (List<ReleaseRow> rows : conversations.values()) {
@@ -112,6 +92,60 @@ public final class TinyLlmCorpus {
         corpus.addAll(List.of("user", "assistant", "system", "0123456789", "A B C D", "\n"));
         Map<String, Integer> vocabulary = WordTokenizerBuilder.write(corpus, tokenizerFile);
         return encode(dialogues, vocabulary.size(), tokenizerFile, config.maxTokens());
+    }
+
+    /**
+     * The conversations of {@code input}'s training questions, made as {@link #build} makes them (no drills), encoded
+     * with an existing tokenizer: examples of other users (the alignment users, say) on which to measure what a trained
+     * model learned to answer. {@code input.alignment()} and {@code input.catalog()} are not read.
+     *
+     * @return one example per conversation and context length, in the order of {@link TinyLlmConfig#contextLengths()}
+     *         within each conversation
+     */
+    public static List<TinyLlmTrainer.Example> encodeWith(Input input, TinyLlmConfig config, AnswerMode answerMode,
+                                                          long seed, Path tokenizerFile) {
+        List<List<String[]>> dialogues = dialogues(byConversation(input.training()), input, config, answerMode,
+                new Random(seed), new ArrayList<>());
+        return encode(dialogues, 0, tokenizerFile, config.maxTokens()).examples();
+    }
+
+    /** Questions about the same user and the same events, in the order first seen. */
+    private static Map<String, List<ReleaseRow>> byConversation(List<ReleaseRow> rows) {
+        Map<String, List<ReleaseRow>> conversations = new LinkedHashMap<>();
+        for (ReleaseRow row : rows) {
+            conversations.computeIfAbsent(row.sequence().user() + "#" + row.sequence().length(), k -> new ArrayList<>())
+                    .add(row);
+        }
+        return conversations;
+    }
+
+    /**
+     * One dialogue per conversation and context length: the context written before the first question (in a shuffled
+     * order), every answer a turn. Each user turn is also added to {@code corpus} (the vocabulary's text).
+     */
+    private static List<List<String[]>> dialogues(Map<String, List<ReleaseRow>> conversations, Input input,
+                                                  TinyLlmConfig config, AnswerMode answerMode, Random rng,
+                                                  List<String> corpus) {
+        List<List<String[]>> dialogues = new ArrayList<>();
+        EventText text = input.text();
+        for (List<ReleaseRow> rows : conversations.values()) {
+            for (int n : config.contextLengths()) {
+                List<ReleaseRow> order = new ArrayList<>(rows);
+                Collections.shuffle(order, rng);
+                List<String[]> turns = new ArrayList<>();
+                for (int i = 0; i < order.size(); i++) {
+                    ReleaseRow row = order.get(i);
+                    String turn = i == 0
+                            ? TextContext.userTurn(row.sequence(), n, row.chat().question(), text, input.lang(), input.nouns())
+                            : row.chat().question();
+                    turns.add(new String[] {turn, answerMode.trainingAnswer(row.chat().question(), row.chat().answer(),
+                            input.trainingFile() + " row " + row.index())});
+                    corpus.add(turn);
+                }
+                dialogues.add(turns);
+            }
+        }
+        return dialogues;
     }
 
     /** Each conversation's turns through ChatML, as many as fit in {@code maxTokens} (always the first). */

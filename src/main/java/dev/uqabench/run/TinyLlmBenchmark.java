@@ -26,19 +26,23 @@ import java.util.List;
  *
  * <p>Usage: {@code java ... dev.uqabench.run.TinyLlmBenchmark RUN_DIR STEPS [THREADS [KEY=VALUE ...]]}, where RUN_DIR
  * holds a finished quickstart's {@code data/} and {@code qa/}; keys {@code learning_rate}, {@code batch_size},
- * {@code warmup_steps} override the quickstart's settings. The last {@value #HELD_OUT} conversations are held out:
- * their answer loss is printed every {@code STEPS/6} steps and at the end (quality of a recipe, not only speed).
+ * {@code warmup_steps} override the quickstart's settings. It trains on the whole corpus, as the stage does; the held-out
+ * measure is the answer loss on {@value #HELD_OUT} conversations of the <em>alignment</em> users (whom the LLM never
+ * sees), made as the corpus makes them, each once with no context and once with 20 events written out: printed every
+ * {@code STEPS/6} steps and at the end (a recipe's quality, not only its speed). The answer loss with 20 events is what
+ * the text baselines need; the one with none measures guessing from the question alone.
  */
 public final class TinyLlmBenchmark {
-    /** Conversations kept out of training to measure the answer loss on. */
-    static final int HELD_OUT = 400;
+    /** Alignment users' conversations on which the answer loss is measured. */
+    static final int HELD_OUT = 300;
 
     private TinyLlmBenchmark() {
     }
 
     /** The run's corpus, built once and then read from {@code cache} (the benchmark times training, not tokenising). */
-    private static TinyLlmCorpus.Encoded cachedCorpus(TinyLlmStage.Input in, Path qa, Path cache) throws Exception {
-        if (Files.isRegularFile(cache)) {
+    private static TinyLlmCorpus.Encoded cachedCorpus(TinyLlmStage.Input in, Path qa, Path cache, Path tokenizer)
+            throws Exception {
+        if (Files.isRegularFile(cache) && Files.isRegularFile(tokenizer)) {
             try (ObjectInputStream o = new ObjectInputStream(new BufferedInputStream(Files.newInputStream(cache)))) {
                 int vocabulary = o.readInt();
                 long padId = o.readLong();
@@ -50,8 +54,11 @@ public final class TinyLlmBenchmark {
             }
         }
         Path tmp = Files.createTempDirectory("tinyllm-bench");
+        Path built = tmp.resolve("vocab").resolve("tokenizer.json");
         TinyLlmCorpus.Encoded encoded = TinyLlmStage.corpus(in, qa.resolve(QuestionSet.LLM.arrow()),
-                qa.resolve(QuestionSet.ALIGNMENT.arrow()), tmp.resolve("vocab").resolve("tokenizer.json")).encoded();
+                qa.resolve(QuestionSet.ALIGNMENT.arrow()), built).encoded();
+        Files.copy(built, tokenizer, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        dev.uqabench.base.AtomicFiles.deleteRecursively(tmp);
         List<TinyLlmTrainer.Example> examples = encoded.examples();
         long[][] ids = new long[examples.size()][];
         BitSet[] answers = new BitSet[examples.size()];
@@ -66,6 +73,43 @@ public final class TinyLlmBenchmark {
             o.writeObject(answers);
         }
         return encoded;
+    }
+
+    /**
+     * {@value #HELD_OUT} alignment conversations (a seeded draw), encoded with the corpus's tokenizer: element 0 with no
+     * context, element 1 with 20 events written out.
+     */
+    private static List<List<TinyLlmTrainer.Example>> heldOut(TinyLlmStage.Input in, Path qa, Path tokenizer)
+            throws Exception {
+        TinyLlmConfig c = in.config();
+        TinyLlmConfig twoContexts = new TinyLlmConfig(c.hiddenSize(), c.layers(), c.heads(), c.kvHeads(),
+                c.intermediateSize(), c.steps(), c.batchSize(), c.learningRate(), c.warmupSteps(), c.answerWeight(),
+                List.of(0, 20), c.maxTokens(), 0, c.batching(), c.precision());
+        Path file = qa.resolve(QuestionSet.ALIGNMENT.arrow());
+        List<dev.uqabench.data.arrow.ReleaseRow> rows = dev.uqabench.data.arrow.ReleaseReader.open(file).readAll();
+        try (dev.uqabench.data.text.TokenizerEventText decoder = dev.uqabench.data.text.TokenizerEventText.open(
+                in.featureTokenizer())) {
+            List<TinyLlmTrainer.Example> both = TinyLlmCorpus.encodeWith(new TinyLlmCorpus.Input(rows, file, List.of(),
+                    null, new dev.uqabench.qa.CachedEventText(decoder, 1 << 16), in.lang(),
+                    dev.uqabench.qa.Nouns.ofDataFolder(in.dataFolder())), twoContexts, in.answerMode(), 7, tokenizer);
+            List<Integer> pick = new ArrayList<>();
+            for (int i = 0; i < both.size() / 2; i++) pick.add(i);
+            java.util.Collections.shuffle(pick, new java.util.Random(7));
+            List<TinyLlmTrainer.Example> none = new ArrayList<>();
+            List<TinyLlmTrainer.Example> twenty = new ArrayList<>();
+            for (int i : pick.subList(0, Math.min(HELD_OUT, pick.size()))) {
+                none.add(both.get(2 * i));
+                twenty.add(both.get(2 * i + 1));
+            }
+            return List.of(none, twenty);
+        }
+    }
+
+    private static String heldOutLosses(Decoder model, TinyLlmConfig cfg, List<List<TinyLlmTrainer.Example>> heldOut,
+                                        long padId) {
+        return String.format(java.util.Locale.ROOT, "held-out answer loss: 20 events %.4f, no context %.4f",
+                TinyLlmTrainer.answerLoss(model, cfg, heldOut.get(1), padId),
+                TinyLlmTrainer.answerLoss(model, cfg, heldOut.get(0), padId));
     }
 
     public static void main(String[] args) throws Exception {
@@ -99,15 +143,16 @@ public final class TinyLlmBenchmark {
         TinyLlmStage.Input in = new TinyLlmStage.Input(data, qa, new Sources(null, null, null, null).featureTokenizerFile(data),
                 base, AnswerMode.OPTION_TEXT, "en", 42);
         long t0 = System.nanoTime();
-        TinyLlmCorpus.Encoded encoded = cachedCorpus(in, qa, runDir.resolve("tiny-llm-benchmark-corpus.bin"));
+        Path tokenizer = runDir.resolve("tiny-llm-benchmark-tokenizer.json");
+        TinyLlmCorpus.Encoded encoded = cachedCorpus(in, qa, runDir.resolve("tiny-llm-benchmark-corpus.bin"), tokenizer);
         double corpusSeconds = (System.nanoTime() - t0) / 1e9;
-        List<TinyLlmTrainer.Example> all = encoded.examples();
-        List<TinyLlmTrainer.Example> examples = all.subList(0, all.size() - HELD_OUT);
-        List<TinyLlmTrainer.Example> heldOut = all.subList(all.size() - HELD_OUT, all.size());
+        List<TinyLlmTrainer.Example> examples = encoded.examples();
+        List<List<TinyLlmTrainer.Example>> heldOut = heldOut(in, qa, tokenizer);
         long totalTokens = 0;
         for (TinyLlmTrainer.Example e : examples) totalTokens += Math.min(e.ids().length, base.maxTokens());
-        System.out.printf("corpus: %d conversations, %.1f tokens on average, vocabulary %d, built in %.1f s%n",
-                examples.size(), totalTokens / (double) examples.size(), encoded.vocabularySize(), corpusSeconds);
+        System.out.printf("corpus: %d conversations, %.1f tokens on average, vocabulary %d, built in %.1f s; held out: "
+                        + "%d alignment conversations%n", examples.size(), totalTokens / (double) examples.size(),
+                encoded.vocabularySize(), corpusSeconds, heldOut.get(0).size());
         DecoderConfig shape = DecoderConfig.qwen2(encoded.vocabularySize(), base.hiddenSize(), base.intermediateSize(),
                 base.layers(), base.heads(), base.kvHeads(), Math.max(base.maxTokens() + 64, 1024), true);
         Decoder model = Decoder.create(shape, 42);
@@ -133,8 +178,7 @@ public final class TinyLlmBenchmark {
             answerAvg[0] = Double.isNaN(answerAvg[0]) ? a : 0.95 * answerAvg[0] + 0.05 * a;
             if (step.step() % every == 0 && step.step() < steps) {
                 long e0 = System.nanoTime();
-                System.out.printf("step %d: held-out answer loss %.4f%n", step.step(),
-                        TinyLlmTrainer.answerLoss(model, cfg, heldOut, encoded.padId()));
+                System.out.printf("step %d: %s%n", step.step(), heldOutLosses(model, cfg, heldOut, encoded.padId()));
                 evalSeconds[0] += (System.nanoTime() - e0) / 1e9;
             }
         }));
@@ -143,7 +187,6 @@ public final class TinyLlmBenchmark {
         System.out.printf("| %d steps | %.0f tokens/s | %.3f s/step | %.3f CPU s/step | answer loss avg %.4f | threads %d | load %s |%n",
                 steps - warmup, tokens[0] / seconds, seconds / (steps - warmup), cpuSeconds / (steps - warmup), answerAvg[0], threads,
                 Files.readString(Path.of("/proc/loadavg")).trim());
-        System.out.printf("held-out answer loss after %d steps (%s): %.4f%n", steps, cfg,
-                TinyLlmTrainer.answerLoss(model, cfg, heldOut, encoded.padId()));
+        System.out.printf("after %d steps (%s): %s%n", steps, cfg, heldOutLosses(model, cfg, heldOut, encoded.padId()));
     }
 }
