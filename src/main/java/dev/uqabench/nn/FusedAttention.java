@@ -23,7 +23,7 @@ public final class FusedAttention {
     private FusedAttention() {
     }
 
-    /** Would autograd record a fused-kernel call on these inputs: gradients on, no dropout, an input that needs them? */
+    /** Would autograd record a fused-kernel call on these inputs (gradients on, no dropout, an input needing them)? */
     public static boolean recordedFused(Tensor q, Tensor k, Tensor v, double dropout) {
         return dropout == 0 && GradMode.is_enabled() && (q.requires_grad() || k.requires_grad() || v.requires_grad());
     }
@@ -50,7 +50,8 @@ public final class FusedAttention {
         ScalarType type = dtype(recordedFused(q, k, v, dropout), inference);
         TensorOptional maskOption = mask == null ? new TensorOptional() : new TensorOptional(mask);
         if (type == null) {
-            return torch.scaled_dot_product_attention(q, k, v, maskOption, dropout, causal, new DoubleOptional(), false);
+            return torch.scaled_dot_product_attention(q, k, v, maskOption, dropout, causal, new DoubleOptional(),
+                    false);
         }
         try (Autocast.Suspended off = Autocast.suspend()) {
             return torch.scaled_dot_product_attention(q.to(type), k.to(type), v.to(type), maskOption, dropout, causal,

@@ -35,7 +35,7 @@ public final class Autocast implements AutoCloseable {
     /**
      * Turns this thread's autocast off until the returned region closes (then back to what it was): for an operation
      * whose dtype the caller chooses itself rather than autocast's list (attention that autograd differentiates runs in
-     * float32, see {@code llm.Decoder}).
+     * float32, see {@code nn.FusedAttention}).
      */
     public static Suspended suspend() {
         boolean wasEnabled = torch.is_autocast_enabled(torch.DeviceType.CPU);

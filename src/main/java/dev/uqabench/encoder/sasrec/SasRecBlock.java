@@ -56,7 +56,7 @@ final class SasRecBlock extends Module {
         Tensor k = heads(Params.owned(qkvParts.get(1)), batch, time, headSize);
         Tensor v = heads(Params.owned(qkvParts.get(2)), batch, time, headSize);
         // float32 when autograd records the fused kernel (no dropout), as autocast and the inputs say otherwise
-        Tensor attended = FusedAttention.attend(q, k, v, null, training ? dropout : 0.0, true, null);   // [B, h, T, d]            // [B, h, T, d]
+        Tensor attended = FusedAttention.attend(q, k, v, null, training ? dropout : 0.0, true, null);  // [B, h, T, d]
         Tensor merged = attended.transpose(1, 2).reshape(batch, time, hidden);           // [B, T, H]
         x = norm1.forward(x.add(torch.dropout(output.forward(merged), dropout, training)));
 

@@ -56,7 +56,8 @@ final class TrmPlusBlock extends Module {
         Tensor k = rotate(key.forward(h).view(batch, time, heads, headSize).transpose(1, 2), cos, sin);
         Tensor v = value.forward(h).view(batch, time, heads, headSize).transpose(1, 2);
         // float32 when autograd records the fused kernel (no dropout), as autocast and the inputs say otherwise
-        Tensor attended = FusedAttention.attend(q, k, v, null, training ? config.dropout() : 0.0, true, null);   // [B, h, T, d]                     // [B, h, T, d]
+        Tensor attended = FusedAttention.attend(q, k, v, null, training ? config.dropout() : 0.0, true,
+                null);                                                                                  // [B, h, T, d]
         Tensor merged = attended.transpose(1, 2).reshape(batch, time, config.hiddenSize());
         x = x.add(torch.dropout(output.forward(merged), config.dropout(), training));
 
