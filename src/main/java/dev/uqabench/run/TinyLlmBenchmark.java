@@ -26,7 +26,7 @@ import java.util.List;
  *
  * <p>Usage: {@code java ... dev.uqabench.run.TinyLlmBenchmark RUN_DIR STEPS [THREADS [KEY=VALUE ...]]}, where RUN_DIR
  * holds a finished quickstart's {@code data/} and {@code qa/}; keys {@code learning_rate}, {@code batch_size},
- * {@code warmup_steps} override the quickstart's settings. It trains on the whole corpus, as the stage does; the held-out
+ * {@code warmup_steps}, {@code answer_weight}, {@code precision} override the quickstart's settings. It trains on the whole corpus, as the stage does; the held-out
  * measure is the answer loss on {@value #HELD_OUT} conversations of the <em>alignment</em> users (whom the LLM never
  * sees), made as the corpus makes them, each once with no context and once with 20 events written out: printed every
  * {@code STEPS/6} steps and at the end (a recipe's quality, not only its speed). The answer loss with 20 events is what
@@ -134,10 +134,14 @@ public final class TinyLlmBenchmark {
                 case "warmup_steps" -> new TinyLlmConfig(b.hiddenSize(), b.layers(), b.heads(), b.kvHeads(),
                         b.intermediateSize(), b.steps(), b.batchSize(), b.learningRate(), Integer.parseInt(kv[1]),
                         b.answerWeight(), b.contextLengths(), b.maxTokens(), b.drills(), b.batching(), b.precision());
+                case "answer_weight" -> new TinyLlmConfig(b.hiddenSize(), b.layers(), b.heads(), b.kvHeads(),
+                        b.intermediateSize(), b.steps(), b.batchSize(), b.learningRate(), b.warmupSteps(),
+                        Double.parseDouble(kv[1]), b.contextLengths(), b.maxTokens(), b.drills(), b.batching(),
+                        b.precision());
                 case "precision" -> b.withPrecision(dev.uqabench.tensor.Precision.valueOf(
                         kv[1].toUpperCase(java.util.Locale.ROOT)));
                 default -> throw new IllegalArgumentException("unknown key " + kv[0]
-                        + " (learning_rate, batch_size, warmup_steps, precision)");
+                        + " (learning_rate, batch_size, warmup_steps, answer_weight, precision)");
             };
         }
         TinyLlmStage.Input in = new TinyLlmStage.Input(data, qa, new Sources(null, null, null, null).featureTokenizerFile(data),
