@@ -4,6 +4,7 @@ import dev.uqabench.align.EncoderStates;
 import dev.uqabench.base.ConfigLoader;
 import dev.uqabench.base.Manifest;
 import dev.uqabench.base.Hashing;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,12 +15,17 @@ import dev.uqabench.align.AlignTrainer;
 import dev.uqabench.data.arrow.ReleaseLayout;
 import dev.uqabench.data.arrow.ReleaseReader;
 import dev.uqabench.data.arrow.ReleaseRow;
+import dev.uqabench.data.text.TokenizerEventText;
 import dev.uqabench.data.text.WordTokenizerBuilder;
 import dev.uqabench.llm.HfFolder;
 import dev.uqabench.llm.ChatPrompter;
 import dev.uqabench.llm.LlmTokenizer;
 import dev.uqabench.llm.LlmHandle;
 import dev.uqabench.llm.LoadedModel;
+import dev.uqabench.llm.TinyLlmCorpus;
+import dev.uqabench.llm.TinyLlmTrainer;
+import dev.uqabench.qa.CachedEventText;
+import dev.uqabench.qa.Nouns;
 import dev.uqabench.qa.Question;
 import dev.uqabench.qa.QuestionSet;
 import dev.uqabench.qa.QuestionsJsonl;
@@ -177,6 +183,34 @@ class QaIsolationTest {
                             + row.chat().question());
                 }
             }
+        }
+    }
+
+    /**
+     * {@link TinyLlmCorpus#encodeWith} (held-out conversations through an existing tokenizer, for TinyLlmBenchmark)
+     * makes the question conversations exactly as the corpus does: over the LLM users' questions, with the same seed,
+     * it gives the corpus's first examples (the drills follow them) id for id and answer token for answer token.
+     */
+    @Test
+    void conversationsEncodedWithTheSavedTokenizerAreTheCorpussOwn() throws Exception {
+        Path data = run.resolve("data");
+        Path qa = run.resolve("qa");
+        TinyLlmStage.Input in = new TinyLlmStage.Input(data, qa, config.sources().featureTokenizerFile(data), config.llm(),
+                config.answerMode(), config.data().lang(), config.seed());
+        Path tokenizer = dir.resolve("encode-with").resolve(HfFolder.TOKENIZER);
+        Path llmFile = qa.resolve(QuestionSet.LLM.arrow());
+        TinyLlmStage.Corpus built = TinyLlmStage.corpus(in, llmFile, qa.resolve(QuestionSet.ALIGNMENT.arrow()), tokenizer);
+        List<TinyLlmTrainer.Example> corpus = built.encoded().examples();
+        List<TinyLlmTrainer.Example> again;
+        try (TokenizerEventText decoder = TokenizerEventText.open(in.featureTokenizer())) {
+            again = TinyLlmCorpus.encodeWith(new TinyLlmCorpus.Input(built.training(), llmFile, List.of(), null,
+                    new CachedEventText(decoder, 1 << 10), in.lang(), Nouns.ofDataFolder(data)), config.llm(),
+                    config.answerMode(), config.seed(), tokenizer);
+        }
+        assertTrue(again.size() > 10 && again.size() < corpus.size(), again.size() + " of " + corpus.size());
+        for (int i = 0; i < again.size(); i++) {
+            assertArrayEquals(corpus.get(i).ids(), again.get(i).ids(), "conversation " + i);
+            assertEquals(corpus.get(i).answerTokens(), again.get(i).answerTokens(), "conversation " + i);
         }
     }
 }
