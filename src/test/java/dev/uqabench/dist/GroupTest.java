@@ -116,6 +116,8 @@ class GroupTest {
     void aLostRankIsNamedInsteadOfHanging() throws Exception {
         long start = System.nanoTime();
         List<Future<Object>> results = onTwoRanks(20, group -> {
+            // both ranks finish connecting first (leaving during the connection would fail rank 0's connect instead)
+            group.allReduceSum(new long[] {1});
             if (group.rank() == 1) {
                 return null;   // leaves: its connections close, as a killed process's do
             }
