@@ -1,23 +1,32 @@
 package dev.uqabench.run;
 
+import dev.uqabench.base.AtomicFiles;
+import dev.uqabench.data.arrow.ReleaseReader;
+import dev.uqabench.data.arrow.ReleaseRow;
+import dev.uqabench.data.text.TokenizerEventText;
 import dev.uqabench.llm.AnswerMode;
 import dev.uqabench.llm.Decoder;
 import dev.uqabench.llm.DecoderConfig;
 import dev.uqabench.llm.TinyLlmConfig;
+import dev.uqabench.llm.TinyLlmCorpus;
 import dev.uqabench.llm.TinyLlmTrainer;
+import dev.uqabench.qa.CachedEventText;
+import dev.uqabench.qa.Nouns;
 import dev.uqabench.qa.QuestionSet;
 import dev.uqabench.tensor.NativeThreads;
 import dev.uqabench.train.TrainingListener;
-import dev.uqabench.llm.TinyLlmCorpus;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.nio.file.Files;
-import java.util.BitSet;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.Collections;
 import java.util.List;
+import java.util.Random;
 
 /**
  * Training speed of the built-in tiny LLM on a finished run's own corpus: the quickstart's llm stage,
@@ -26,11 +35,12 @@ import java.util.List;
  *
  * <p>Usage: {@code java ... dev.uqabench.run.TinyLlmBenchmark RUN_DIR STEPS [THREADS [KEY=VALUE ...]]}, where RUN_DIR
  * holds a finished quickstart's {@code data/} and {@code qa/}; keys {@code learning_rate}, {@code batch_size},
- * {@code warmup_steps}, {@code answer_weight}, {@code precision} override the quickstart's settings. It trains on the whole corpus, as the stage does; the held-out
- * measure is the answer loss on {@value #HELD_OUT} conversations of the <em>alignment</em> users (whom the LLM never
- * sees), made as the corpus makes them, each once with no context and once with 20 events written out: printed every
- * {@code STEPS/6} steps and at the end (a recipe's quality, not only its speed). The answer loss with 20 events is what
- * the text baselines need; the one with none measures guessing from the question alone.
+ * {@code warmup_steps}, {@code answer_weight}, {@code precision} override the quickstart's settings. It trains on the
+ * whole corpus, as the stage does; the held-out measure is the answer loss on {@value #HELD_OUT} conversations of the
+ * <em>alignment</em> users (whom the LLM never sees), made as the corpus makes them, each once with no context and once
+ * with 20 events written out: printed every {@code STEPS/6} steps and at the end (a recipe's quality, not only its
+ * speed). The answer loss with 20 events is what the text baselines need; the one with none measures guessing from the
+ * question alone.
  */
 public final class TinyLlmBenchmark {
     /** Alignment users' conversations on which the answer loss is measured. */
@@ -57,8 +67,8 @@ public final class TinyLlmBenchmark {
         Path built = tmp.resolve("vocab").resolve("tokenizer.json");
         TinyLlmCorpus.Encoded encoded = TinyLlmStage.corpus(in, qa.resolve(QuestionSet.LLM.arrow()),
                 qa.resolve(QuestionSet.ALIGNMENT.arrow()), built).encoded();
-        Files.copy(built, tokenizer, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        dev.uqabench.base.AtomicFiles.deleteRecursively(tmp);
+        Files.copy(built, tokenizer, StandardCopyOption.REPLACE_EXISTING);
+        AtomicFiles.deleteRecursively(tmp);
         List<TinyLlmTrainer.Example> examples = encoded.examples();
         long[][] ids = new long[examples.size()][];
         BitSet[] answers = new BitSet[examples.size()];
@@ -86,15 +96,15 @@ public final class TinyLlmBenchmark {
                 c.intermediateSize(), c.steps(), c.batchSize(), c.learningRate(), c.warmupSteps(), c.answerWeight(),
                 List.of(0, 20), c.maxTokens(), 0, c.batching(), c.precision());
         Path file = qa.resolve(QuestionSet.ALIGNMENT.arrow());
-        List<dev.uqabench.data.arrow.ReleaseRow> rows = dev.uqabench.data.arrow.ReleaseReader.open(file).readAll();
-        try (dev.uqabench.data.text.TokenizerEventText decoder = dev.uqabench.data.text.TokenizerEventText.open(
+        List<ReleaseRow> rows = ReleaseReader.open(file).readAll();
+        try (TokenizerEventText decoder = TokenizerEventText.open(
                 in.featureTokenizer())) {
             List<TinyLlmTrainer.Example> both = TinyLlmCorpus.encodeWith(new TinyLlmCorpus.Input(rows, file, List.of(),
-                    null, new dev.uqabench.qa.CachedEventText(decoder, 1 << 16), in.lang(),
-                    dev.uqabench.qa.Nouns.ofDataFolder(in.dataFolder())), twoContexts, in.answerMode(), 7, tokenizer);
+                    null, new CachedEventText(decoder, 1 << 16), in.lang(),
+                    Nouns.ofDataFolder(in.dataFolder())), twoContexts, in.answerMode(), 7, tokenizer);
             List<Integer> pick = new ArrayList<>();
             for (int i = 0; i < both.size() / 2; i++) pick.add(i);
-            java.util.Collections.shuffle(pick, new java.util.Random(7));
+            Collections.shuffle(pick, new Random(7));
             List<TinyLlmTrainer.Example> none = new ArrayList<>();
             List<TinyLlmTrainer.Example> twenty = new ArrayList<>();
             for (int i : pick.subList(0, Math.min(HELD_OUT, pick.size()))) {
@@ -183,7 +193,9 @@ public final class TinyLlmBenchmark {
             if (step.step() % every == 0 && step.step() < steps) {
                 long e0 = System.nanoTime();
                 System.out.printf("step %d: %s%n", step.step(), heldOutLosses(model, cfg, heldOut, encoded.padId()));
-                evalSeconds[0] += (System.nanoTime() - e0) / 1e9;
+                if (step.step() >= warmup) {
+                    evalSeconds[0] += (System.nanoTime() - e0) / 1e9;   // inside the timed steps: not training time
+                }
             }
         }));
         double seconds = (System.nanoTime() - start[0]) / 1e9 - evalSeconds[0];
