@@ -406,7 +406,8 @@ public final class Pretrainer {
             run.clipGradients(clipped, config.clipNorm(), step, lr);
             optimizer.beginStep(lr);
             for (Table table : gatheredTables) {
-                optimizer.stepRows(TABLE_PREFIX + table.key(), touched.get(table).ids(), touched.get(table).gradients(), lr);
+                GradientExchange.TouchedRows rows = touched.get(table);
+                optimizer.stepRows(TABLE_PREFIX + table.key(), rows.ids(), rows.gradients(), lr);
             }
             optimizer.zeroGrad();
             if (sampled) {
