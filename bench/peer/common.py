@@ -14,7 +14,14 @@ import time
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 PEER = os.path.join(REPO, "bench", "peer")
 RESULTS = os.path.join(REPO, "bench", "results")
-PYTHON = "/usr/bin/python3"   # Debian's python3 with python3-torch; a pyenv python first on PATH lacks torch
+PYTHON = ["/usr/bin/python3"]   # Debian's python3 with python3-torch; a pyenv python first on PATH lacks torch
+
+
+def set_python(command):
+    """The command that runs the PyTorch side, split on spaces: by default Debian 12's /usr/bin/python3 (torch 1.13);
+    `chroot /opt/trixie /usr/bin/python3` runs Debian 13's (torch 2.6) from a debootstrapped tree (README.md). The
+    mirrors are named by absolute path, so a chroot must see this repository at the same path (a bind mount)."""
+    PYTHON[:] = command.split()
 JAVA = shutil.which("java") or "java"
 BASE_ENV = {"OMP_WAIT_POLICY": "PASSIVE", "OPENBLAS_NUM_THREADS": "1"}
 
@@ -180,14 +187,14 @@ def cpu_info():
 
 def torch_info(extra_env=None):
     env = child_env(extra_env or {})
-    out = subprocess.run([PYTHON, "-c", "import torch, json; print(json.dumps({'version': torch.__version__, "
+    out = subprocess.run(PYTHON + ["-c", "import torch, json; print(json.dumps({'version': torch.__version__, "
                           "'config': torch.__config__.show(), 'parallel': torch.__config__.parallel_info()}))"],
                          capture_output=True, text=True, timeout=120, env=env)
     info = last_json_line(out.stdout) or {"error": out.stderr[-2000:]}
     capability = [line.split(":", 1)[1].strip() for line in info.get("config", "").splitlines()
                   if "CPU capability usage" in line]
     info["cpu_capability"] = capability[0] if capability else "?"
-    info["python"] = PYTHON
+    info["python"] = " ".join(PYTHON)
     return info
 
 

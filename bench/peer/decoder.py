@@ -22,9 +22,12 @@ padding, else under the boolean mask), SwiGLU MLP, tied head, logits in float32.
 scaled_dot_product_attention (whose fused CPU flash kernel ours uses, with its own grouped-query attention) nor
 rms_norm (ours: libtorch's fused kernel): attention is libtorch's math path, which repeats the 2 K/V heads to 14 as
 it does for enable_gqa, and RMSNorm is its composite. Same arithmetic, more memory traffic on this side.
+A torch that has both ops (2.4+) calls them instead (torch.rms_norm; scaled_dot_product_attention over the repeated
+K/V heads, causal or under the boolean mask, as Decoder.java passes them), unless PEER_OPS=composite.
 """
 import json
 import math
+import os
 import sys
 import time
 
@@ -34,6 +37,9 @@ import torch.nn.functional as F
 VOCAB, HIDDEN, FFN, LAYERS, HEADS, KV_HEADS = 151_936, 896, 4864, 24, 14, 2
 HEAD_DIM = HIDDEN // HEADS          # 64
 ROPE_THETA, RMS_EPS, INIT_STD = 1_000_000.0, 1e-6, 0.02
+# torch.rms_norm and F.scaled_dot_product_attention where this torch has them (2.4+), unless PEER_OPS=composite
+NATIVE_OPS = (os.environ.get("PEER_OPS", "native") != "composite" and hasattr(torch, "rms_norm")
+              and hasattr(F, "scaled_dot_product_attention"))
 
 
 class JavaRandom:
@@ -165,6 +171,8 @@ class Decoder:
 
     def rms_norm(self, x, weight):
         # ours: torch.rms_norm (fused in libtorch 2.10), which upcasts, normalises, casts back, then scales
+        if NATIVE_OPS:
+            return torch.rms_norm(x, [x.size(-1)], weight, RMS_EPS)
         x32 = x.float()
         variance = x32.pow(2.0).mean(-1, keepdim=True)
         normed = x32.mul(variance.add(RMS_EPS).rsqrt())
@@ -203,7 +211,10 @@ class Decoder:
     @staticmethod
     def sdpa_math(q, k, v, allowed):
         """libtorch's _scaled_dot_product_attention_math, no dropout: under the boolean mask `allowed`, or causal
-        (a -inf upper triangle) when it is None; K/V heads already repeated (what its enable_gqa does)."""
+        (a -inf upper triangle) when it is None; K/V heads already repeated (what its enable_gqa does).
+        The op itself where this torch has it (NATIVE_OPS), as Decoder.java calls it."""
+        if NATIVE_OPS:
+            return F.scaled_dot_product_attention(q, k, v, attn_mask=allowed, is_causal=allowed is None)
         scale = math.sqrt(1.0 / math.sqrt(q.size(-1)))
         attn = torch.matmul(q * scale, k.transpose(-2, -1) * scale)
         if allowed is None:
@@ -300,7 +311,8 @@ def main(argv):
     dtype = torch.float32 if argv[0] == "fp32" else torch.bfloat16
     threads = int(argv[1])
     torch.set_num_threads(threads)
-    result = {"side": "pytorch", "dtype": argv[0], "torch": torch.__version__, "threads": torch.get_num_threads()}
+    result = {"side": "pytorch", "dtype": argv[0], "torch": torch.__version__, "threads": torch.get_num_threads(),
+              "ops": "native" if NATIVE_OPS else "composite"}
     rss_before = status_bytes("VmRSS:")
     start = time.perf_counter()
     weights = Weights(dtype)

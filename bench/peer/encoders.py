@@ -17,7 +17,8 @@ the same model, the same initialisation (a CPU generator seeded 42, the same dra
 training step (gathered table rows, full or sampled softmax with log-Q, clip_grad_norm_ 1.0, the hand-written
 row-lazy AdamW), batch 8 x 200 events, warm-up 2 steps, then STEPS timed steps.
 Where PyTorch 1.13 lacks an op libtorch 2.10 has (scaled_dot_product_attention, rms_norm) the op is written out as
-libtorch's own composite ("math") implementation; see README.md.
+libtorch's own composite ("math") implementation; a PyTorch that has both (2.4+) calls them, as a user of it would
+(PEER_OPS=composite in the environment forces the written-out forms there too); see README.md.
 """
 import json
 import math
@@ -38,6 +39,9 @@ LEARNING_RATE = 1e-4 # PretrainBenchmark passes lr 1e-4 to trainStep directly (n
 WEIGHT_DECAY = 0.01  # PretrainConfig.defaults
 CLIP_NORM = 1.0      # PretrainConfig.defaults
 NEGATIVES = 1024     # withLoss(loss, 1024)
+# torch.rms_norm and F.scaled_dot_product_attention where this torch has them (2.4+), unless PEER_OPS=composite
+NATIVE_OPS = (os.environ.get("PEER_OPS", "native") != "composite" and hasattr(torch, "rms_norm")
+              and hasattr(F, "scaled_dot_product_attention"))
 
 # data.Table: key and default embedding width, EnumSet (declaration) order
 TABLES = [("item", 128), ("cate", 64), ("brand", 64), ("shop", 64), ("seller", 64), ("bpe", 64)]
@@ -197,7 +201,9 @@ class LayerNorm(nn.Module):
 
 def rms_norm(x, weight, eps):
     """torch.rms_norm does not exist in 1.13: libtorch's composite implementation of it (layer_norm.cpp),
-    rsqrt(mean(x^2) + eps) * x, then times the weight."""
+    rsqrt(mean(x^2) + eps) * x, then times the weight. torch.rms_norm itself where it exists (NATIVE_OPS)."""
+    if NATIVE_OPS:
+        return torch.rms_norm(x, [x.size(-1)], weight, eps)
     return x.mul(torch.rsqrt(x.pow(2).mean(-1, keepdim=True).add_(eps))).mul(weight)
 
 
@@ -215,7 +221,10 @@ def causal_attention(q, k, v, dropout, training):
     """torch.scaled_dot_product_attention(q, k, v, None, p, is_causal=True) on the CPU as libtorch 2.10 runs it in
     training: its CPU flash kernel refuses dropout > 0 (sdp_utils_cpp check_for_dropout), so the math path runs:
     q and k each scaled by sqrt(1/sqrt(d)), QK^T, a -inf upper triangle added, softmax, dropout, times V.
-    Without dropout (p == 0, or eval) libtorch would take its fused flash kernel, which 1.13 does not have."""
+    Without dropout (p == 0, or eval) libtorch would take its fused flash kernel, which 1.13 does not have.
+    A torch that has the op (NATIVE_OPS) calls it, and so chooses its kernel itself, as ours does."""
+    if NATIVE_OPS:
+        return F.scaled_dot_product_attention(q, k, v, dropout_p=dropout if training else 0.0, is_causal=True)
     scale = math.sqrt(1.0 / math.sqrt(q.size(-1)))
     t, s = q.size(-2), k.size(-2)
     mask = torch.ones(t, s, dtype=torch.bool).tril()
@@ -804,6 +813,7 @@ def main(argv):
         "events_per_s": events / seconds, "s_per_step": seconds / steps, "cpu_s_per_step": cpu_seconds / steps,
         "peak_rss_mib": peak_rss_mib(), "losses": losses, "steps": steps, "warmup_steps": WARMUP_STEPS,
         "torch": torch.__version__, "threads": torch.get_num_threads(), "precision": precision,
+        "ops": "native" if NATIVE_OPS else "composite",
         "table_moments": moments,
     }))
     return 0

@@ -38,7 +38,7 @@ def ours_argv(build, model_dir, dtype, out_file):
 
 
 def theirs_argv(dtype, threads):
-    return [common.PYTHON, os.path.join(common.PEER, "decoder.py"), dtype, str(threads)]
+    return common.PYTHON + [os.path.join(common.PEER, "decoder.py"), dtype, str(threads)]
 
 
 def parse_ours(text):
@@ -103,7 +103,10 @@ def main():
     parser.add_argument("--theirs-env", action="append", default=[], metavar="KEY=VALUE",
                         help="extra environment of the PyTorch runs only, e.g. ATEN_CPU_CAPABILITY=avx512")
     parser.add_argument("--out", default=os.path.join(common.RESULTS, "peer-decoder.json"))
+    parser.add_argument("--python", default="/usr/bin/python3",
+                        help="command that runs the PyTorch side (default: Debian 12's torch 1.13); 'chroot /opt/trixie /usr/bin/python3' runs Debian 13's torch 2.6 (README.md)")
     args = parser.parse_args()
+    common.set_python(args.python)
     blas_core = common.apply_blas_core(args.blas_core)
     cpu = common.cpu_info()
     dtypes = args.dtypes.split(",") if args.dtypes else (["fp32", "bf16"] if cpu["flags"]["avx512_bf16"] else ["fp32"])
@@ -123,7 +126,7 @@ def main():
                                             java_cp("BUILD"), "dev.uqabench.llm.LlmBenchmark", "make", "MODEL_DIR"]),
                      "ours": " ".join(ours_argv("BUILD", "MODEL_DIR", "DTYPE", "OUT_FILE")),
                      "theirs": " ".join(theirs_argv("DTYPE", args.threads)),
-                     "runner": " ".join([common.PYTHON] + sys.argv)},
+                     "runner": " ".join([sys.executable] + sys.argv)},
         "summary": [], "runs": [],
     }
     out["torch"].pop("parallel", None)

@@ -40,7 +40,7 @@ def ours_argv(build, case, steps, threads, precision, moments="full"):
 
 def theirs_argv(case, steps, threads, precision, moments="full"):
     encoder, loss, items = case.split(":")
-    return [common.PYTHON, os.path.join(common.PEER, "encoders.py"), encoder, loss, items, str(steps), str(threads),
+    return common.PYTHON + [os.path.join(common.PEER, "encoders.py"), encoder, loss, items, str(steps), str(threads),
             precision, moments]
 
 
@@ -136,7 +136,10 @@ def main():
     parser.add_argument("--theirs-moments", default="full", choices=["full", "row"],
                         help="the same for the PyTorch runs")
     parser.add_argument("--out", default=os.path.join(common.RESULTS, "peer-encoders.json"))
+    parser.add_argument("--python", default="/usr/bin/python3",
+                        help="command that runs the PyTorch side (default: Debian 12's torch 1.13); 'chroot /opt/trixie /usr/bin/python3' runs Debian 13's torch 2.6 (README.md)")
     args = parser.parse_args()
+    common.set_python(args.python)
     blas_core = common.apply_blas_core(args.blas_core)
     cases = [c.strip() for c in args.cases.split(",") if c.strip()]
     theirs_env = common.parse_env(args.theirs_env)
@@ -157,7 +160,7 @@ def main():
                                                    args.ours_precision, args.ours_moments)),
                      "theirs": " ".join(theirs_argv("ENCODER:LOSS:ITEMS", args.steps, args.threads,
                                                     args.theirs_precision, args.theirs_moments)),
-                     "runner": " ".join([common.PYTHON] + sys.argv)},
+                     "runner": " ".join([sys.executable] + sys.argv)},
         "summary": [], "runs": [], "check": [],
     }
     out["torch"].pop("parallel", None)
