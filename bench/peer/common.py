@@ -22,6 +22,8 @@ def set_python(command):
     `chroot /opt/trixie /usr/bin/python3` runs Debian 13's (torch 2.6) from a debootstrapped tree (README.md). The
     mirrors are named by absolute path, so a chroot must see this repository at the same path (a bind mount)."""
     PYTHON[:] = command.split()
+
+
 JAVA = shutil.which("java") or "java"
 BASE_ENV = {"OMP_WAIT_POLICY": "PASSIVE", "OPENBLAS_NUM_THREADS": "1"}
 
