@@ -6,6 +6,8 @@
 #   sudo bench/peer/trixie-torch.sh [DIR]      # DIR defaults to /opt/trixie; ~2.5 GB, a few minutes
 #
 # Idempotent: an existing tree is reused and only the missing mounts are made (they do not survive a reboot).
+# The repository's top folder and /tmp are bind-mounted inside the tree: unmount them before deleting it
+#   (`mount | grep "$DIR"` lists them; umount each), or `rm -r` would reach into them.
 set -euo pipefail
 DIR=${1:-/opt/trixie}
 REPO=$(cd "$(dirname "$0")/../.." && pwd)
