@@ -7,6 +7,7 @@ import dev.uqabench.llm.Decoder;
 import dev.uqabench.llm.OptionScorer;
 import dev.uqabench.llm.PaddedPrompts;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Function;
 import java.util.function.LongFunction;
@@ -45,6 +46,14 @@ public final class Answerer {
      */
     static final int LIKELIHOOD_BATCH_TOKENS = 512;
 
+    /**
+     * Consecutive questions whose prompts begin with at least this many identical tokens (a text baseline's questions
+     * about one user: the history written out, then the question) run that prefix once ({@link
+     * OptionScorer#optionLogLikelihoods(Decoder, Tensor, List, List)}). Shorter common beginnings (the chat template's
+     * opening, a question's first words) are not worth a cache copy.
+     */
+    public static final int SHARED_PREFIX_MIN_TOKENS = 32;
+
     private Answerer() {
     }
 
@@ -59,6 +68,17 @@ public final class Answerer {
     public static List<Answer> answerByLikelihood(List<Item> items, List<List<long[]>> options, Decoder llm,
                                                   Function<String, long[]> promptIds, SoftPrompt soft, int batchSize,
                                                   Listener listener) {
+        return answerByLikelihood(items, options, llm, promptIds, soft, batchSize, SHARED_PREFIX_MIN_TOKENS, listener);
+    }
+
+    /**
+     * The same, prompts sharing at least {@code sharedPrefixMinTokens} leading tokens running their prefix once
+     * ({@link Integer#MAX_VALUE}: every prompt runs whole). Soft-token variants always run whole prompts: their soft
+     * tokens come first and differ by question.
+     */
+    public static List<Answer> answerByLikelihood(List<Item> items, List<List<long[]>> options, Decoder llm,
+                                                  Function<String, long[]> promptIds, SoftPrompt soft, int batchSize,
+                                                  int sharedPrefixMinTokens, Listener listener) {
         List<Answer> answers = new ArrayList<>(items.size());
         List<long[]> promptIdsOf = new ArrayList<>(items.size());
         for (Item item : items) {
@@ -67,14 +87,20 @@ public final class Answerer {
         int extra = soft == null ? 0 : soft.adapter().tokens();
         for (int start = 0, end; start < items.size(); start = end) {
             dev.uqabench.base.StopRequest.check("question " + (start + 1) + " of " + items.size());
-            // as many questions as fit the token budget: long text contexts go one at a time
-            long longest = promptIdsOf.get(start).length + extra;
-            for (end = start + 1; end < items.size() && end - start < batchSize; end++) {
-                long next = Math.max(longest, promptIdsOf.get(end).length + extra);
-                if ((end - start + 1) * next > LIKELIHOOD_BATCH_TOKENS) {
-                    break;
+            SharedPrefix group = soft == null ? SharedPrefix.from(promptIdsOf, start, batchSize, sharedPrefixMinTokens)
+                    : null;
+            if (group != null) {
+                end = group.end();
+            } else {
+                // as many questions as fit the token budget: long text contexts go one at a time
+                long longest = promptIdsOf.get(start).length + extra;
+                for (end = start + 1; end < items.size() && end - start < batchSize; end++) {
+                    long next = Math.max(longest, promptIdsOf.get(end).length + extra);
+                    if ((end - start + 1) * next > LIKELIHOOD_BATCH_TOKENS) {
+                        break;
+                    }
+                    longest = next;
                 }
-                longest = next;
             }
             List<Item> batch = items.subList(start, end);
             long t0 = System.nanoTime();
@@ -82,10 +108,12 @@ public final class Answerer {
             OptionScorer.OptionScore[][] scores;
             try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
                 Tensor softTokens = softTokens(soft, batch);                                           // [B, k, D]
+                int skip = group == null ? 0 : group.tokens();
                 List<Tensor> embeds = new ArrayList<>(batch.size());
                 for (int b = 0; b < batch.size(); b++) {
                     long[] prompt = promptIdsOf.get(start + b);
-                    Tensor e = llm.embed(Tensor.create(prompt, 1, prompt.length)).squeeze(0);          // [T, D]
+                    long[] own = Arrays.copyOfRange(prompt, skip, prompt.length);
+                    Tensor e = llm.embed(Tensor.create(own, 1, own.length)).squeeze(0);                // [T, D]
                     promptTokens[b] = prompt.length;
                     if (softTokens != null) {
                         Tensor tokens = softTokens.select(0, b);                                       // [k, D]
@@ -95,7 +123,14 @@ public final class Answerer {
                     }
                     embeds.add(e);
                 }
-                scores = OptionScorer.optionLogLikelihoods(llm, embeds, options.subList(start, start + batch.size()));
+                List<List<long[]>> batchOptions = options.subList(start, start + batch.size());
+                if (group != null) {
+                    long[] prefix = Arrays.copyOf(promptIdsOf.get(start), skip);
+                    Tensor prefixEmbeds = llm.embed(Tensor.create(prefix, 1, prefix.length)).squeeze(0);  // [P, D]
+                    scores = OptionScorer.optionLogLikelihoods(llm, prefixEmbeds, embeds, batchOptions);
+                } else {
+                    scores = OptionScorer.optionLogLikelihoods(llm, embeds, batchOptions);
+                }
             }
             double seconds = (System.nanoTime() - t0) / 1e9 / batch.size();
             for (int b = 0; b < batch.size(); b++) {
@@ -110,6 +145,42 @@ public final class Answerer {
             listener.onBatch(start + batch.size(), items.size());
         }
         return answers;
+    }
+
+    /**
+     * Questions [start, end) whose prompts begin with the same {@code tokens} ids, each keeping at least one token of
+     * its own; their own parts, left-padded, stay within {@link #LIKELIHOOD_BATCH_TOKENS}.
+     */
+    record SharedPrefix(int end, int tokens) {
+
+        /** The longest such run from {@code start} (at most {@code batchSize}, at least two), or null. */
+        static SharedPrefix from(List<long[]> prompts, int start, int batchSize, int minTokens) {
+            long[] first = prompts.get(start);
+            int shared = first.length - 1;
+            int longest = first.length;
+            int end = start + 1;
+            while (end < prompts.size() && end - start < batchSize) {
+                long[] next = prompts.get(end);
+                int common = Math.min(Math.min(shared, next.length - 1), commonPrefix(first, next));
+                int longestWith = Math.max(longest, next.length);
+                if (common < minTokens || (long) (end - start + 1) * (longestWith - common) > LIKELIHOOD_BATCH_TOKENS) {
+                    break;
+                }
+                shared = common;
+                longest = longestWith;
+                end++;
+            }
+            return end - start >= 2 ? new SharedPrefix(end, shared) : null;
+        }
+
+        private static int commonPrefix(long[] a, long[] b) {
+            int n = Math.min(a.length, b.length);
+            int i = 0;
+            while (i < n && a[i] == b[i]) {
+                i++;
+            }
+            return i;
+        }
     }
 
     /** The soft tokens [B, k, D] of a batch's users, or null for a text-only variant. */
@@ -133,35 +204,65 @@ public final class Answerer {
     public static List<Answer> answer(List<Item> items, Decoder llm, Function<String, long[]> promptIds,
                                       LongFunction<String> decodeToken, long padId, SoftPrompt soft, int batchSize,
                                       Listener listener) {
+        return answer(items, llm, promptIds, decodeToken, padId, soft, batchSize, SHARED_PREFIX_MIN_TOKENS, listener);
+    }
+
+    /**
+     * The same, consecutive prompts sharing at least {@code sharedPrefixMinTokens} leading tokens running their prefix
+     * once ({@link Integer#MAX_VALUE}: never); the others go {@code batchSize} at a time, right-padded.
+     */
+    public static List<Answer> answer(List<Item> items, Decoder llm, Function<String, long[]> promptIds,
+                                      LongFunction<String> decodeToken, long padId, SoftPrompt soft, int batchSize,
+                                      int sharedPrefixMinTokens, Listener listener) {
         List<Answer> answers = new ArrayList<>(items.size());
-        for (int start = 0; start < items.size(); start += batchSize) {
+        List<long[]> promptIdsOf = new ArrayList<>(items.size());
+        for (Item item : items) {
+            promptIdsOf.add(promptIds.apply(item.userTurn()));
+        }
+        for (int start = 0, end; start < items.size(); start = end) {
             dev.uqabench.base.StopRequest.check("question " + (start + 1) + " of " + items.size());
-            List<Item> batch = items.subList(start, Math.min(items.size(), start + batchSize));
+            SharedPrefix group = soft == null ? SharedPrefix.from(promptIdsOf, start, batchSize, sharedPrefixMinTokens)
+                    : null;
+            end = group != null ? group.end() : Math.min(items.size(), start + batchSize);
+            List<Item> batch = items.subList(start, end);
             long t0 = System.nanoTime();
-            List<long[]> prompts = new ArrayList<>(batch.size());
-            for (Item item : batch) {
-                prompts.add(promptIds.apply(item.userTurn()));
-            }
+            List<long[]> prompts = promptIdsOf.subList(start, end);
             long[] best;
             int softTokens;
-            try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
-                Tensor softTokensTensor = softTokens(soft, batch);
-                PaddedPrompts padded = PaddedPrompts.of(prompts, padId);
-                PaddedPrompts.Inputs in = padded.inputs(llm, softTokensTensor);
-                Tensor hidden = llm.hidden(in.embeds(), in.mask());                                  // [B, T, D]
-                Tensor last = llm.logits(PaddedPrompts.gather(hidden, padded.lastPositions(in.softTokens())));  // [B, V]
-                Tensor argmax = last.argmax(new org.bytedeco.pytorch.LongOptional(1), false);
-                best = new long[batch.size()];
-                for (int b = 0; b < batch.size(); b++) {
-                    best[b] = argmax.select(0, b).item_long();
+            if (group != null) {
+                try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
+                    long[] prefix = Arrays.copyOf(prompts.get(0), group.tokens());
+                    List<Tensor> rests = new ArrayList<>(prompts.size());
+                    for (long[] prompt : prompts) {
+                        long[] own = Arrays.copyOfRange(prompt, group.tokens(), prompt.length);
+                        rests.add(llm.embed(Tensor.create(own, 1, own.length)).squeeze(0));            // [T, D]
+                    }
+                    Tensor prefixEmbeds = llm.embed(Tensor.create(prefix, 1, prefix.length)).squeeze(0);   // [P, D]
+                    best = OptionScorer.greedyNextToken(llm, prefixEmbeds, rests);
                 }
-                softTokens = in.softTokens();
+                softTokens = 0;
+            } else {
+                try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
+                    Tensor softTokensTensor = softTokens(soft, batch);
+                    PaddedPrompts padded = PaddedPrompts.of(prompts, padId);
+                    PaddedPrompts.Inputs in = padded.inputs(llm, softTokensTensor);
+                    Tensor hidden = llm.hidden(in.embeds(), in.mask());                              // [B, T, D]
+                    Tensor last = llm.logits(PaddedPrompts.gather(hidden,
+                            padded.lastPositions(in.softTokens())));                                  // [B, V]
+                    Tensor argmax = last.argmax(new org.bytedeco.pytorch.LongOptional(1), false);
+                    best = new long[batch.size()];
+                    for (int b = 0; b < batch.size(); b++) {
+                        best[b] = argmax.select(0, b).item_long();
+                    }
+                    softTokens = in.softTokens();
+                }
             }
             double seconds = (System.nanoTime() - t0) / 1e9 / batch.size();
             for (int b = 0; b < batch.size(); b++) {
-                answers.add(new Answer(decodeToken.apply(best[b]), best[b], prompts.get(b).length + softTokens, seconds));
+                answers.add(new Answer(decodeToken.apply(best[b]), best[b], prompts.get(b).length + softTokens,
+                        seconds));
             }
-            listener.onBatch(Math.min(items.size(), start + batchSize), items.size());
+            listener.onBatch(end, items.size());
         }
         return answers;
     }

@@ -71,12 +71,22 @@ public final class Evaluation {
     private final LoadedModel model;
     private final Context context;
     private final AnswerMode answerMode;
+    private final int sharedPrefixMinTokens;
 
     /** @param answerMode {@link AnswerMode#LETTER} or {@link AnswerMode#OPTION_TEXT} (auto resolved) */
     public Evaluation(LoadedModel model, Context context, AnswerMode answerMode) {
+        this(model, context, answerMode, Answerer.SHARED_PREFIX_MIN_TOKENS);
+    }
+
+    /**
+     * @param sharedPrefixMinTokens by option text, questions whose prompts share this many leading tokens run them once
+     *                              ({@link Answerer#answerByLikelihood}; {@link Integer#MAX_VALUE}: never)
+     */
+    public Evaluation(LoadedModel model, Context context, AnswerMode answerMode, int sharedPrefixMinTokens) {
         this.model = model;
         this.context = context;
         this.answerMode = answerMode;
+        this.sharedPrefixMinTokens = sharedPrefixMinTokens;
     }
 
     /**
@@ -118,7 +128,7 @@ public final class Evaluation {
                 options.add(optionIds);
             }
             answers = Answerer.answerByLikelihood(myItems, options, model.decoder(), prompter::prompt, softPrompt,
-                    context.batchSize(), listener);
+                    context.batchSize(), sharedPrefixMinTokens, listener);
         }
         if (group.distributed()) {
             group.during("evaluation " + variant.name());

@@ -82,7 +82,8 @@ public final class Decoder extends Module {
 
     /**
      * The dtype this decoder's attention runs in without gradients ({@link #attentionType(ScalarType, boolean)}); with
-     * them, float32 ({@link FusedAttention}).
+     * them, or in bf16 over fewer than {@link FusedAttention#BF16_MIN_QUERIES} queries (decode steps, short passes over
+     * a cache), float32 ({@link FusedAttention}).
      */
     public ScalarType attentionType() { return attentionType; }
 

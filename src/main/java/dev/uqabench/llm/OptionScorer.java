@@ -65,6 +65,46 @@ public final class OptionScorer {
     }
 
     /**
+     * {@link #greedyNextToken(Decoder, Tensor, Tensor)} for prompts that all begin with {@code sharedPrefix}
+     * [P, hidden]: the prefix runs once into a cache, each prompt's own rest (non-empty, [T_b, hidden]) left-padded over
+     * copies of it.
+     */
+    public static long[] greedyNextToken(Decoder decoder, Tensor sharedPrefix, List<Tensor> restEmbeds) {
+        requirePrefix(sharedPrefix, restEmbeds);
+        try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard();
+             KvCache cache = prefixCache(decoder, sharedPrefix, restEmbeds.size())) {
+            Tensor[] padded = leftPadded(decoder, restEmbeds);
+            Tensor hidden = decoder.hidden(padded[0], padded[1], cache);                              // [B, T, H]
+            Tensor last = decoder.logits(hidden.select(1, hidden.size(1) - 1));                       // [B, V]
+            return Tensors.toLongs(last.argmax(new LongOptional(1), false));
+        }
+    }
+
+    /** Embeddings [B, T, hidden] in the decoder's dtype and mask [B, T] (null for one row) of left-padded rows. */
+    private static Tensor[] leftPadded(Decoder decoder, List<Tensor> rows) {
+        if (rows.size() == 1) {
+            return new Tensor[] {rows.get(0).to(decoder.computeType()).unsqueeze(0), null};
+        }
+        List<Tensor> typed = new java.util.ArrayList<>(rows.size());
+        for (Tensor t : rows) typed.add(t.to(decoder.computeType()));
+        return SoftPrompt.leftPad(typed);
+    }
+
+    private static void requirePrefix(Tensor sharedPrefix, List<Tensor> restEmbeds) {
+        if (sharedPrefix == null || sharedPrefix.dim() != 2 || sharedPrefix.size(0) == 0) {
+            throw new IllegalArgumentException("the shared prefix must be a non-empty [tokens, hidden] tensor");
+        }
+        if (restEmbeds.isEmpty()) {
+            throw new IllegalArgumentException("no prompts after the shared prefix");
+        }
+        for (int b = 0; b < restEmbeds.size(); b++) {
+            if (restEmbeds.get(b).dim() != 2 || restEmbeds.get(b).size(0) == 0) {
+                throw new IllegalArgumentException("prompt " + b + " has no tokens after the shared prefix");
+            }
+        }
+    }
+
+    /**
      * log p(option tokens | prompt) for each option. {@code promptEmbeds} is one prompt [T, hidden]
      * (soft prompts included), each option a non-empty list of token ids. The prompt runs once into a
      * key/value cache; the options then run as one right-padded batch over copies of that cache, so
@@ -91,11 +131,31 @@ public final class OptionScorer {
      */
     public static OptionScore[][] optionLogLikelihoods(Decoder decoder, List<Tensor> promptEmbeds,
                                                        List<List<long[]>> options) {
-        return optionLogLikelihoods(decoder, promptEmbeds, options, LOGITS_CHUNK_FLOATS, CACHE_CHUNK_FLOATS);
+        return optionLogLikelihoods(decoder, null, promptEmbeds, options, LOGITS_CHUNK_FLOATS, CACHE_CHUNK_FLOATS);
+    }
+
+    /**
+     * {@link #optionLogLikelihoods(Decoder, List, List)} for prompts that all begin with the same {@code sharedPrefix}
+     * [P, hidden] (e.g. one user's history written out, asked several questions): the prefix runs once into a cache,
+     * each prompt's own rest {@code restEmbeds} (non-empty, [T_b, hidden]) runs left-padded over copies of it, then the
+     * options as there. The same log-likelihoods as the whole prompts give, up to the order of float sums: a causal
+     * decoder's prefix does not depend on what follows it.
+     */
+    public static OptionScore[][] optionLogLikelihoods(Decoder decoder, Tensor sharedPrefix, List<Tensor> restEmbeds,
+                                                       List<List<long[]>> options) {
+        requirePrefix(sharedPrefix, restEmbeds);
+        return optionLogLikelihoods(decoder, sharedPrefix, restEmbeds, options, LOGITS_CHUNK_FLOATS,
+                CACHE_CHUNK_FLOATS);
     }
 
     static OptionScore[][] optionLogLikelihoods(Decoder decoder, List<Tensor> promptEmbeds, List<List<long[]>> options,
                                                 long logitsChunkFloats, long cacheChunkFloats) {
+        return optionLogLikelihoods(decoder, null, promptEmbeds, options, logitsChunkFloats, cacheChunkFloats);
+    }
+
+    private static OptionScore[][] optionLogLikelihoods(Decoder decoder, Tensor sharedPrefix, List<Tensor> promptEmbeds,
+                                                        List<List<long[]>> options, long logitsChunkFloats,
+                                                        long cacheChunkFloats) {
         if (promptEmbeds.size() != options.size() || promptEmbeds.isEmpty()) {
             throw new IllegalArgumentException(promptEmbeds.size() + " prompts for " + options.size() + " option lists");
         }
@@ -108,19 +168,9 @@ public final class OptionScorer {
             }
         }
         try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard();
-             KvCache cache = decoder.newCache(prompts)) {
-            Tensor embeds;
-            Tensor mask = null;                                                   // one prompt: nothing to pad
-            if (prompts == 1) {
-                embeds = promptEmbeds.get(0).to(decoder.computeType()).unsqueeze(0);
-            } else {
-                List<Tensor> typed = new java.util.ArrayList<>(prompts);
-                for (Tensor t : promptEmbeds) typed.add(t.to(decoder.computeType()));
-                Tensor[] padded = SoftPrompt.leftPad(typed);
-                embeds = padded[0];
-                mask = padded[1];
-            }
-            Tensor promptHidden = decoder.hidden(embeds, mask, cache);
+             KvCache cache = prefixCache(decoder, sharedPrefix, prompts)) {
+            Tensor[] padded = leftPadded(decoder, promptEmbeds);                 // one prompt: nothing to pad
+            Tensor promptHidden = decoder.hidden(padded[0], padded[1], cache);
             Tensor firstLogProbs = decoder.logits(promptHidden.select(1, promptHidden.size(1) - 1)).log_softmax(-1);
             long vocabulary = firstLogProbs.size(1);
             float[] first = Tensors.toFloats(firstLogProbs);                                     // [B, V]: option token 0
@@ -145,6 +195,17 @@ public final class OptionScorer {
                 from = to;
             }
             return scores;
+        }
+    }
+
+    /** An empty cache of {@code rows} rows, or {@code rows} copies of the cache of {@code prefix} [P, hidden]. */
+    private static KvCache prefixCache(Decoder decoder, Tensor prefix, int rows) {
+        if (prefix == null) {
+            return decoder.newCache(rows);
+        }
+        try (PointerScope scope = new PointerScope(); KvCache one = decoder.newCache(1)) {
+            decoder.hidden(prefix.to(decoder.computeType()).unsqueeze(0), null, one);
+            return one.selectRows(new long[rows]);
         }
     }
 

@@ -16,9 +16,16 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
  * ({@code AttentionBenchmark}, bench/perf/README.md): tiny LLM [8, 8, 218, 16] 182 ms in bf16 against 22 in float32;
  * Qwen2.5-0.5B [1, 14, 512, 64] 413 against 62; SASRec [8, 2, 200, 32] 38 against 4.3. So attention that autograd
  * records and that goes to the fused kernel (no dropout: with dropout libtorch takes its composite path, whose bf16
- * products are fast) runs in float32, outside autocast; any other call runs as the caller asks.
+ * products are fast) runs in float32, outside autocast; any other call runs as the caller asks, except that bf16 with
+ * fewer than {@value #BF16_MIN_QUERIES} queries runs in float32 too: the bf16 kernel then takes the same reference loop
+ * even in the forward pass, 4-13x slower than float32 on AMX (0.5B decoder's heads [1, 14, T, 64], one thread: T = 63
+ * 6.1 ms against 0.7, T = 64 0.18 against 0.34; 60 queries of 6 rows over a 360-key cache 192-266 ms against 12-19;
+ * one decode query over 400 keys 0.6 against 0.15-0.24; {@code AttentionBenchmark}, bench/perf/README.md).
  */
 public final class FusedAttention {
+
+    /** Fewer queries than this run bf16 attention in float32 (see the class comment). */
+    public static final long BF16_MIN_QUERIES = 64;
 
     private FusedAttention() {
     }
@@ -36,6 +43,12 @@ public final class FusedAttention {
         return recordedFused ? ScalarType.Float : inference;
     }
 
+    /** {@link #dtype(boolean, ScalarType)}, and float32 for bf16 over fewer than {@value #BF16_MIN_QUERIES} queries. */
+    public static ScalarType dtype(boolean recordedFused, ScalarType inference, long queries) {
+        ScalarType type = dtype(recordedFused, inference);
+        return type == ScalarType.BFloat16 && queries < BF16_MIN_QUERIES ? ScalarType.Float : type;
+    }
+
     /**
      * softmax(q k^T / sqrt(d) + mask) v over {@code [B, heads, T, d]} inputs (keys and values with as many heads as the
      * queries), in the dtype {@link #dtype} picks. The result is in that dtype; with {@code inference} null and no
@@ -47,7 +60,7 @@ public final class FusedAttention {
      */
     public static Tensor attend(Tensor q, Tensor k, Tensor v, Tensor mask, double dropout, boolean causal,
                                 ScalarType inference) {
-        ScalarType type = dtype(recordedFused(q, k, v, dropout), inference);
+        ScalarType type = dtype(recordedFused(q, k, v, dropout), inference, q.size(-2));
         TensorOptional maskOption = mask == null ? new TensorOptional() : new TensorOptional(mask);
         if (type == null) {
             return torch.scaled_dot_product_attention(q, k, v, maskOption, dropout, causal, new DoubleOptional(),

@@ -127,7 +127,7 @@ public final class TinyLlmBenchmark {
         int steps = Integer.parseInt(args[1]);
         int threads = args.length > 2 ? Integer.parseInt(args[2]) : 1;
         NativeThreads.setIntraOpThreads(threads);
-        NativeThreads.setBlasThreads(1);
+        int blasThreads = 1;
         Path data = runDir.resolve("data");
         Path qa = runDir.resolve("qa");
         TinyLlmConfig base = TinyLlmConfig.quickstart();
@@ -148,12 +148,17 @@ public final class TinyLlmBenchmark {
                         b.intermediateSize(), b.steps(), b.batchSize(), b.learningRate(), b.warmupSteps(),
                         Double.parseDouble(kv[1]), b.contextLengths(), b.maxTokens(), b.drills(), b.batching(),
                         b.precision());
+                case "blas_threads" -> {
+                    blasThreads = Integer.parseInt(kv[1]);
+                    yield b;
+                }
                 case "precision" -> b.withPrecision(dev.uqabench.tensor.Precision.valueOf(
                         kv[1].toUpperCase(java.util.Locale.ROOT)));
                 default -> throw new IllegalArgumentException("unknown key " + kv[0]
-                        + " (learning_rate, batch_size, warmup_steps, answer_weight, precision)");
+                        + " (learning_rate, batch_size, warmup_steps, answer_weight, precision, blas_threads)");
             };
         }
+        NativeThreads.setBlasThreads(blasThreads);
         TinyLlmStage.Input in = new TinyLlmStage.Input(data, qa, new Sources(null, null, null, null).featureTokenizerFile(data),
                 base, AnswerMode.OPTION_TEXT, "en", 42);
         long t0 = System.nanoTime();
@@ -200,8 +205,8 @@ public final class TinyLlmBenchmark {
         }));
         double seconds = (System.nanoTime() - start[0]) / 1e9 - evalSeconds[0];
         double cpuSeconds = (os.getProcessCpuTime() - cpuStart[0]) / 1e9;
-        System.out.printf("| %d steps | %.0f tokens/s | %.3f s/step | %.3f CPU s/step | answer loss avg %.4f | threads %d | load %s |%n",
-                steps - warmup, tokens[0] / seconds, seconds / (steps - warmup), cpuSeconds / (steps - warmup), answerAvg[0], threads,
+        System.out.printf("| %d steps | %.0f tokens/s | %.3f s/step | %.3f CPU s/step | answer loss avg %.4f | threads %d, BLAS threads %d | load %s |%n",
+                steps - warmup, tokens[0] / seconds, seconds / (steps - warmup), cpuSeconds / (steps - warmup), answerAvg[0], threads, blasThreads,
                 Files.readString(Path.of("/proc/loadavg")).trim());
         System.out.printf("after %d steps (%s): %s%n", steps, cfg, heldOutLosses(model, cfg, heldOut, encoded.padId()));
     }

@@ -144,17 +144,26 @@ class DecoderInvarianceTest {
             DecoderWeights weights = HfFolder.loadDecoder(dir, ComputeType.BF16).weights();
             Decoder floatAttention = new Decoder(weights, ScalarType.Float);
             Decoder bf16Attention = new Decoder(weights, ScalarType.BFloat16);
-            Tensor ids = Tensors.fromLongs(new long[][] {PROMPTS[1]});
+            // bf16 attention needs FusedAttention.BF16_MIN_QUERIES queries: a prompt of 72 tokens
+            long[] row = new long[72];
+            java.util.Random random = new java.util.Random(4);
+            for (int t = 0; t < row.length; t++) row[t] = 1 + random.nextInt(19);
+            Tensor ids = Tensors.fromLongs(new long[][] {row});
             double range = assertWithinBf16Tolerance(
                     Tensors.toFloats(floatAttention.forward(floatAttention.embed(ids), null)),
                     Tensors.toFloats(bf16Attention.forward(bf16Attention.embed(ids), null)), "bf16 vs float32 attention");
-            // Cached decoding in bf16 attention: each step's logits as the whole-sequence pass's, to the same tolerance.
+            // fewer queries: float32 attention in both, the same logits
+            Tensor shortIds = Tensors.fromLongs(new long[][] {PROMPTS[1]});
+            assertTrue(torch.equal(floatAttention.forward(floatAttention.embed(shortIds), null),
+                    bf16Attention.forward(bf16Attention.embed(shortIds), null)), "9 queries attend in float32");
+            // Cached decoding after a bf16-attention prompt pass: each step's logits as the whole-sequence pass's, to the
+            // same tolerance.
             Tensor full = bf16Attention.forward(bf16Attention.embed(ids), null);
             try (KvCache cache = bf16Attention.newCache(1)) {
-                long[] row = PROMPTS[1];
-                bf16Attention.hidden(bf16Attention.embed(Tensors.fromLongs(new long[][] {java.util.Arrays.copyOf(row, 4)})),
-                        null, cache);
-                for (int t = 4; t < row.length; t++) {
+                int prompt = 66;
+                bf16Attention.hidden(bf16Attention.embed(Tensors.fromLongs(new long[][] {java.util.Arrays.copyOf(row,
+                        prompt)})), null, cache);
+                for (int t = prompt; t < row.length; t++) {
                     Tensor step = bf16Attention.logits(bf16Attention.hidden(
                             bf16Attention.embed(Tensors.fromLongs(new long[][] {{row[t]}})), null, cache));
                     DecoderGoldenTest.assertClose(full.narrow(1, t, 1), step, 0.04 * range, "bf16 attention, step " + t);

@@ -115,9 +115,50 @@ public final class LlmBenchmark {
         }
         double backward = timeSoftPromptBackward(d, random, 128, 4);
         lines.add(String.format("forward+backward to a 4-vector soft prompt at 128 tokens: %.3f s", backward));
+        lines.add(sharedPrefixLine(d, random, 300, 60, 6));
         lines.add("");
         for (String l : lines) System.out.println(l);
         Files.write(out, lines, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+    }
+
+    /**
+     * A text baseline's questions about one user, answered by their next token: {@code questions} prompts of a
+     * {@code history}-token history followed by a {@code question}-token question, as one batch of whole prompts
+     * against the history run once ({@link OptionScorer#greedyNextToken(Decoder, Tensor, List)}), each timed after a
+     * warm-up; the answers must agree.
+     */
+    private static String sharedPrefixLine(Decoder d, Random random, int history, int question, int questions) {
+        long[] prefix = randomIds(random, history, d.config().vocabSize());
+        long[][] whole = new long[questions][];
+        List<long[]> rests = new ArrayList<>();
+        for (int q = 0; q < questions; q++) {
+            long[] rest = randomIds(random, question, d.config().vocabSize());
+            rests.add(rest);
+            whole[q] = java.util.Arrays.copyOf(prefix, history + question);
+            System.arraycopy(rest, 0, whole[q], history, question);
+        }
+        double[] seconds = new double[2];
+        long[][] answers = new long[2][];
+        try (NoGradGuard noGrad = new NoGradGuard()) {
+            for (int round = 0; round < 2; round++) {
+                for (int shared = 0; shared < 2; shared++) {
+                    try (PointerScope scope = new PointerScope()) {
+                        long start = System.nanoTime();
+                        if (shared == 0) {
+                            answers[0] = OptionScorer.greedyNextToken(d, d.embed(Tensors.fromLongs(whole)), (Tensor) null);
+                        } else {
+                            List<Tensor> own = new ArrayList<>();
+                            for (long[] rest : rests) own.add(d.embed(Tensors.fromLongs(rest, rest.length)));
+                            answers[1] = OptionScorer.greedyNextToken(d, d.embed(Tensors.fromLongs(prefix, history)), own);
+                        }
+                        seconds[shared] = (System.nanoTime() - start) / 1e9;
+                    }
+                }
+            }
+        }
+        return String.format("%d questions of %d + %d tokens, next token: whole prompts %.3f s, history once %.3f s "
+                        + "(%.2fx); same answers: %s", questions, history, question, seconds[0], seconds[1],
+                seconds[0] / seconds[1], java.util.Arrays.equals(answers[0], answers[1]));
     }
 
     private static double timePrefill(Decoder d, long[] ids, int repeats) {

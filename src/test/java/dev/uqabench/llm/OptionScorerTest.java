@@ -91,6 +91,49 @@ class OptionScorerTest {
     }
 
     @Test
+    void aSharedPrefixRunOnceScoresAsTheWholePrompts() {
+        try (PointerScope scope = new PointerScope()) {
+            Decoder d = model();
+            long[] prefix = {1, 4, 12, 13, 14, 15, 16, 12, 13};
+            long[][] rests = {{17, 2, 1, 5}, {14, 2, 1, 5, 3, 3, 18}, {5}};
+            List<Tensor> whole = new java.util.ArrayList<>();
+            List<Tensor> own = new java.util.ArrayList<>();
+            for (long[] rest : rests) {
+                long[] ids = java.util.Arrays.copyOf(prefix, prefix.length + rest.length);
+                System.arraycopy(rest, 0, ids, prefix.length, rest.length);
+                whole.add(d.embed(Tensors.fromLongs(ids, ids.length)));
+                own.add(d.embed(Tensors.fromLongs(rest, rest.length)));
+            }
+            Tensor prefixEmbeds = d.embed(Tensors.fromLongs(prefix, prefix.length));
+            List<List<long[]>> options = List.of(
+                    List.of(new long[] {6}, new long[] {10, 19, 12}, new long[] {17, 18}),
+                    List.of(new long[] {6, 7}, new long[] {7}, new long[] {9, 9, 9, 9}, new long[] {11}),
+                    List.of(new long[] {12, 13}, new long[] {8}));
+            OptionScorer.OptionScore[][] shared = OptionScorer.optionLogLikelihoods(d, prefixEmbeds, own, options);
+            long[] greedyShared = OptionScorer.greedyNextToken(d, prefixEmbeds, own);
+            for (int b = 0; b < rests.length; b++) {
+                OptionScorer.OptionScore[] alone = OptionScorer.optionLogLikelihoods(d, whole.get(b), options.get(b));
+                for (int i = 0; i < alone.length; i++) {
+                    assertEquals(alone[i].logLikelihood(), shared[b][i].logLikelihood(), 1e-4, "prompt " + b + " option " + i);
+                    assertEquals(alone[i].tokens(), shared[b][i].tokens());
+                }
+                long[] greedyAlone = OptionScorer.greedyNextToken(d, whole.get(b).unsqueeze(0), (Tensor) null);
+                assertEquals(greedyAlone[0], greedyShared[b], "greedy token of prompt " + b);
+            }
+            // one prompt after the prefix: no padding at all
+            OptionScorer.OptionScore[][] single = OptionScorer.optionLogLikelihoods(d, prefixEmbeds, own.subList(0, 1),
+                    options.subList(0, 1));
+            assertEquals(shared[0][1].logLikelihood(), single[0][1].logLikelihood(), 1e-4);
+            // every prompt keeps a token of its own: the first option token is read after it
+            List<Tensor> empty = List.of(own.get(0), d.embed(Tensors.fromLongs(new long[0], 0)));
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> OptionScorer.optionLogLikelihoods(d, prefixEmbeds, empty, options.subList(0, 2)));
+            assertTrue(e.getMessage().contains("prompt 1 has no tokens after the shared prefix"), e.getMessage());
+            assertThrows(IllegalArgumentException.class, () -> OptionScorer.greedyNextToken(d, (Tensor) null, own));
+        }
+    }
+
+    @Test
     void optionLogLikelihoodsEqualTokenByTokenRecomputation() {
         try (PointerScope scope = new PointerScope()) {
             Decoder d = model();

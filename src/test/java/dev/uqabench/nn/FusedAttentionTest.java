@@ -77,8 +77,26 @@ class FusedAttentionTest {
                 assertEquals(ScalarType.Float,
                         FusedAttention.attend(g[0], g[1], g[2], null, 0.0, true, ScalarType.Float).scalar_type().intern());
             }
-            assertEquals(ScalarType.BFloat16, FusedAttention.attend(g[0], g[1], g[2], null, 0.0, true,
+            // 9 queries: below the bf16 kernel's fast path, float32; 64 and more: bf16 as asked
+            assertEquals(ScalarType.Float, FusedAttention.attend(g[0], g[1], g[2], null, 0.0, true,
                     ScalarType.BFloat16).scalar_type().intern());
+            Tensor q = torch.randn(1, 2, FusedAttention.BF16_MIN_QUERIES, 8);
+            Tensor kv = torch.randn(1, 2, FusedAttention.BF16_MIN_QUERIES, 8);
+            Tensor bf16 = FusedAttention.attend(q, kv, kv, null, 0.0, true, ScalarType.BFloat16);
+            assertEquals(ScalarType.BFloat16, bf16.scalar_type().intern());
+            Tensor fewer = FusedAttention.attend(q.narrow(2, 0, 63), kv, kv, null, 0.0, false, ScalarType.BFloat16);
+            assertEquals(ScalarType.Float, fewer.scalar_type().intern(), "63 queries over a longer cache");
+            Tensor exact = FusedAttention.attend(q.narrow(2, 0, 63), kv, kv, null, 0.0, false, ScalarType.Float);
+            assertTrue(torch.equal(exact, fewer), "the float32 call itself");
         }
+    }
+
+    @Test
+    void bf16NeedsAtLeastTheKernelsQueryBlock() {
+        assertEquals(ScalarType.Float, FusedAttention.dtype(false, ScalarType.BFloat16, 63));
+        assertEquals(ScalarType.BFloat16, FusedAttention.dtype(false, ScalarType.BFloat16, 64));
+        assertEquals(ScalarType.Float, FusedAttention.dtype(true, ScalarType.BFloat16, 512));
+        assertEquals(ScalarType.Float, FusedAttention.dtype(false, ScalarType.Float, 1));
+        assertNull(FusedAttention.dtype(false, null, 1), "autocast's choice is left to it");
     }
 }
