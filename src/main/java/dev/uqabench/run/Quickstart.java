@@ -48,13 +48,14 @@ public final class Quickstart {
                 Pipeline repetition = pipeline.forSeed(seed);
                 UserInformation.SeedEvals evals;
                 if (seeds.isEmpty()) {
-                    // the question-only baseline runs after the embedding's chain, the text baselines after the
-                    // learned prompt's (its alignment reads no encoder and ends first): the two lanes end together
+                    // the baselines run after the learned prompt's chain (its alignment reads no encoder and ends
+                    // first; the text baselines run each user's history once): the two lanes end together
                     Path[] question = new Path[1];
                     Map<String, Path> texts = new java.util.concurrent.ConcurrentHashMap<>();
                     evals = Controls.run(repetition, lanes, soft, firstPretrain, null, config.align(),
-                            () -> question[0] = pipeline.evaluate(none),
+                            () -> { },
                             () -> {
+                                question[0] = pipeline.evaluate(none);
                                 for (int n : config.textEvents()) {
                                     Variant text = Variant.parse("text" + n);
                                     texts.put(text.name(), pipeline.evaluate(text));
