@@ -22,7 +22,9 @@ import java.util.List;
  * @param seed       the run seed: data, questions, the tiny LLM and (without a seeds list) alignment
  * @param evalBatchSize questions answered per batch (prompts padded into one pass); option-likelihood answers
  *                   also cut a batch where its padded prompts would pass 512 tokens (long text contexts go one at
- *                   a time: batching them measured slower)
+ *                   a time: batching them measured slower); consecutive questions whose prompts share 32 or more
+ *                   leading tokens (a text baseline's questions about one user) run that history once and their
+ *                   own parts as one batch
  * @param answerMode how the LLM answers and is scored ({@link AnswerMode})
  * @param textEvents the N of the text baseline ({@code textN})
  * @param seeds      optional seeds of pretraining and alignment (initialisation and data order) and
