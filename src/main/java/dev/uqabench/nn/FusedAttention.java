@@ -18,7 +18,7 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
  * records and that goes to the fused kernel (no dropout: with dropout libtorch takes its composite path, whose bf16
  * products are fast) runs in float32, outside autocast; any other call runs as the caller asks, except that bf16 with
  * fewer than {@value #BF16_MIN_QUERIES} queries runs in float32 too: the bf16 kernel then takes the same reference loop
- * even in the forward pass, 4-13x slower than float32 on AMX (0.5B decoder's heads [1, 14, T, 64], one thread: T = 63
+ * even in the forward pass, 4-26x slower than float32 on AMX (0.5B decoder's heads [1, 14, T, 64], one thread: T = 63
  * 6.1 ms against 0.7, T = 64 0.18 against 0.34; 60 queries of 6 rows over a 360-key cache 192-266 ms against 12-19;
  * one decode query over 400 keys 0.6 against 0.15-0.24; {@code AttentionBenchmark}, bench/perf/README.md).
  */

@@ -15,7 +15,10 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
 /**
  * Opt-in timing of libtorch's fused causal attention ({@code scaled_dot_product_attention}), forward alone and
  * forward + backward, per dtype, at the tiny LLM's training shape and at Qwen2.5-0.5B's prefill shape: the figures
- * behind {@link Decoder}'s choice of the attention's dtype.
+ * behind {@link Decoder}'s choice of the attention's dtype. A second table times inference with few queries (decode
+ * steps, questions over a cached history, short prompts): the kernel in float32 and bf16, and {@link
+ * dev.uqabench.nn.FusedAttention} asked for bf16 (float32 below {@link dev.uqabench.nn.FusedAttention#BF16_MIN_QUERIES}
+ * queries).
  *
  * <pre>  java ... dev.uqabench.llm.AttentionBenchmark [REPEATS=20]</pre>
  */
@@ -34,6 +37,46 @@ public final class AttentionBenchmark {
                         shape[0], shape[1], shape[2], shape[3], path, ms[0], ms[1]);
             }
         }
+        // [B, heads, queries, d] over [B, heads, keys, d], no gradients: decode steps of the 0.5B decoder, its questions
+        // over a cached 300-token history, the kernel's query block edge, the tiny LLM's option rows over a cache
+        long[][][] inference = {{{1, 14, 1, 64}, {1, 14, 400, 64}}, {{6, 14, 60, 64}, {6, 14, 360, 64}},
+                {{1, 14, 63, 64}, {1, 14, 63, 64}}, {{1, 14, 64, 64}, {1, 14, 64, 64}}, {{1, 14, 128, 64}, {1, 14, 512, 64}},
+                {{22, 8, 3, 16}, {22, 8, 365, 16}}};
+        for (long[][] shape : inference) {
+            double fp32 = timeInference(shape, ScalarType.Float, false, repeats);
+            double bf16 = timeInference(shape, ScalarType.BFloat16, false, repeats);
+            double fused = timeInference(shape, ScalarType.BFloat16, true, repeats);
+            System.out.printf(Locale.ROOT, "| q %s over k %s | float32 %.3f ms | bf16 %.3f ms | FusedAttention bf16 %.3f ms |%n",
+                    java.util.Arrays.toString(shape[0]), java.util.Arrays.toString(shape[1]), fp32, bf16, fused);
+        }
+    }
+
+    /** Median milliseconds of one no-gradient call (causal where queries and keys are as many). */
+    private static double timeInference(long[][] shape, ScalarType type, boolean viaFused, int repeats) {
+        double[] ms = new double[repeats];
+        torch.manual_seed(1);
+        boolean causal = shape[0][2] == shape[1][2];
+        try (org.bytedeco.pytorch.NoGradGuard noGrad = new org.bytedeco.pytorch.NoGradGuard()) {
+            for (int r = -3; r < repeats; r++) {
+                try (PointerScope scope = new PointerScope()) {
+                    Tensor q = torch.randn(shape[0]).to(type);
+                    Tensor k = torch.randn(shape[1]).to(type);
+                    Tensor v = torch.randn(shape[1]).to(type);
+                    long t0 = System.nanoTime();
+                    if (viaFused) {
+                        dev.uqabench.nn.FusedAttention.attend(q, k, v, null, 0.0, causal, type);
+                    } else {
+                        torch.scaled_dot_product_attention(q, k, v, new TensorOptional(), 0.0, causal, new DoubleOptional(),
+                                false);
+                    }
+                    if (r >= 0) {
+                        ms[r] = (System.nanoTime() - t0) / 1e6;
+                    }
+                }
+            }
+        }
+        java.util.Arrays.sort(ms);
+        return ms[repeats / 2];
     }
 
     /** Causal attention written out: softmax(q k^T / sqrt(d) + causal mask) v, the softmax in float32. */
