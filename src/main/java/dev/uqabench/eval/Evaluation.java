@@ -79,8 +79,9 @@ public final class Evaluation {
     }
 
     /**
-     * @param sharedPrefixMinTokens by option text, questions whose prompts share this many leading tokens run them once
-     *                              ({@link Answerer#answerByLikelihood}; {@link Integer#MAX_VALUE}: never)
+     * @param sharedPrefixMinTokens consecutive questions whose prompts share this many leading tokens run them once
+     *                              ({@link Answerer#answerByLikelihood}, {@link Answerer#answer}; {@link
+     *                              Integer#MAX_VALUE}: never)
      */
     public Evaluation(LoadedModel model, Context context, AnswerMode answerMode, int sharedPrefixMinTokens) {
         this.model = model;
@@ -117,7 +118,7 @@ public final class Evaluation {
         List<Answerer.Answer> answers;
         if (answerMode == AnswerMode.LETTER) {
             answers = Answerer.answer(myItems, model.decoder(), prompter::prompt, prompter::decode, model.padId(),
-                    softPrompt, context.batchSize(), listener);
+                    softPrompt, context.batchSize(), sharedPrefixMinTokens, listener);
         } else {
             List<List<long[]>> options = new ArrayList<>(myRows.size());
             for (ReleaseRow row : myRows) {
