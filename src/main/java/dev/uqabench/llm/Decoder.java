@@ -168,13 +168,38 @@ public final class Decoder extends Module {
         // Positions count real tokens only, so padding never shifts a row's positions.
         Tensor positions = torch.cumsum(fullMask, 1).sub(new Scalar(1L)).clamp_min(new Scalar(0L))
                 .narrow(1, past, time);                                                          // [B, T]
-        Tensor[] cosSin = Rope.cosSin(weights.inverseFrequencies(), positions, computeType());   // [B, 1, T, D]
         // Without a cache and with right padding, causal masking alone keeps every real query off the padding
         // (it comes after them): the fused kernel then skips the blocks above the diagonal and needs no mask.
         // Padding queries read earlier padding instead of only themselves; their outputs are never used.
         Tensor allowed = cache == null && rightPadded(fullMask) ? null
                 : attentionMask(fullMask, past, time);                                          // [B, 1, T, past + T]
+        return layers(inputsEmbeds, positions, allowed, cache, newMask);
+    }
 
+    /**
+     * Final normalised hidden states of new positions [B, T, hidden] whose position ids [B, T] and readable keys
+     * (boolean [B, 1, T, past + T], the cache's keys first) the caller gives: several continuations of one cached
+     * prompt can then run in one row, each reading the prompt and its own earlier tokens (a tree of continuations,
+     * {@link OptionScorer}). Every query must be allowed at least one key. The cache grows by T positions, marked real.
+     */
+    public Tensor hidden(Tensor inputsEmbeds, Tensor positions, Tensor allowed, KvCache cache) {
+        long batch = inputsEmbeds.size(0), time = inputsEmbeds.size(1);
+        long past = cache.length();
+        if (inputsEmbeds.dim() != 3 || inputsEmbeds.size(2) != config.hiddenSize() || cache.batch() != batch
+                || positions.dim() != 2 || positions.size(0) != batch || positions.size(1) != time
+                || allowed.dim() != 4 || allowed.size(0) != batch || allowed.size(2) != time
+                || allowed.size(3) != past + time) {
+            throw new IllegalArgumentException("embeddings " + Arrays.toString(Tensors.shape(inputsEmbeds)) + ", positions "
+                    + Arrays.toString(Tensors.shape(positions)) + " and allowed keys "
+                    + Arrays.toString(Tensors.shape(allowed)) + " do not fit a cache of " + cache.batch() + " rows and "
+                    + past + " positions");
+        }
+        return layers(inputsEmbeds, positions, allowed, cache,
+                torch.ones(new long[] {batch, time}, Tensors.options(ScalarType.Long)));
+    }
+
+    private Tensor layers(Tensor inputsEmbeds, Tensor positions, Tensor allowed, KvCache cache, Tensor newMask) {
+        Tensor[] cosSin = Rope.cosSin(weights.inverseFrequencies(), positions, computeType());   // [B, 1, T, D]
         Tensor x = inputsEmbeds.to(computeType());                                               // [B, T, H]
         for (int i = 0; i < config.numberOfLayers(); i++) {
             // A scope per block frees its intermediates as soon as the block is done (a caller's scope

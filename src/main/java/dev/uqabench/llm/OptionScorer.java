@@ -107,8 +107,8 @@ public final class OptionScorer {
     /**
      * log p(option tokens | prompt) for each option. {@code promptEmbeds} is one prompt [T, hidden]
      * (soft prompts included), each option a non-empty list of token ids. The prompt runs once into a
-     * key/value cache; the options then run as one right-padded batch over copies of that cache, so
-     * a long prompt costs one pass instead of one per option.
+     * key/value cache; the options then run side by side in one pass over it (each reading the prompt and its own
+     * earlier tokens), so a long prompt costs one pass instead of one per option.
      */
     public static OptionScore[] optionLogLikelihoods(Decoder decoder, Tensor promptEmbeds, List<long[]> options) {
         return optionLogLikelihoods(decoder, List.of(promptEmbeds), List.of(options))[0];
@@ -118,20 +118,13 @@ public final class OptionScorer {
     static final long LOGITS_CHUNK_FLOATS = 16L << 20;
 
     /**
-     * The options of several prompts run together while their copies of the prompts' cache stay under this many
-     * floats per layer: a larger copy costs more in fresh pages and memory traffic than the batch saves (text
-     * contexts of 360 tokens at batch 32 ran 2.6x slower with every option row in one pass).
-     */
-    static final long CACHE_CHUNK_FLOATS = 512L << 10;
-
-    /**
      * {@link #optionLogLikelihoods(Decoder, Tensor, List)} for a batch of prompts at once: the prompts run
-     * left-padded into one cache, then the options of a group of prompts run as one right-padded batch over
-     * their prompts' rows of the cache. Returns per prompt its options' scores.
+     * left-padded into one cache, then every prompt's options side by side in its own row of the cache, all rows in
+     * one pass. Returns per prompt its options' scores.
      */
     public static OptionScore[][] optionLogLikelihoods(Decoder decoder, List<Tensor> promptEmbeds,
                                                        List<List<long[]>> options) {
-        return optionLogLikelihoods(decoder, null, promptEmbeds, options, LOGITS_CHUNK_FLOATS, CACHE_CHUNK_FLOATS);
+        return optionLogLikelihoods(decoder, null, promptEmbeds, options, LOGITS_CHUNK_FLOATS);
     }
 
     /**
@@ -144,18 +137,16 @@ public final class OptionScorer {
     public static OptionScore[][] optionLogLikelihoods(Decoder decoder, Tensor sharedPrefix, List<Tensor> restEmbeds,
                                                        List<List<long[]>> options) {
         requirePrefix(sharedPrefix, restEmbeds);
-        return optionLogLikelihoods(decoder, sharedPrefix, restEmbeds, options, LOGITS_CHUNK_FLOATS,
-                CACHE_CHUNK_FLOATS);
+        return optionLogLikelihoods(decoder, sharedPrefix, restEmbeds, options, LOGITS_CHUNK_FLOATS);
     }
 
     static OptionScore[][] optionLogLikelihoods(Decoder decoder, List<Tensor> promptEmbeds, List<List<long[]>> options,
-                                                long logitsChunkFloats, long cacheChunkFloats) {
-        return optionLogLikelihoods(decoder, null, promptEmbeds, options, logitsChunkFloats, cacheChunkFloats);
+                                                long logitsChunkFloats) {
+        return optionLogLikelihoods(decoder, null, promptEmbeds, options, logitsChunkFloats);
     }
 
     private static OptionScore[][] optionLogLikelihoods(Decoder decoder, Tensor sharedPrefix, List<Tensor> promptEmbeds,
-                                                        List<List<long[]>> options, long logitsChunkFloats,
-                                                        long cacheChunkFloats) {
+                                                        List<List<long[]>> options, long logitsChunkFloats) {
         if (promptEmbeds.size() != options.size() || promptEmbeds.isEmpty()) {
             throw new IllegalArgumentException(promptEmbeds.size() + " prompts for " + options.size() + " option lists");
         }
@@ -174,25 +165,16 @@ public final class OptionScorer {
             Tensor firstLogProbs = decoder.logits(promptHidden.select(1, promptHidden.size(1) - 1)).log_softmax(-1);
             long vocabulary = firstLogProbs.size(1);
             float[] first = Tensors.toFloats(firstLogProbs);                                     // [B, V]: option token 0
+            float[][][] rest = restOfOptions(decoder, cache, options, logitsChunkFloats, vocabulary);
             OptionScore[][] scores = new OptionScore[prompts][];
-            long floatsPerRow = cache.length() * decoder.config().numberOfKeyValueHeads() * decoder.config().headDim();
-            for (int from = 0; from < prompts; ) {
-                int to = from + 1;                                              // prompts [from, to) share a pass
-                int rows = options.get(from).size();
-                while (to < prompts && (rows + options.get(to).size()) * floatsPerRow <= cacheChunkFloats) {
-                    rows += options.get(to++).size();
+            for (int b = 0; b < prompts; b++) {
+                scores[b] = new OptionScore[options.get(b).size()];
+                for (int i = 0; i < scores[b].length; i++) {
+                    long[] option = options.get(b).get(i);
+                    double sum = first[(int) (b * vocabulary + option[0])];
+                    for (int j = 1; j < option.length; j++) sum += rest[b][i][j];
+                    scores[b][i] = new OptionScore(sum, option.length);
                 }
-                float[][] rest = restOfOptions(decoder, cache, options, from, to, logitsChunkFloats, vocabulary);
-                for (int b = from, r = 0; b < to; b++) {
-                    scores[b] = new OptionScore[options.get(b).size()];
-                    for (int i = 0; i < scores[b].length; i++, r++) {
-                        long[] option = options.get(b).get(i);
-                        double sum = first[(int) (b * vocabulary + option[0])];
-                        for (int j = 1; j < option.length; j++) sum += rest[r][j];
-                        scores[b][i] = new OptionScore(sum, option.length);
-                    }
-                }
-                from = to;
             }
             return scores;
         }
@@ -210,44 +192,74 @@ public final class OptionScorer {
     }
 
     /**
-     * Per option row of prompts [from, to), in order, log p(token j | prompt, tokens before j) at j (index 0 is
-     * left 0: the prompt pass scores the first token).
+     * Per prompt and option, log p(token j | prompt, the option's tokens before j) at j (index 0 is left 0: the prompt
+     * pass scores the first token). Every option of a prompt runs in the prompt's own row of the cache, side by side
+     * (a tree of continuations): each option's tokens take the positions after the prompt and read the prompt and their
+     * own earlier tokens only, so no option sees another and no cache row is copied per option.
      */
-    private static float[][] restOfOptions(Decoder decoder, KvCache cache, List<List<long[]>> options, int from, int to,
-                                           long logitsChunkFloats, long vocabulary) {
-        int rows = 0;
-        int longest = 0;
-        for (int b = from; b < to; b++) {
-            rows += options.get(b).size();
-            for (long[] option : options.get(b)) longest = Math.max(longest, option.length);
+    private static float[][][] restOfOptions(Decoder decoder, KvCache cache, List<List<long[]>> options,
+                                             long logitsChunkFloats, long vocabulary) {
+        int prompts = options.size();
+        float[][][] out = new float[prompts][][];
+        int width = 0;                                        // per row: every option's tokens but its last
+        for (int b = 0; b < prompts; b++) {
+            out[b] = new float[options.get(b).size()][];
+            int w = 0;
+            for (int i = 0; i < out[b].length; i++) {
+                out[b][i] = new float[options.get(b).get(i).length];
+                w += options.get(b).get(i).length - 1;
+            }
+            width = Math.max(width, w);
         }
-        float[][] out = new float[rows][longest];
-        if (longest == 1) {
+        if (width == 0) {
             return out;
         }
-        long[][] ids = new long[rows][longest];
-        long[][] optionMask = new long[rows][longest];
-        long[] source = new long[rows];
-        for (int b = from, r = 0; b < to; b++) {
+        int past = (int) cache.length();
+        int keys = past + width;
+        long[] cacheMask = Tensors.toLongs(cache.mask());                                          // [B * past]
+        long[] ids = new long[prompts * width];
+        long[] targets = new long[prompts * width];
+        long[] positions = new long[prompts * width];
+        long[] allowed = new long[prompts * width * keys];
+        for (int b = 0; b < prompts; b++) {
+            long promptTokens = 0;
+            for (int s = 0; s < past; s++) promptTokens += cacheMask[b * past + s];
+            int slot = 0;
             for (long[] option : options.get(b)) {
-                System.arraycopy(option, 0, ids[r], 0, option.length);
-                Arrays.fill(optionMask[r], 0, option.length, 1L);
-                source[r++] = b;
+                int first = slot;                                    // the option's first slot in this row
+                for (int j = 0; j + 1 < option.length; j++, slot++) {
+                    int at = b * width + slot;
+                    ids[at] = option[j];
+                    targets[at] = option[j + 1];
+                    positions[at] = promptTokens + j;
+                    int row = at * keys;
+                    for (int s = 0; s < past; s++) allowed[row + s] = cacheMask[b * past + s];
+                    for (int s = first; s <= slot; s++) allowed[row + past + s] = 1;
+                }
+            }
+            for (; slot < width; slot++) {                           // padding reads only itself; never used
+                allowed[(b * width + slot) * keys + past + slot] = 1;
             }
         }
-        try (PointerScope scope = new PointerScope(); KvCache shared = cache.selectRows(source)) {
-            Tensor hidden = decoder.hidden(decoder.embed(Tensors.fromLongs(ids)), Tensors.fromLongs(optionMask),
-                    shared).narrow(1, 0, longest - 1);                                           // [R, L-1, H]
-            Tensor targets = Tensors.fromLongs(ids).narrow(1, 1, longest - 1).unsqueeze(-1);      // [R, L-1, 1]
-            // option position j-1 predicts option token j; the logits are taken a chunk of rows at a time
-            int chunk = (int) Math.max(1, logitsChunkFloats / ((longest - 1) * vocabulary));
-            for (int start = 0; start < rows; start += chunk) {
-                int n = Math.min(chunk, rows - start);
+        try (PointerScope scope = new PointerScope()) {
+            Tensor hidden = decoder.hidden(decoder.embed(Tensors.fromLongs(ids, prompts, width)),
+                    Tensors.fromLongs(positions, prompts, width),
+                    Tensors.fromLongs(allowed, prompts, 1, width, keys).ne(new Scalar(0L)), cache);   // [B, W, H]
+            Tensor targetIds = Tensors.fromLongs(targets, prompts, width).unsqueeze(-1);              // [B, W, 1]
+            // the logits are taken a chunk of rows at a time
+            int chunk = (int) Math.max(1, logitsChunkFloats / (width * vocabulary));
+            for (int start = 0; start < prompts; start += chunk) {
+                int n = Math.min(chunk, prompts - start);
                 try (PointerScope chunkScope = new PointerScope()) {
-                    Tensor logProbs = decoder.logits(hidden.narrow(0, start, n)).log_softmax(-1);  // [n, L-1, V]
-                    float[] picked = Tensors.toFloats(torch.gather(logProbs, 2, targets.narrow(0, start, n)));
-                    for (int i = 0; i < n; i++) {
-                        System.arraycopy(picked, i * (longest - 1), out[start + i], 1, longest - 1);
+                    Tensor logProbs = decoder.logits(hidden.narrow(0, start, n)).log_softmax(-1);      // [n, W, V]
+                    float[] picked = Tensors.toFloats(torch.gather(logProbs, 2, targetIds.narrow(0, start, n)));
+                    for (int b = start; b < start + n; b++) {
+                        int slot = 0;
+                        for (int i = 0; i < out[b].length; i++) {
+                            for (int j = 1; j < out[b][i].length; j++, slot++) {
+                                out[b][i][j] = picked[(b - start) * width + slot];
+                            }
+                        }
                     }
                 }
             }

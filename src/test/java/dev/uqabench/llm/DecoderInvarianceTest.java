@@ -136,6 +136,48 @@ class DecoderInvarianceTest {
      * Attention in bf16 (chosen on AMX CPUs) against float32 attention over the same bf16 weights: within the bf16
      * tolerance above, for a whole-sequence pass and for cached decoding, and not identical (the path really changed).
      */
+    /**
+     * Two continuations of one cached prompt side by side in one row, each reading the prompt and its own earlier
+     * tokens (the tree pass of option scoring), give each continuation's hidden states as its own row would.
+     */
+    @Test
+    void continuationsSideBySideInOneRowEqualEachInItsOwnRow() {
+        try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
+            Decoder d = model(17);
+            long[] prompt = PROMPTS[1];
+            long[][] continuations = {{3, 7, 11}, {19, 2}};
+            Tensor[] alone = new Tensor[2];
+            for (int c = 0; c < 2; c++) {
+                try (KvCache cache = d.newCache(1)) {
+                    d.hidden(d.embed(Tensors.fromLongs(new long[][] {prompt})), null, cache);
+                    alone[c] = d.hidden(d.embed(Tensors.fromLongs(new long[][] {continuations[c]})), null, cache);
+                }
+            }
+            try (KvCache cache = d.newCache(1)) {
+                d.hidden(d.embed(Tensors.fromLongs(new long[][] {prompt})), null, cache);
+                int past = prompt.length, width = 5, keys = past + width;
+                long[] allowed = new long[width * keys];
+                for (int t = 0; t < width; t++) {
+                    for (int s = 0; s < past; s++) allowed[t * keys + s] = 1;
+                    int first = t < 3 ? 0 : 3;
+                    for (int s = first; s <= t; s++) allowed[t * keys + past + s] = 1;
+                }
+                long p = past;
+                Tensor tree = d.hidden(d.embed(Tensors.fromLongs(new long[][] {{3, 7, 11, 19, 2}})),
+                        Tensors.fromLongs(new long[][] {{p, p + 1, p + 2, p, p + 1}}),
+                        Tensors.fromLongs(allowed, 1, 1, width, keys).ne(new org.bytedeco.pytorch.Scalar(0L)), cache);
+                DecoderGoldenTest.assertClose(alone[0], tree.narrow(1, 0, 3), 1e-5, "first continuation");
+                DecoderGoldenTest.assertClose(alone[1], tree.narrow(1, 3, 2), 1e-5, "second continuation");
+                assertEquals(past + width, cache.length());
+                IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> d.hidden(
+                        d.embed(Tensors.fromLongs(new long[][] {{3}})), Tensors.fromLongs(new long[][] {{p}}),
+                        Tensors.fromLongs(new long[keys], 1, 1, 1, keys).ne(new org.bytedeco.pytorch.Scalar(0L)), cache));
+                assertTrue(e.getMessage().contains("do not fit a cache of 1 rows and " + keys + " positions"),
+                        e.getMessage());
+            }
+        }
+    }
+
     @Test
     void bf16AttentionStaysWithinBf16ToleranceOfFloat32Attention() {
         try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
