@@ -189,8 +189,8 @@ public final class Decoder extends Module {
                 || positions.dim() != 2 || positions.size(0) != batch || positions.size(1) != time
                 || allowed.dim() != 4 || allowed.size(0) != batch || allowed.size(2) != time
                 || allowed.size(3) != past + time) {
-            throw new IllegalArgumentException("embeddings " + Arrays.toString(Tensors.shape(inputsEmbeds)) + ", positions "
-                    + Arrays.toString(Tensors.shape(positions)) + " and allowed keys "
+            throw new IllegalArgumentException("embeddings " + Arrays.toString(Tensors.shape(inputsEmbeds))
+                    + ", positions " + Arrays.toString(Tensors.shape(positions)) + " and allowed keys "
                     + Arrays.toString(Tensors.shape(allowed)) + " do not fit a cache of " + cache.batch() + " rows and "
                     + past + " positions");
         }
