@@ -112,8 +112,7 @@ public final class Answerer {
                 List<Tensor> embeds = new ArrayList<>(batch.size());
                 for (int b = 0; b < batch.size(); b++) {
                     long[] prompt = promptIdsOf.get(start + b);
-                    long[] own = Arrays.copyOfRange(prompt, skip, prompt.length);
-                    Tensor e = llm.embed(Tensor.create(own, 1, own.length)).squeeze(0);                // [T, D]
+                    Tensor e = embed(llm, prompt, skip, prompt.length);                                // [T, D]
                     promptTokens[b] = prompt.length;
                     if (softTokens != null) {
                         Tensor tokens = softTokens.select(0, b);                                       // [k, D]
@@ -125,8 +124,7 @@ public final class Answerer {
                 }
                 List<List<long[]>> batchOptions = options.subList(start, start + batch.size());
                 if (group != null) {
-                    long[] prefix = Arrays.copyOf(promptIdsOf.get(start), skip);
-                    Tensor prefixEmbeds = llm.embed(Tensor.create(prefix, 1, prefix.length)).squeeze(0);  // [P, D]
+                    Tensor prefixEmbeds = embed(llm, promptIdsOf.get(start), 0, skip);                 // [P, D]
                     scores = OptionScorer.optionLogLikelihoods(llm, prefixEmbeds, embeds, batchOptions);
                 } else {
                     scores = OptionScorer.optionLogLikelihoods(llm, embeds, batchOptions);
@@ -183,6 +181,12 @@ public final class Answerer {
         }
     }
 
+    /** Token embeddings [to - from, D] of {@code ids[from, to)}. */
+    private static Tensor embed(Decoder llm, long[] ids, int from, int to) {
+        long[] part = Arrays.copyOfRange(ids, from, to);
+        return llm.embed(Tensor.create(part, 1, part.length)).squeeze(0);
+    }
+
     /** The soft tokens [B, k, D] of a batch's users, or null for a text-only variant. */
     private static Tensor softTokens(SoftPrompt soft, List<Item> batch) {
         if (soft == null) {
@@ -231,13 +235,11 @@ public final class Answerer {
             int softTokens;
             if (group != null) {
                 try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
-                    long[] prefix = Arrays.copyOf(prompts.get(0), group.tokens());
                     List<Tensor> rests = new ArrayList<>(prompts.size());
                     for (long[] prompt : prompts) {
-                        long[] own = Arrays.copyOfRange(prompt, group.tokens(), prompt.length);
-                        rests.add(llm.embed(Tensor.create(own, 1, own.length)).squeeze(0));            // [T, D]
+                        rests.add(embed(llm, prompt, group.tokens(), prompt.length));                  // [T, D]
                     }
-                    Tensor prefixEmbeds = llm.embed(Tensor.create(prefix, 1, prefix.length)).squeeze(0);   // [P, D]
+                    Tensor prefixEmbeds = embed(llm, prompts.get(0), 0, group.tokens());              // [P, D]
                     best = OptionScorer.greedyNextToken(llm, prefixEmbeds, rests);
                 }
                 softTokens = 0;
