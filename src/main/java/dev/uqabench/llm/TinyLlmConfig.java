@@ -30,13 +30,18 @@ import java.util.List;
  *                       (a group of batches is drawn at once, sorted by length and cut, so a batch pads little)
  * @param precision      the training step's arithmetic: {@code fp32}, {@code bf16} (autocast, float32 master
  *                       weights and optimizer state) or {@code auto} (bf16 where the CPU has it natively)
+ * @param workers        threads that share each batch ({@link TinyLlmTrainer}): each runs the forward and backward
+ *                       pass of its slice of the conversations, padded to its own longest, and the gradients are summed
+ *                       in a fixed order, so a run gives the same weights however the threads are scheduled; 1 runs the
+ *                       whole batch on the calling thread. The figures depend on it in their last bits (each slice is a
+ *                       product of its own shape), so it is part of the recipe (null, as in manifests before it: 1)
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record TinyLlmConfig(int hiddenSize, int layers, int heads, int kvHeads, int intermediateSize,
                             int steps, int batchSize, double learningRate,
                             @DerivedFrom("steps") int warmupSteps,
                             double answerWeight, List<Integer> contextLengths, int maxTokens, int drills,
-                            Batching batching, Precision precision) {
+                            Batching batching, Precision precision, Integer workers) {
 
     /** How training examples form batches. */
     public enum Batching {
@@ -72,32 +77,44 @@ public record TinyLlmConfig(int hiddenSize, int layers, int heads, int kvHeads, 
         if (precision == null) {
             precision = Precision.FP32;
         }
+        if (workers == null) {
+            workers = 1;
+        }
+        require(workers >= 1 && workers <= batchSize, "workers", "must be in [1, batch_size " + batchSize + "], got "
+                + workers);
         contextLengths = List.copyOf(contextLengths);
     }
 
     public static TinyLlmConfig quickstart() {
         return new TinyLlmConfig(128, 2, 8, 4, 256, 1200, 8, 2e-3, 50, 10.0, List.of(0, 20, 20, 20), 512, 20000,
-                Batching.BY_LENGTH, Precision.FP32);
+                Batching.BY_LENGTH, Precision.FP32, 2);
     }
 
     /** The same settings for {@code newSteps} steps (warm-up cut to fit). */
     public TinyLlmConfig withSteps(int newSteps) {
         return new TinyLlmConfig(hiddenSize, layers, heads, kvHeads, intermediateSize, newSteps, batchSize, learningRate,
-                Math.min(warmupSteps, newSteps - 1), answerWeight, contextLengths, maxTokens, drills, batching, precision);
+                Math.min(warmupSteps, newSteps - 1), answerWeight, contextLengths, maxTokens, drills, batching, precision,
+                workers);
     }
 
     /** The same settings in another precision. */
     public TinyLlmConfig withPrecision(Precision value) {
         return new TinyLlmConfig(hiddenSize, layers, heads, kvHeads, intermediateSize, steps, batchSize, learningRate,
-                warmupSteps, answerWeight, contextLengths, maxTokens, drills, batching, value);
+                warmupSteps, answerWeight, contextLengths, maxTokens, drills, batching, value, workers);
     }
 
-    /** float32 training, as every run before the precision key. */
+    /** The same settings with {@code value} threads sharing each batch. */
+    public TinyLlmConfig withWorkers(int value) {
+        return new TinyLlmConfig(hiddenSize, layers, heads, kvHeads, intermediateSize, steps, batchSize, learningRate,
+                warmupSteps, answerWeight, contextLengths, maxTokens, drills, batching, precision, value);
+    }
+
+    /** float32 training on one thread, as every run before the precision and workers keys. */
     public TinyLlmConfig(int hiddenSize, int layers, int heads, int kvHeads, int intermediateSize, int steps,
                          int batchSize, double learningRate, int warmupSteps, double answerWeight,
                          List<Integer> contextLengths, int maxTokens, int drills, Batching batching) {
         this(hiddenSize, layers, heads, kvHeads, intermediateSize, steps, batchSize, learningRate, warmupSteps,
-                answerWeight, contextLengths, maxTokens, drills, batching, Precision.FP32);
+                answerWeight, contextLengths, maxTokens, drills, batching, Precision.FP32, 1);
     }
 
     private static void require(boolean condition, String key, String problem) {

@@ -18,6 +18,12 @@ import org.bytedeco.pytorch.TensorVector;
  * Trains a decoder from random weights on chat examples: next-token loss on every token, with
  * the answer tokens weighted up (they are what the benchmark asks of the model). AdamW with
  * linear warm-up then cosine decay, gradient clipping at 1.
+ *
+ * <p>With {@link TinyLlmConfig#workers()} above 1 each batch is cut into that many slices of consecutive
+ * conversations, one per worker thread; a worker runs its slice's forward pass, padded to the slice's own longest
+ * conversation, and its share of the batch's weighted mean ({@code sum(w * -log p) / W}, {@code W} the whole batch's
+ * weight), then {@code torch::autograd::grad} of that share into its own gradient buffers. The step's gradient is the
+ * shares summed in worker order: data parallelism inside one process, the same result whichever thread finishes first.
  */
 public final class TinyLlmTrainer {
 
@@ -91,34 +97,48 @@ public final class TinyLlmTrainer {
                 .optDivergenceHint("lower the tiny LLM's learning rate").optListener(listener).build();
         Batches batches = new Batches(examples, cfg, rng);
         model.train(true);
-        for (int step = 1; step <= cfg.steps(); step++) {
-            double lr = schedule.learningRate(cfg.learningRate(), step);
-            optimizer.param_groups().get(0).options().set_lr(lr);
-            List<Example> batch = batches.next();
-            try (PointerScope scope = new PointerScope()) {
-                Batch b = Batch.of(batch, cfg.maxTokens(), cfg.answerWeight(), padId);
-                Tensor picked;
-                Tensor loss;
-                // forward pass and loss under the configured precision; backward() follows the graph's dtypes
-                try (Autocast autocast = Autocast.open(cfg.precision())) {
-                    Tensor logits = model.forward(model.embed(b.inputs().ids()), b.inputs().mask());
-                    picked = LanguageModelLoss.targetLogProbs(logits, b.targets());
-                    loss = LanguageModelLoss.weightedMean(picked, b.weights());
+        try (SharedBatches shared = cfg.workers() > 1 ? new SharedBatches(model, parameters, cfg, padId) : null) {
+            for (int step = 1; step <= cfg.steps(); step++) {
+                double lr = schedule.learningRate(cfg.learningRate(), step);
+                optimizer.param_groups().get(0).options().set_lr(lr);
+                List<Example> batch = batches.next();
+                try (PointerScope scope = new PointerScope()) {
+                    StepLoss loss = shared == null ? wholeBatch(model, cfg, batch, padId) : shared.slices(batch);
+                    run.checkLoss(loss.value(), step, lr);
+                    optimizer.zero_grad();
+                    loss.writeGradients().run();
+                    run.clip(parameters, 1.0, step, lr);
+                    optimizer.step();
+                    run.stepDone(step, 1, loss.value(), lr, loss.tokens(), Map.of(ANSWER_LOSS, loss.answerLoss()));
                 }
-                double value = loss.item_double();
-                run.checkLoss(value, step, lr);
-                double answerLoss;
-                try (org.bytedeco.pytorch.NoGradGuard noGrad = new org.bytedeco.pytorch.NoGradGuard()) {
-                    answerLoss = LanguageModelLoss.weightedMean(picked.detach(), b.answerMask()).item_double();
-                }
-                optimizer.zero_grad();
-                loss.backward();
-                run.clip(parameters, 1.0, step, lr);
-                optimizer.step();
-                run.stepDone(step, 1, value, lr, b.tokens(), Map.of(ANSWER_LOSS, answerLoss));
             }
         }
         model.train(false);
+    }
+
+    /**
+     * A step's weighted loss, its loss on the answer tokens alone, the tokens it read, and what puts its gradients
+     * into the parameters' {@code grad} (after they were cleared).
+     */
+    record StepLoss(double value, double answerLoss, long tokens, Runnable writeGradients) {
+    }
+
+    /** The whole batch on the calling thread: one forward pass, {@code backward()} writes the gradients. */
+    private static StepLoss wholeBatch(Decoder model, TinyLlmConfig cfg, List<Example> batch, long padId) {
+        Batch b = Batch.of(batch, cfg.maxTokens(), cfg.answerWeight(), padId);
+        Tensor picked;
+        Tensor loss;
+        // forward pass and loss under the configured precision; backward() follows the graph's dtypes
+        try (Autocast autocast = Autocast.open(cfg.precision())) {
+            Tensor logits = model.forward(model.embed(b.inputs().ids()), b.inputs().mask());
+            picked = LanguageModelLoss.targetLogProbs(logits, b.targets());
+            loss = LanguageModelLoss.weightedMean(picked, b.weights());
+        }
+        double answerLoss;
+        try (org.bytedeco.pytorch.NoGradGuard noGrad = new org.bytedeco.pytorch.NoGradGuard()) {
+            answerLoss = LanguageModelLoss.weightedMean(picked.detach(), b.answerMask()).item_double();
+        }
+        return new StepLoss(loss.item_double(), answerLoss, b.tokens(), loss::backward);
     }
 
     /**
@@ -189,14 +209,19 @@ public final class TinyLlmTrainer {
         }
     }
 
-    /** Inputs are the sequence without its last token; targets are it shifted by one. */
-    private record Batch(PaddedPrompts inputs, Tensor targets, Tensor weights, Tensor answerMask, long tokens) {
+    /**
+     * Inputs are the sequence without its last token; targets are it shifted by one. {@code weightTotal} is the sum of
+     * {@code weights} (exact: every weight is 1 or the answer weight).
+     */
+    record Batch(PaddedPrompts inputs, Tensor targets, Tensor weights, Tensor answerMask, long tokens,
+                 double weightTotal) {
 
         static Batch of(List<Example> examples, int maxTokens, double answerWeight, long padId) {
             List<long[]> inputs = new ArrayList<>();
             List<long[]> targets = new ArrayList<>();
             List<double[]> weights = new ArrayList<>();
             long tokens = 0;
+            double weightTotal = 0;
             for (Example e : examples) {
                 long[] seq = e.ids();
                 int n = Math.min(seq.length, maxTokens) - 1;              // keep the start: later turns read it
@@ -207,6 +232,7 @@ public final class TinyLlmTrainer {
                     in[t] = seq[t];
                     tgt[t] = seq[t + 1];
                     w[t] = e.answerTokens().get(t + 1) ? answerWeight : 1.0;
+                    weightTotal += w[t];
                 }
                 inputs.add(in);
                 targets.add(tgt);
@@ -229,7 +255,7 @@ public final class TinyLlmTrainer {
                 }
             }
             return new Batch(padded, Tensor.create(tgtFlat, batch, time), Tensor.create(wFlat, batch, time),
-                    Tensor.create(answerFlat, batch, time), tokens);
+                    Tensor.create(answerFlat, batch, time), tokens, weightTotal);
         }
 
     }

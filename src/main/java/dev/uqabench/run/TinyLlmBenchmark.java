@@ -35,12 +35,12 @@ import java.util.Random;
  *
  * <p>Usage: {@code java ... dev.uqabench.run.TinyLlmBenchmark RUN_DIR STEPS [THREADS [KEY=VALUE ...]]}, where RUN_DIR
  * holds a finished quickstart's {@code data/} and {@code qa/}; keys {@code learning_rate}, {@code batch_size},
- * {@code warmup_steps}, {@code answer_weight}, {@code precision} override the quickstart's settings. It trains on the
- * whole corpus, as the stage does; the held-out measure is the answer loss on {@value #HELD_OUT} conversations of the
- * <em>alignment</em> users (whom the LLM never sees), made as the corpus makes them, each once with no context and once
- * with 20 events written out: printed every {@code STEPS/6} steps and at the end (a recipe's quality, not only its
- * speed). The answer loss with 20 events is what the text baselines need; the one with none measures guessing from the
- * question alone.
+ * {@code warmup_steps}, {@code answer_weight}, {@code precision}, {@code workers} override the quickstart's settings.
+ * It trains on the whole corpus, as the stage does; the held-out measure is the answer loss on {@value #HELD_OUT}
+ * conversations of the <em>alignment</em> users (whom the LLM never sees), made as the corpus makes them, each once
+ * with no context and once with 20 events written out: printed every {@code STEPS/6} steps and at the end (a recipe's
+ * quality, not only its speed). The answer loss with 20 events is what the text baselines need; the one with none
+ * measures guessing from the question alone.
  */
 public final class TinyLlmBenchmark {
     /** Alignment users' conversations on which the answer loss is measured. */
@@ -94,7 +94,7 @@ public final class TinyLlmBenchmark {
         TinyLlmConfig c = in.config();
         TinyLlmConfig twoContexts = new TinyLlmConfig(c.hiddenSize(), c.layers(), c.heads(), c.kvHeads(),
                 c.intermediateSize(), c.steps(), c.batchSize(), c.learningRate(), c.warmupSteps(), c.answerWeight(),
-                List.of(0, 20), c.maxTokens(), 0, c.batching(), c.precision());
+                List.of(0, 20), c.maxTokens(), 0, c.batching(), c.precision(), c.workers());
         Path file = qa.resolve(QuestionSet.ALIGNMENT.arrow());
         List<ReleaseRow> rows = ReleaseReader.open(file).readAll();
         try (TokenizerEventText decoder = TokenizerEventText.open(
@@ -137,25 +137,26 @@ public final class TinyLlmBenchmark {
             base = switch (kv[0]) {
                 case "learning_rate" -> new TinyLlmConfig(b.hiddenSize(), b.layers(), b.heads(), b.kvHeads(),
                         b.intermediateSize(), b.steps(), b.batchSize(), Double.parseDouble(kv[1]), b.warmupSteps(),
-                        b.answerWeight(), b.contextLengths(), b.maxTokens(), b.drills(), b.batching(), b.precision());
+                        b.answerWeight(), b.contextLengths(), b.maxTokens(), b.drills(), b.batching(), b.precision(), b.workers());
                 case "batch_size" -> new TinyLlmConfig(b.hiddenSize(), b.layers(), b.heads(), b.kvHeads(),
                         b.intermediateSize(), b.steps(), Integer.parseInt(kv[1]), b.learningRate(), b.warmupSteps(),
-                        b.answerWeight(), b.contextLengths(), b.maxTokens(), b.drills(), b.batching(), b.precision());
+                        b.answerWeight(), b.contextLengths(), b.maxTokens(), b.drills(), b.batching(), b.precision(), b.workers());
                 case "warmup_steps" -> new TinyLlmConfig(b.hiddenSize(), b.layers(), b.heads(), b.kvHeads(),
                         b.intermediateSize(), b.steps(), b.batchSize(), b.learningRate(), Integer.parseInt(kv[1]),
-                        b.answerWeight(), b.contextLengths(), b.maxTokens(), b.drills(), b.batching(), b.precision());
+                        b.answerWeight(), b.contextLengths(), b.maxTokens(), b.drills(), b.batching(), b.precision(), b.workers());
                 case "answer_weight" -> new TinyLlmConfig(b.hiddenSize(), b.layers(), b.heads(), b.kvHeads(),
                         b.intermediateSize(), b.steps(), b.batchSize(), b.learningRate(), b.warmupSteps(),
                         Double.parseDouble(kv[1]), b.contextLengths(), b.maxTokens(), b.drills(), b.batching(),
-                        b.precision());
+                        b.precision(), b.workers());
                 case "blas_threads" -> {
                     blasThreads = Integer.parseInt(kv[1]);
                     yield b;
                 }
                 case "precision" -> b.withPrecision(dev.uqabench.tensor.Precision.valueOf(
                         kv[1].toUpperCase(java.util.Locale.ROOT)));
+                case "workers" -> b.withWorkers(Integer.parseInt(kv[1]));
                 default -> throw new IllegalArgumentException("unknown key " + kv[0]
-                        + " (learning_rate, batch_size, warmup_steps, answer_weight, precision, blas_threads)");
+                        + " (learning_rate, batch_size, warmup_steps, answer_weight, precision, workers, blas_threads)");
             };
         }
         NativeThreads.setBlasThreads(blasThreads);

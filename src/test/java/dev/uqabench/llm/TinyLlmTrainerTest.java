@@ -119,4 +119,94 @@ class TinyLlmTrainerTest {
         assertEquals(4 * TinyLlmTrainer.LENGTH_GROUP * 8, drawn.values().stream().mapToInt(Integer::intValue).sum());
         assertTrue(drawn.size() > 300, "draws spread over the examples: " + drawn.size() + " of 400");
     }
+
+    /** Six conversations of different lengths, so the slices of a batch pad to different lengths. */
+    private static final List<TinyLlmTrainer.Example> VARIED = List.of(
+            TinyLlmTrainer.Example.of(new long[] {3, 7, 11, 3}, new long[] {7, 11}),
+            TinyLlmTrainer.Example.of(new long[] {5, 9, 5}, new long[] {9, 5, 9}),
+            TinyLlmTrainer.Example.of(new long[] {2, 4, 6, 8, 10, 12, 14}, new long[] {16, 18}),
+            TinyLlmTrainer.Example.of(new long[] {1, 2}, new long[] {3}),
+            TinyLlmTrainer.Example.of(new long[] {19, 17, 15, 13, 11, 9, 7, 5, 3}, new long[] {1, 1, 2}),
+            TinyLlmTrainer.Example.of(new long[] {4, 4, 4}, new long[] {8}));
+
+    private static TinyLlmConfig sharedConfig(int workers) {
+        return new TinyLlmConfig(32, 2, 4, 2, 48, 12, 4, 1e-2, 2, 10.0, List.of(0), 16, 0,
+                TinyLlmConfig.Batching.RANDOM).withWorkers(workers);
+    }
+
+    /** The trained weights (copies) and every step's loss, after {@link #sharedConfig}'s run on {@link #VARIED}. */
+    private static List<float[]> trainShared(int workers, List<Double> losses) {
+        List<float[]> weights = new ArrayList<>();
+        try (PointerScope scope = new PointerScope()) {
+            Decoder model = Decoder.create(TinyModels.qwen2(false), 5);
+            TinyLlmTrainer.train(model, sharedConfig(workers), VARIED, 0, 1,
+                    TrainingListener.onSteps(e -> losses.add(e.loss())));
+            for (org.bytedeco.pytorch.Tensor p : model.trainableParameters()) {
+                weights.add(dev.uqabench.tensor.Tensors.toFloats(p));
+            }
+        }
+        return weights;
+    }
+
+    /**
+     * Workers sharing each batch compute the one-thread step up to the order of float sums: the same losses to 1e-5 and
+     * weights to 1e-4 after 12 Adam steps of 1e-2 (a flipped step would differ by 1e-2), with two workers and with three
+     * (slices of 1, 1 and 2 conversations); and the same weights to the bit when run again, whichever worker finished
+     * first.
+     */
+    @Test
+    void workersSharingABatchLearnWhatOneThreadLearnsAndRepeatExactly() {
+        List<Double> oneLosses = new ArrayList<>();
+        List<float[]> one = trainShared(1, oneLosses);
+        for (int workers : new int[] {2, 3}) {
+            List<Double> losses = new ArrayList<>();
+            List<float[]> shared = trainShared(workers, losses);
+            assertEquals(oneLosses.size(), losses.size());
+            for (int i = 0; i < losses.size(); i++) {
+                assertEquals(oneLosses.get(i), losses.get(i), 1e-5, workers + " workers, step " + (i + 1));
+            }
+            double maxDiff = 0;
+            for (int p = 0; p < one.size(); p++) {
+                for (int j = 0; j < one.get(p).length; j++) {
+                    maxDiff = Math.max(maxDiff, Math.abs(one.get(p)[j] - shared.get(p)[j]));
+                }
+            }
+            assertTrue(maxDiff < 1e-4, workers + " workers: weights differ from one thread's by " + maxDiff);
+            double first = (losses.get(0) + losses.get(1) + losses.get(2)) / 3;
+            double last = (losses.get(9) + losses.get(10) + losses.get(11)) / 3;
+            assertTrue(last < 0.85 * first, "learned: " + losses);
+            List<Double> again = new ArrayList<>();
+            List<float[]> repeated = trainShared(workers, again);
+            assertEquals(losses, again, workers + " workers, run again");
+            for (int p = 0; p < shared.size(); p++) {
+                assertTrue(java.util.Arrays.equals(shared.get(p), repeated.get(p)),
+                        workers + " workers, run again: parameter " + p + " differs");
+            }
+        }
+    }
+
+    /** A worker's failure reaches the caller as itself, after every worker stopped. */
+    @Test
+    void aFailingWorkerStopsTheRunWithItsError() {
+        List<TinyLlmTrainer.Example> bad = new ArrayList<>(VARIED.subList(0, 3));
+        bad.add(TinyLlmTrainer.Example.of(new long[] {3, 999, 3}, new long[] {1}));     // id beyond the vocabulary (20)
+        TinyLlmConfig cfg = new TinyLlmConfig(32, 2, 4, 2, 48, 3, 4, 1e-2, 1, 10.0, List.of(0), 16, 0,
+                TinyLlmConfig.Batching.RANDOM).withWorkers(2);
+        RuntimeException e;
+        try (PointerScope scope = new PointerScope()) {
+            Decoder model = Decoder.create(TinyModels.qwen2(false), 5);
+            e = assertThrows(RuntimeException.class, () -> TinyLlmTrainer.train(model, cfg, bad, 0, 1,
+                    TrainingListener.onSteps(event -> { })));
+        }
+        assertTrue(e.getMessage() != null && e.getMessage().contains("token id 999 outside vocabulary"), e.getMessage());
+    }
+
+    @Test
+    void workersMustFitTheBatch() {
+        for (int workers : new int[] {0, 5}) {
+            UqaException e = assertThrows(UqaException.class, () -> sharedConfig(workers));
+            assertTrue(e.getMessage().contains("workers") && e.getMessage().contains(String.valueOf(workers)),
+                    e.getMessage());
+        }
+    }
 }
