@@ -186,6 +186,7 @@ public final class TinyLlmBenchmark {
         TinyLlmConfig cfg = base.withSteps(steps);
         int every = Math.max(1, steps / 6);
         double[] evalSeconds = {0};
+        double[] evalCpuSeconds = {0};
         TinyLlmTrainer.train(model, cfg, examples, encoded.padId(), 42, TrainingListener.onSteps(step -> {
             if (step.step() == warmup) {
                 start[0] = System.nanoTime();
@@ -198,14 +199,16 @@ public final class TinyLlmBenchmark {
             answerAvg[0] = Double.isNaN(answerAvg[0]) ? a : 0.95 * answerAvg[0] + 0.05 * a;
             if (step.step() % every == 0 && step.step() < steps) {
                 long e0 = System.nanoTime();
+                long c0 = os.getProcessCpuTime();
                 System.out.printf("step %d: %s%n", step.step(), heldOutLosses(model, cfg, heldOut, encoded.padId()));
-                if (step.step() >= warmup) {
-                    evalSeconds[0] += (System.nanoTime() - e0) / 1e9;   // inside the timed steps: not training time
+                if (step.step() >= warmup) {                           // inside the timed steps: not training time
+                    evalSeconds[0] += (System.nanoTime() - e0) / 1e9;
+                    evalCpuSeconds[0] += (os.getProcessCpuTime() - c0) / 1e9;
                 }
             }
         }));
         double seconds = (System.nanoTime() - start[0]) / 1e9 - evalSeconds[0];
-        double cpuSeconds = (os.getProcessCpuTime() - cpuStart[0]) / 1e9;
+        double cpuSeconds = (os.getProcessCpuTime() - cpuStart[0]) / 1e9 - evalCpuSeconds[0];
         System.out.printf("| %d steps | %.0f tokens/s | %.3f s/step | %.3f CPU s/step | answer loss avg %.4f | threads %d, BLAS threads %d | load %s |%n",
                 steps - warmup, tokens[0] / seconds, seconds / (steps - warmup), cpuSeconds / (steps - warmup), answerAvg[0], threads, blasThreads,
                 Files.readString(Path.of("/proc/loadavg")).trim());
