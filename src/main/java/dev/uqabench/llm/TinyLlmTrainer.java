@@ -211,7 +211,7 @@ public final class TinyLlmTrainer {
 
     /**
      * Inputs are the sequence without its last token; targets are it shifted by one. {@code weightTotal} is the sum of
-     * {@code weights} (exact: every weight is 1 or the answer weight).
+     * {@code weights}, added up in double.
      */
     record Batch(PaddedPrompts inputs, Tensor targets, Tensor weights, Tensor answerMask, long tokens,
                  double weightTotal) {
