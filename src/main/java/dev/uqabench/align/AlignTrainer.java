@@ -10,6 +10,7 @@ import dev.uqabench.llm.PaddedPrompts;
 import dev.uqabench.tensor.Autocast;
 import dev.uqabench.tensor.GlobalGenerator;
 import dev.uqabench.tensor.Precision;
+import dev.uqabench.tensor.Tensors;
 import dev.uqabench.train.TrainingListener;
 import dev.uqabench.train.TrainingRun;
 import dev.uqabench.train.WarmupSchedule;
@@ -472,17 +473,24 @@ public final class AlignTrainer {
         Tensor soft = adapter.softTokens(encoded.states(), encoded.lengths());     // [B, k, D]
         PaddedPrompts padded = PaddedPrompts.of(inputs, padId);
         PaddedPrompts.Inputs in = padded.inputs(llm, soft);
-        Tensor hidden = llm.hidden(in.embeds(), in.mask());                        // [B, k+T, D]
-        int time = (int) hidden.size(1);
+        // The LLM's states at the answer positions only (its last block computes nothing else): row b's positions
+        // predicting answer[0..], padded to the longest answer with its last position (never read).
+        int answers = batch.stream().mapToInt(e -> e.answer().length).max().orElseThrow();
+        long[][] positions = new long[batch.size()][answers];
         List<Long> flatPositions = new ArrayList<>();
         List<Long> targets = new ArrayList<>();
         for (int b = 0; b < batch.size(); b++) {
             Example e = batch.get(b);
+            long first = in.softTokens() + e.prompt().length - 1;                  // predicts answer[0]
+            for (int j = 0; j < answers; j++) {
+                positions[b][j] = first + Math.min(j, e.answer().length - 1);
+            }
             for (int j = 0; j < e.answer().length; j++) {
-                flatPositions.add((long) b * time + in.softTokens() + e.prompt().length - 1 + j);  // predicts answer[j]
+                flatPositions.add((long) b * answers + j);
                 targets.add(e.answer()[j]);
             }
         }
+        Tensor hidden = llm.hiddenAt(in.embeds(), in.mask(), Tensors.fromLongs(positions));   // [B, answers, D]
         Tensor rows = hidden.reshape(-1, hidden.size(2))
                 .index_select(0, Tensor.create(flatPositions.stream().mapToLong(Long::longValue).toArray()));
         Tensor logits = llm.logits(rows).unsqueeze(1);                             // [N, 1, V]

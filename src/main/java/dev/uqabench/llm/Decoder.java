@@ -173,7 +173,7 @@ public final class Decoder extends Module {
         // Padding queries read earlier padding instead of only themselves; their outputs are never used.
         Tensor allowed = cache == null && rightPadded(fullMask) ? null
                 : attentionMask(fullMask, past, time);                                          // [B, 1, T, past + T]
-        return layers(inputsEmbeds, positions, allowed, cache, newMask);
+        return layers(inputsEmbeds, positions, allowed, cache, newMask, null);
     }
 
     /**
@@ -195,25 +195,91 @@ public final class Decoder extends Module {
                     + past + " positions");
         }
         return layers(inputsEmbeds, positions, allowed, cache,
-                torch.ones(new long[] {batch, time}, Tensors.options(ScalarType.Long)));
+                torch.ones(new long[] {batch, time}, Tensors.options(ScalarType.Long)), null);
     }
 
-    private Tensor layers(Tensor inputsEmbeds, Tensor positions, Tensor allowed, KvCache cache, Tensor newMask) {
+    /**
+     * Final normalised hidden states of a whole sequence (no cache) at the positions {@code rows} (int64 [B, R]: indices
+     * into each row's sequence, repeats allowed) only: [B, R, hidden], what {@link #hidden(Tensor, Tensor)} gives at
+     * those positions, up to the order of float sums. Every block but the last runs at every position; the last one
+     * computes its keys and values at every position and its queries, attention output and MLP at {@code rows} only
+     * (nothing after it reads the others). For a loss on a few positions, such as the answer tokens of an alignment
+     * batch, that is most of the last block's work, forward and backward.
+     */
+    public Tensor hiddenAt(Tensor inputsEmbeds, Tensor attentionMask, Tensor rows) {
+        if (inputsEmbeds.dim() != 3 || inputsEmbeds.size(2) != config.hiddenSize()) {
+            throw new IllegalArgumentException("embeddings must be [batch, time, " + config.hiddenSize() + "], got "
+                    + Arrays.toString(Tensors.shape(inputsEmbeds)));
+        }
+        long batch = inputsEmbeds.size(0), time = inputsEmbeds.size(1);
+        Tensor mask = attentionMask == null
+                ? torch.ones(new long[] {batch, time}, Tensors.options(ScalarType.Long)) : attentionMask.to(ScalarType.Long);
+        if (mask.dim() != 2 || mask.size(0) != batch || mask.size(1) != time) {
+            throw new IllegalArgumentException("attention mask must be [" + batch + ", " + time + "], got "
+                    + Arrays.toString(Tensors.shape(mask)));
+        }
+        if (rows.dim() != 2 || rows.size(0) != batch || rows.size(1) < 1
+                || (Tensors.scalarType(rows) != ScalarType.Long)) {
+            throw new IllegalArgumentException("rows must be int64 [" + batch + ", R >= 1], got "
+                    + Tensors.scalarType(rows) + " " + Arrays.toString(Tensors.shape(rows)));
+        }
+        long min = rows.min().item_long(), max = rows.max().item_long();
+        if (min < 0 || max >= time) {
+            throw new IllegalArgumentException("row index " + (min < 0 ? min : max) + " outside the sequence [0, "
+                    + time + ")");
+        }
+        Tensor positions = torch.cumsum(mask, 1).sub(new Scalar(1L)).clamp_min(new Scalar(0L));        // [B, T]
+        Tensor allowed = rightPadded(mask) ? null : attentionMask(mask, 0, time);
+        return layers(inputsEmbeds, positions, allowed, null, mask, OutputRows.of(rows, mask));
+    }
+
+    /** The positions the last block computes its output at ({@link #hiddenAt}), and the keys each may read. */
+    private record OutputRows(Tensor index, Tensor allowed) {
+        /** Key s is readable from row position r when s <= r and s is real, or s == r (as {@link #attentionMask}). */
+        static OutputRows of(Tensor index, Tensor mask) {
+            return new OutputRows(index, readable(index, mask));
+        }
+
+        private static Tensor readable(Tensor index, Tensor mask) {
+            Tensor query = index.unsqueeze(2);                                                          // [B, R, 1]
+            Tensor key = torch.arange(new Scalar(0L), new Scalar(mask.size(1)), Tensors.options(ScalarType.Long))
+                    .view(1, 1, -1);                                                                    // [1, 1, T]
+            Tensor realKey = mask.ne(new Scalar(0L)).unsqueeze(1);                                      // [B, 1, T]
+            return key.le(query).logical_and(realKey).logical_or(key.eq(query)).unsqueeze(1);          // [B, 1, R, T]
+        }
+
+        /** x [B, T, ...] at the rows: [B, R, ...]. */
+        Tensor gather(Tensor x, int dim) {
+            long[] shape = Tensors.shape(x);
+            long[] indexShape = shape.clone();
+            indexShape[dim] = index.size(1);
+            long[] view = new long[shape.length];
+            Arrays.fill(view, 1);
+            view[0] = index.size(0);
+            view[dim] = index.size(1);
+            return x.gather(dim, index.view(view).expand(indexShape));
+        }
+    }
+
+    private Tensor layers(Tensor inputsEmbeds, Tensor positions, Tensor allowed, KvCache cache, Tensor newMask,
+                          OutputRows rows) {
         Tensor[] cosSin = Rope.cosSin(weights.inverseFrequencies(), positions, computeType());   // [B, 1, T, D]
         Tensor x = inputsEmbeds.to(computeType());                                               // [B, T, H]
-        for (int i = 0; i < config.numberOfLayers(); i++) {
+        int last = config.numberOfLayers() - 1;
+        for (int i = 0; i <= last; i++) {
             // A scope per block frees its intermediates as soon as the block is done (a caller's scope
             // would otherwise hold all 24 layers' activations: 2.5 MB per token measured at 0.5B size).
             // Autograd keeps what it saved through its own references, so backward is unaffected.
             Tensor next;
             try (PointerScope blockScope = new PointerScope()) {
-                next = Tensors.keep(block(i, x, cosSin, allowed, cache));
+                next = Tensors.keep(i == last && rows != null ? lastBlockAt(i, x, cosSin, rows)
+                        : block(i, x, cosSin, allowed, cache));
             }
             x.close();
             x = next;
         }
         if (cache != null) cache.appendMask(newMask);
-        Tensor normed = rmsNorm(x, weights.finalNorm());                                         // [B, T, H]
+        Tensor normed = rmsNorm(x, weights.finalNorm());                                         // [B, T or R, H]
         x.close();
         return normed;
     }
@@ -252,6 +318,33 @@ public final class Decoder extends Module {
         h = rmsNorm(x, l.postAttentionNorm());
         Tensor gated = torch.silu(linear(h, l.wGate(), null)).mul(linear(h, l.wUp(), null));        // [B, T, F]
         return x.add(linear(gated, l.wDown(), null));                                               // [B, T, H]
+    }
+
+    /**
+     * {@link #block} whose output is needed at {@code rows} only: keys and values at every position, queries, attention
+     * output and MLP at the rows. Returns [B, R, H].
+     */
+    private Tensor lastBlockAt(int index, Tensor x, Tensor[] cosSin, OutputRows rows) {
+        DecoderWeights.Layer l = weights.layer(index);
+        long batch = x.size(0), time = x.size(1), r = rows.index().size(1);
+        int heads = config.numberOfHeads(), kvHeads = config.numberOfKeyValueHeads(), d = config.headDim();
+
+        Tensor h = rmsNorm(x, l.inputNorm());                                                       // [B, T, H]
+        Tensor k = linear(h, l.wk(), l.bk()).view(batch, time, kvHeads, d).transpose(1, 2);         // [B, kvH, T, D]
+        Tensor v = linear(h, l.wv(), l.bv()).view(batch, time, kvHeads, d).transpose(1, 2);         // [B, kvH, T, D]
+        k = Rope.apply(k, cosSin[0], cosSin[1]);
+        Tensor q = linear(rows.gather(h, 1), l.wq(), l.bq()).view(batch, r, heads, d).transpose(1, 2); // [B, nH, R, D]
+        q = Rope.apply(q, rows.gather(cosSin[0], 2), rows.gather(cosSin[1], 2));
+        k = repeatKv(k, config.kvGroupSize());                                                     // [B, nH, T, D]
+        v = repeatKv(v, config.kvGroupSize());
+        Tensor attended = FusedAttention.attend(q, k, v, rows.allowed(), 0.0, false, attentionType)
+                .to(computeType());                                                                // [B, nH, R, D]
+        attended = attended.transpose(1, 2).reshape(batch, r, (long) heads * d);                   // [B, R, nH*D]
+        Tensor xr = rows.gather(x, 1).add(linear(attended, l.wo(), l.bo()));                      // [B, R, H]
+
+        h = rmsNorm(xr, l.postAttentionNorm());
+        Tensor gated = torch.silu(linear(h, l.wGate(), null)).mul(linear(h, l.wUp(), null));        // [B, R, F]
+        return xr.add(linear(gated, l.wDown(), null));                                              // [B, R, H]
     }
 
     /** May position q (absolute past + q) read key s? Causal, real keys only, and always itself. */

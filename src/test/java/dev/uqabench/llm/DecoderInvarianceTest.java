@@ -100,6 +100,59 @@ class DecoderInvarianceTest {
     }
 
     /**
+     * Hidden states at chosen positions only ({@link Decoder#hiddenAt}, the last block at those rows) equal the whole
+     * sequence's states at them, forward and in the gradient to the inputs: left- and right-padded batches (the masked
+     * and the causal-only paths), repeated rows, the first and the last position, rows on padding beside them.
+     */
+    @Test
+    void hiddenAtChosenRowsEqualsTheWholeSequenceAtThem() {
+        try (PointerScope scope = new PointerScope()) {
+            Decoder decoder = model(13);
+            int longest = 9;
+            long[][] rowIndex = {{4, 4, 0}, {8, 3, 5}, {2, 8, 1}};
+            for (boolean left : new boolean[] {true, false}) {
+                long[][] ids = new long[PROMPTS.length][longest];
+                long[][] mask = new long[PROMPTS.length][longest];
+                for (int b = 0; b < PROMPTS.length; b++) {
+                    int offset = left ? longest - PROMPTS[b].length : 0;
+                    for (int t = 0; t < PROMPTS[b].length; t++) {
+                        ids[b][offset + t] = PROMPTS[b][t];
+                        mask[b][offset + t] = 1;
+                    }
+                }
+                Tensor rows = Tensors.fromLongs(rowIndex);
+                Tensor[] embeds = new Tensor[2];
+                Tensor[] states = new Tensor[2];
+                for (int i = 0; i < 2; i++) {
+                    embeds[i] = decoder.embed(Tensors.fromLongs(ids)).detach().requires_grad_(true);
+                    Tensor m = Tensors.fromLongs(mask);
+                    states[i] = i == 0 ? decoder.hiddenAt(embeds[i], m, rows)
+                            : decoder.hidden(embeds[i], m).gather(1, rows.unsqueeze(2).expand(3, 3, embeds[i].size(2)));
+                }
+                assertArrayEquals(Tensors.shape(states[1]), Tensors.shape(states[0]));
+                // rows on padding are in the batch but not compared: their (unused) states depend on the path
+                List<Long> real = new ArrayList<>();
+                for (int b = 0; b < 3; b++) {
+                    for (int r = 0; r < 3; r++) if (mask[b][(int) rowIndex[b][r]] == 1) real.add(b * 3L + r);
+                }
+                assertTrue(real.size() >= 6, "most rows are real tokens: " + real);
+                Tensor pick = Tensors.fromLongs(real.stream().mapToLong(Long::longValue).toArray(), real.size());
+                for (int i = 0; i < 2; i++) states[i] = states[i].reshape(9, -1).index_select(0, pick);
+                DecoderGoldenTest.assertClose(states[1], states[0], 1e-5, (left ? "left" : "right") + " padding");
+                Tensor weights = torch.randn(Tensors.shape(states[0]));
+                for (int i = 0; i < 2; i++) states[i].mul(weights).sum().backward();
+                double largest = embeds[1].grad().abs().max().item_double();           // ~10: relative tolerance
+                DecoderGoldenTest.assertClose(embeds[1].grad(), embeds[0].grad(), 1e-5 * Math.max(1, largest),
+                        (left ? "left" : "right") + " padding, gradient to the inputs (largest " + largest + ")");
+            }
+            Tensor e = decoder.embed(Tensors.fromLongs(new long[][] {PROMPTS[0]}));
+            IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
+                    () -> decoder.hiddenAt(e, null, Tensors.fromLongs(new long[][] {{5}})));
+            assertTrue(bad.getMessage().contains("row index 5 outside the sequence [0, 5)"), bad.getMessage());
+        }
+    }
+
+    /**
      * bf16 compute stays within 4% of the largest |logit| of fp32 on the same bf16-stored weights (bf16
      * keeps 8 significant bits, about 0.4% per rounding, and errors add over layers; observed: 1.7%).
      */
