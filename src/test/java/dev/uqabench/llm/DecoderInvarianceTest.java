@@ -71,23 +71,29 @@ class DecoderInvarianceTest {
         }
     }
 
+    /** {@link #PROMPTS} padded to {@code longest} on the left or the right; fills {@code mask} (1 = real token). */
+    private static long[][] padded(boolean left, int longest, long[][] mask) {
+        long[][] ids = new long[PROMPTS.length][longest];
+        for (int b = 0; b < PROMPTS.length; b++) {
+            int offset = left ? longest - PROMPTS[b].length : 0;
+            for (int t = 0; t < PROMPTS[b].length; t++) {
+                ids[b][offset + t] = PROMPTS[b][t];
+                mask[b][offset + t] = 1;
+            }
+            // Padding ids are arbitrary: they must not matter.
+            for (int t = 0; t < longest; t++) if (mask[b][t] == 0) ids[b][t] = 19 - t;
+        }
+        return ids;
+    }
+
     @Test
     void paddedBatchEqualsEachRowAloneForLeftAndRightPadding() {
         try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
             Decoder decoder = model(13);
             int longest = 9;
             for (boolean left : new boolean[] {true, false}) {
-                long[][] ids = new long[PROMPTS.length][longest];
                 long[][] mask = new long[PROMPTS.length][longest];
-                for (int b = 0; b < PROMPTS.length; b++) {
-                    int offset = left ? longest - PROMPTS[b].length : 0;
-                    for (int t = 0; t < PROMPTS[b].length; t++) {
-                        ids[b][offset + t] = PROMPTS[b][t];
-                        mask[b][offset + t] = 1;
-                    }
-                    // Padding ids are arbitrary: they must not matter.
-                    for (int t = 0; t < longest; t++) if (mask[b][t] == 0) ids[b][t] = 19 - t;
-                }
+                long[][] ids = padded(left, longest, mask);
                 Tensor batch = decoder.forward(decoder.embed(Tensors.fromLongs(ids)), Tensors.fromLongs(mask));
                 for (int b = 0; b < PROMPTS.length; b++) {
                     Tensor alone = decoder.forward(decoder.embed(Tensors.fromLongs(new long[][] {PROMPTS[b]})), null);
@@ -111,15 +117,8 @@ class DecoderInvarianceTest {
             int longest = 9;
             long[][] rowIndex = {{4, 4, 0}, {8, 3, 5}, {2, 8, 1}};
             for (boolean left : new boolean[] {true, false}) {
-                long[][] ids = new long[PROMPTS.length][longest];
                 long[][] mask = new long[PROMPTS.length][longest];
-                for (int b = 0; b < PROMPTS.length; b++) {
-                    int offset = left ? longest - PROMPTS[b].length : 0;
-                    for (int t = 0; t < PROMPTS[b].length; t++) {
-                        ids[b][offset + t] = PROMPTS[b][t];
-                        mask[b][offset + t] = 1;
-                    }
-                }
+                long[][] ids = padded(left, longest, mask);
                 Tensor rows = Tensors.fromLongs(rowIndex);
                 Tensor[] embeds = new Tensor[2];
                 Tensor[] states = new Tensor[2];
