@@ -199,9 +199,9 @@ public final class Decoder extends Module {
     }
 
     /**
-     * Final normalised hidden states of a whole sequence (no cache) at the positions {@code rows} (int64 [B, R]: indices
-     * into each row's sequence, repeats allowed) only: [B, R, hidden], what {@link #hidden(Tensor, Tensor)} gives at
-     * those positions, up to the order of float sums. Every block but the last runs at every position; the last one
+     * Final normalised hidden states of a whole sequence (no cache) at the positions {@code rows} only (int64 [B, R]:
+     * indices into each row's sequence, repeats allowed): [B, R, hidden], what {@link #hidden(Tensor, Tensor)} gives
+     * at those positions, up to the order of float sums. Every block but the last runs at every position; the last one
      * computes its keys and values at every position and its queries, attention output and MLP at {@code rows} only
      * (nothing after it reads the others). For a loss on a few positions, such as the answer tokens of an alignment
      * batch, that is most of the last block's work, forward and backward.
@@ -212,14 +212,14 @@ public final class Decoder extends Module {
                     + Arrays.toString(Tensors.shape(inputsEmbeds)));
         }
         long batch = inputsEmbeds.size(0), time = inputsEmbeds.size(1);
-        Tensor mask = attentionMask == null
-                ? torch.ones(new long[] {batch, time}, Tensors.options(ScalarType.Long)) : attentionMask.to(ScalarType.Long);
+        Tensor mask = attentionMask == null ? torch.ones(new long[] {batch, time}, Tensors.options(ScalarType.Long))
+                : attentionMask.to(ScalarType.Long);
         if (mask.dim() != 2 || mask.size(0) != batch || mask.size(1) != time) {
             throw new IllegalArgumentException("attention mask must be [" + batch + ", " + time + "], got "
                     + Arrays.toString(Tensors.shape(mask)));
         }
         if (rows.dim() != 2 || rows.size(0) != batch || rows.size(1) < 1
-                || (Tensors.scalarType(rows) != ScalarType.Long)) {
+                || Tensors.scalarType(rows) != ScalarType.Long) {
             throw new IllegalArgumentException("rows must be int64 [" + batch + ", R >= 1], got "
                     + Tensors.scalarType(rows) + " " + Arrays.toString(Tensors.shape(rows)));
         }

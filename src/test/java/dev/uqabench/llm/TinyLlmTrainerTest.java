@@ -149,10 +149,10 @@ class TinyLlmTrainerTest {
     }
 
     /**
-     * Workers sharing each batch compute the one-thread step up to the order of float sums: the same losses to 1e-5 and
-     * weights to 1e-4 after 12 Adam steps of 1e-2 (a flipped step would differ by 1e-2), with two workers and with three
-     * (slices of 1, 1 and 2 conversations); and the same weights to the bit when run again, whichever worker finished
-     * first.
+     * Workers sharing each batch compute the one-thread step up to the order of float sums: the same losses to 1e-5
+     * and weights to 1e-4 after 12 Adam steps of 1e-2 (a flipped step would differ by 1e-2), with two workers and with
+     * three (slices of 1, 1 and 2 conversations); and the same weights to the bit when run again, whichever worker
+     * finished first.
      */
     @Test
     void workersSharingABatchLearnWhatOneThreadLearnsAndRepeatExactly() {
@@ -198,7 +198,8 @@ class TinyLlmTrainerTest {
             e = assertThrows(RuntimeException.class, () -> TinyLlmTrainer.train(model, cfg, bad, 0, 1,
                     TrainingListener.onSteps(event -> { })));
         }
-        assertTrue(e.getMessage() != null && e.getMessage().contains("token id 999 outside vocabulary"), e.getMessage());
+        assertTrue(e.getMessage() != null && e.getMessage().contains("token id 999 outside vocabulary"),
+                e.getMessage());
     }
 
     @Test
