@@ -144,7 +144,7 @@ final class SharedBatches implements AutoCloseable {
      */
     private static List<double[]> awaitAll(List<Future<double[]>> running) {
         List<double[]> results = new ArrayList<>(running.size());
-        RuntimeException failure = null;
+        Throwable failure = null;
         boolean interrupted = false;
         for (Future<double[]> f : running) {
             while (true) {
@@ -154,17 +154,15 @@ final class SharedBatches implements AutoCloseable {
                 } catch (InterruptedException e) {
                     interrupted = true;                    // a step is short: finish it, then pass the interrupt on
                 } catch (ExecutionException e) {
-                    Throwable cause = e.getCause();
-                    if (cause instanceof Error err) throw err;
-                    if (failure == null) {
-                        failure = cause instanceof RuntimeException r ? r : new IllegalStateException(cause);
-                    }
+                    if (failure == null) failure = e.getCause();
                     break;
                 }
             }
         }
         if (interrupted) Thread.currentThread().interrupt();
-        if (failure != null) throw failure;
+        if (failure instanceof RuntimeException r) throw r;
+        if (failure instanceof Error err) throw err;
+        if (failure != null) throw new IllegalStateException(failure);
         return results;
     }
 
