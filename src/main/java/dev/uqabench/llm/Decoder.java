@@ -149,6 +149,11 @@ public final class Decoder extends Module {
      * new positions (null = all real).
      */
     public Tensor hidden(Tensor inputsEmbeds, Tensor newMask, KvCache cache) {
+        return hidden(inputsEmbeds, newMask, cache, null);
+    }
+
+    /** {@link #hidden(Tensor, Tensor, KvCache)}, or {@link #hiddenAt} when {@code rowIndex} is given (no cache). */
+    private Tensor hidden(Tensor inputsEmbeds, Tensor newMask, KvCache cache, Tensor rowIndex) {
         if (inputsEmbeds.dim() != 3 || inputsEmbeds.size(2) != config.hiddenSize()) {
             throw new IllegalArgumentException("embeddings must be [batch, time, " + config.hiddenSize() + "], got "
                     + Arrays.toString(Tensors.shape(inputsEmbeds)));
@@ -162,6 +167,7 @@ public final class Decoder extends Module {
         if (cache != null && cache.batch() != batch) {
             throw new IllegalArgumentException("cache holds " + cache.batch() + " rows, input has " + batch);
         }
+        if (rowIndex != null) requireRows(rowIndex, batch, time);
         long past = cache == null ? 0 : cache.length();
         Tensor fullMask = cache == null ? newMask.to(ScalarType.Long)
                 : torch.cat(new TensorVector(cache.mask(), newMask.to(ScalarType.Long)), 1);   // [B, past + T]
@@ -173,7 +179,8 @@ public final class Decoder extends Module {
         // Padding queries read earlier padding instead of only themselves; their outputs are never used.
         Tensor allowed = cache == null && rightPadded(fullMask) ? null
                 : attentionMask(fullMask, past, time);                                          // [B, 1, T, past + T]
-        return layers(inputsEmbeds, positions, allowed, cache, newMask, null);
+        return layers(inputsEmbeds, positions, allowed, cache, newMask,
+                rowIndex == null ? null : OutputRows.of(rowIndex, fullMask));
     }
 
     /**
@@ -207,17 +214,10 @@ public final class Decoder extends Module {
      * batch, that is most of the last block's work, forward and backward.
      */
     public Tensor hiddenAt(Tensor inputsEmbeds, Tensor attentionMask, Tensor rows) {
-        if (inputsEmbeds.dim() != 3 || inputsEmbeds.size(2) != config.hiddenSize()) {
-            throw new IllegalArgumentException("embeddings must be [batch, time, " + config.hiddenSize() + "], got "
-                    + Arrays.toString(Tensors.shape(inputsEmbeds)));
-        }
-        long batch = inputsEmbeds.size(0), time = inputsEmbeds.size(1);
-        Tensor mask = attentionMask == null ? torch.ones(new long[] {batch, time}, Tensors.options(ScalarType.Long))
-                : attentionMask.to(ScalarType.Long);
-        if (mask.dim() != 2 || mask.size(0) != batch || mask.size(1) != time) {
-            throw new IllegalArgumentException("attention mask must be [" + batch + ", " + time + "], got "
-                    + Arrays.toString(Tensors.shape(mask)));
-        }
+        return hidden(inputsEmbeds, attentionMask, null, rows);
+    }
+
+    private static void requireRows(Tensor rows, long batch, long time) {
         if (rows.dim() != 2 || rows.size(0) != batch || rows.size(1) < 1
                 || Tensors.scalarType(rows) != ScalarType.Long) {
             throw new IllegalArgumentException("rows must be int64 [" + batch + ", R >= 1], got "
@@ -228,9 +228,6 @@ public final class Decoder extends Module {
             throw new IllegalArgumentException("row index " + (min < 0 ? min : max) + " outside the sequence [0, "
                     + time + ")");
         }
-        Tensor positions = torch.cumsum(mask, 1).sub(new Scalar(1L)).clamp_min(new Scalar(0L));        // [B, T]
-        Tensor allowed = rightPadded(mask) ? null : attentionMask(mask, 0, time);
-        return layers(inputsEmbeds, positions, allowed, null, mask, OutputRows.of(rows, mask));
     }
 
     /** The positions the last block computes its output at ({@link #hiddenAt}), and the keys each may read. */
@@ -272,8 +269,7 @@ public final class Decoder extends Module {
             // Autograd keeps what it saved through its own references, so backward is unaffected.
             Tensor next;
             try (PointerScope blockScope = new PointerScope()) {
-                next = Tensors.keep(i == last && rows != null ? lastBlockAt(i, x, cosSin, rows)
-                        : block(i, x, cosSin, allowed, cache));
+                next = Tensors.keep(block(i, x, cosSin, allowed, cache, i == last ? rows : null));
             }
             x.close();
             x = next;
@@ -284,17 +280,24 @@ public final class Decoder extends Module {
         return normed;
     }
 
-    private Tensor block(int index, Tensor x, Tensor[] cosSin, Tensor allowed, KvCache cache) {
+    /**
+     * One pre-norm block. With {@code rows} (the last block of {@link #hiddenAt}) its output is needed at those
+     * positions only: keys and values run at every position, queries, attention output and MLP at the rows, and it
+     * returns [B, R, H]; otherwise every position, [B, T, H].
+     */
+    private Tensor block(int index, Tensor x, Tensor[] cosSin, Tensor allowed, KvCache cache, OutputRows rows) {
         DecoderWeights.Layer l = weights.layer(index);
-        long batch = x.size(0), time = x.size(1);
+        long batch = x.size(0), time = x.size(1), queries = rows == null ? time : rows.index().size(1);
         int heads = config.numberOfHeads(), kvHeads = config.numberOfKeyValueHeads(), d = config.headDim();
 
         // Self-attention on the normalised input, added back to the residual stream.
         Tensor h = rmsNorm(x, l.inputNorm());                                                       // [B, T, H]
-        Tensor q = linear(h, l.wq(), l.bq()).view(batch, time, heads, d).transpose(1, 2);           // [B, nH, T, D]
+        Tensor hq = rows == null ? h : rows.gather(h, 1);                                           // [B, Q, H]
+        Tensor q = linear(hq, l.wq(), l.bq()).view(batch, queries, heads, d).transpose(1, 2);       // [B, nH, Q, D]
         Tensor k = linear(h, l.wk(), l.bk()).view(batch, time, kvHeads, d).transpose(1, 2);         // [B, kvH, T, D]
         Tensor v = linear(h, l.wv(), l.bv()).view(batch, time, kvHeads, d).transpose(1, 2);         // [B, kvH, T, D]
-        q = Rope.apply(q, cosSin[0], cosSin[1]);
+        q = rows == null ? Rope.apply(q, cosSin[0], cosSin[1])
+                : Rope.apply(q, rows.gather(cosSin[0], 2), rows.gather(cosSin[1], 2));
         k = Rope.apply(k, cosSin[0], cosSin[1]);
         if (cache != null) {
             Tensor[] kv = cache.append(index, k, v);                                                // [B, kvH, past+T, D]
@@ -308,43 +311,17 @@ public final class Decoder extends Module {
         // against 83 with repeated keys (bench/perf/README.md).
         k = repeatKv(k, config.kvGroupSize());                                                     // [B, nH, S, D]
         v = repeatKv(v, config.kvGroupSize());
+        Tensor readable = rows == null ? allowed : rows.allowed();
         // in attentionType, or float32 when autograd records it (FusedAttention), never in autocast's choice
-        Tensor attended = FusedAttention.attend(q, k, v, allowed, 0.0, allowed == null, attentionType)
-                .to(computeType());                                                                // [B, nH, T, D]
-        attended = attended.transpose(1, 2).reshape(batch, time, (long) heads * d);                // [B, T, nH*D]
-        x = x.add(linear(attended, l.wo(), l.bo()));
+        Tensor attended = FusedAttention.attend(q, k, v, readable, 0.0, readable == null, attentionType)
+                .to(computeType());                                                                // [B, nH, Q, D]
+        attended = attended.transpose(1, 2).reshape(batch, queries, (long) heads * d);             // [B, Q, nH*D]
+        x = (rows == null ? x : rows.gather(x, 1)).add(linear(attended, l.wo(), l.bo()));          // [B, Q, H]
 
         // SwiGLU MLP: down(silu(gate(h)) * up(h)).
         h = rmsNorm(x, l.postAttentionNorm());
-        Tensor gated = torch.silu(linear(h, l.wGate(), null)).mul(linear(h, l.wUp(), null));        // [B, T, F]
-        return x.add(linear(gated, l.wDown(), null));                                               // [B, T, H]
-    }
-
-    /**
-     * {@link #block} whose output is needed at {@code rows} only: keys and values at every position, queries, attention
-     * output and MLP at the rows. Returns [B, R, H].
-     */
-    private Tensor lastBlockAt(int index, Tensor x, Tensor[] cosSin, OutputRows rows) {
-        DecoderWeights.Layer l = weights.layer(index);
-        long batch = x.size(0), time = x.size(1), r = rows.index().size(1);
-        int heads = config.numberOfHeads(), kvHeads = config.numberOfKeyValueHeads(), d = config.headDim();
-
-        Tensor h = rmsNorm(x, l.inputNorm());                                                       // [B, T, H]
-        Tensor k = linear(h, l.wk(), l.bk()).view(batch, time, kvHeads, d).transpose(1, 2);         // [B, kvH, T, D]
-        Tensor v = linear(h, l.wv(), l.bv()).view(batch, time, kvHeads, d).transpose(1, 2);         // [B, kvH, T, D]
-        k = Rope.apply(k, cosSin[0], cosSin[1]);
-        Tensor q = linear(rows.gather(h, 1), l.wq(), l.bq()).view(batch, r, heads, d).transpose(1, 2); // [B, nH, R, D]
-        q = Rope.apply(q, rows.gather(cosSin[0], 2), rows.gather(cosSin[1], 2));
-        k = repeatKv(k, config.kvGroupSize());                                                     // [B, nH, T, D]
-        v = repeatKv(v, config.kvGroupSize());
-        Tensor attended = FusedAttention.attend(q, k, v, rows.allowed(), 0.0, false, attentionType)
-                .to(computeType());                                                                // [B, nH, R, D]
-        attended = attended.transpose(1, 2).reshape(batch, r, (long) heads * d);                   // [B, R, nH*D]
-        Tensor xr = rows.gather(x, 1).add(linear(attended, l.wo(), l.bo()));                      // [B, R, H]
-
-        h = rmsNorm(xr, l.postAttentionNorm());
-        Tensor gated = torch.silu(linear(h, l.wGate(), null)).mul(linear(h, l.wUp(), null));        // [B, R, F]
-        return xr.add(linear(gated, l.wDown(), null));                                              // [B, R, H]
+        Tensor gated = torch.silu(linear(h, l.wGate(), null)).mul(linear(h, l.wUp(), null));        // [B, Q, F]
+        return x.add(linear(gated, l.wDown(), null));                                               // [B, Q, H]
     }
 
     /** May position q (absolute past + q) read key s? Causal, real keys only, and always itself. */
