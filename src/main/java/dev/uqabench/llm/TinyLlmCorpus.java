@@ -12,6 +12,7 @@ import dev.uqabench.qa.TextContext;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -157,11 +158,15 @@ public final class TinyLlmCorpus {
             long[] newline = tokenizer.encode("\n", false);
             ChatTemplate template = new ChatTemplate("tiny LLM", ChatPrompter.CHATML_TEMPLATE, null, "<|im_end|>");
             ChatPrompter prompter = new ChatPrompter(tokenizer, template, endOfTurn);
+            // A question recurs in every context length's dialogue and an answer (an option's text) in many: each
+            // distinct text is encoded once. The ids are the tokenizer's either way; the builder copies them.
+            Map<String, long[]> prompts = new HashMap<>();
+            Map<String, long[]> answers = new HashMap<>();
             for (List<String[]> turns : dialogues) {
                 TinyLlmTrainer.Example.Builder b = new TinyLlmTrainer.Example.Builder();
                 for (String[] turn : turns) {
-                    long[] prompt = prompter.prompt(turn[0]);
-                    long[] answer = prompter.answer(turn[1]);
+                    long[] prompt = prompts.computeIfAbsent(turn[0], prompter::prompt);
+                    long[] answer = answers.computeIfAbsent(turn[1], prompter::answer);
                     if (b.length() > 0 && b.length() + newline.length + prompt.length + answer.length > maxTokens) {
                         break;
                     }
