@@ -6,6 +6,7 @@ import dev.uqabench.data.UserSequence;
 import dev.uqabench.llm.Decoder;
 import dev.uqabench.llm.OptionScorer;
 import dev.uqabench.llm.PaddedPrompts;
+import dev.uqabench.tensor.Tensors;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -248,9 +249,9 @@ public final class Answerer {
                     Tensor softTokensTensor = softTokens(soft, batch);
                     PaddedPrompts padded = PaddedPrompts.of(prompts, padId);
                     PaddedPrompts.Inputs in = padded.inputs(llm, softTokensTensor);
-                    Tensor hidden = llm.hidden(in.embeds(), in.mask());                              // [B, T, D]
-                    Tensor last = llm.logits(PaddedPrompts.gather(hidden,
-                            padded.lastPositions(in.softTokens())));                                  // [B, V]
+                    long[] lastPositions = padded.lastPositions(in.softTokens());
+                    Tensor rows = Tensors.fromLongs(lastPositions, lastPositions.length, 1);           // [B, 1]
+                    Tensor last = llm.logits(llm.hiddenAt(in.embeds(), in.mask(), rows).squeeze(1));  // [B, V]
                     Tensor argmax = last.argmax(new org.bytedeco.pytorch.LongOptional(1), false);
                     best = new long[batch.size()];
                     for (int b = 0; b < batch.size(); b++) {

@@ -152,7 +152,20 @@ public final class Decoder extends Module {
         return hidden(inputsEmbeds, newMask, cache, null);
     }
 
-    /** {@link #hidden(Tensor, Tensor, KvCache)}, or {@link #hiddenAt} when {@code rowIndex} is given (no cache). */
+    /**
+     * Final normalised hidden state of each row's last position [B, hidden], the cache (when given) grown by every new
+     * position as {@link #hidden(Tensor, Tensor, KvCache)} grows it: a prompt pass that only predicts the next token.
+     * As in {@link #hiddenAt}, the last block computes its keys and values at every position and the rest at the last
+     * one only. Rows must end on a real token (left padding), as a prompt to be continued does.
+     */
+    public Tensor lastHidden(Tensor inputsEmbeds, Tensor newMask, KvCache cache) {
+        long batch = inputsEmbeds.size(0), last = inputsEmbeds.size(1) - 1;
+        if (last == 0) return hidden(inputsEmbeds, newMask, cache).select(1, 0);                 // a decode step
+        Tensor rows = torch.full(new long[] {batch, 1}, new Scalar(last), Tensors.options(ScalarType.Long));
+        return hidden(inputsEmbeds, newMask, cache, rows).squeeze(1);
+    }
+
+    /** {@link #hidden(Tensor, Tensor, KvCache)}, or its states at {@code rowIndex} (int64 [B, R]) only when given. */
     private Tensor hidden(Tensor inputsEmbeds, Tensor newMask, KvCache cache, Tensor rowIndex) {
         if (inputsEmbeds.dim() != 3 || inputsEmbeds.size(2) != config.hiddenSize()) {
             throw new IllegalArgumentException("embeddings must be [batch, time, " + config.hiddenSize() + "], got "
@@ -180,7 +193,7 @@ public final class Decoder extends Module {
         Tensor allowed = cache == null && rightPadded(fullMask) ? null
                 : attentionMask(fullMask, past, time);                                          // [B, 1, T, past + T]
         return layers(inputsEmbeds, positions, allowed, cache, newMask,
-                rowIndex == null ? null : OutputRows.of(rowIndex, fullMask));
+                rowIndex == null ? null : OutputRows.of(rowIndex, fullMask, past));
     }
 
     /**
@@ -230,19 +243,25 @@ public final class Decoder extends Module {
         }
     }
 
-    /** The positions the last block computes its output at ({@link #hiddenAt}), and the keys each may read. */
+    /**
+     * The new positions the last block computes its output at ({@link #hiddenAt}, {@link #lastHidden}), and the keys
+     * (cached ones first) each may read.
+     */
     private record OutputRows(Tensor index, Tensor allowed) {
-        /** Key s is readable from row position r when s <= r and s is real, or s == r (as {@link #attentionMask}). */
-        static OutputRows of(Tensor index, Tensor mask) {
-            return new OutputRows(index, readable(index, mask));
+        /**
+         * Key s is readable from new position r (absolute {@code past + r}) when s <= past + r and s is real, or
+         * s == past + r (as {@link #attentionMask}); {@code mask} covers the cached and the new positions.
+         */
+        static OutputRows of(Tensor index, Tensor mask, long past) {
+            return new OutputRows(index, readable(index, mask, past));
         }
 
-        private static Tensor readable(Tensor index, Tensor mask) {
-            Tensor query = index.unsqueeze(2);                                                          // [B, R, 1]
+        private static Tensor readable(Tensor index, Tensor mask, long past) {
+            Tensor query = index.add(new Scalar(past)).unsqueeze(2);                                    // [B, R, 1]
             Tensor key = torch.arange(new Scalar(0L), new Scalar(mask.size(1)), Tensors.options(ScalarType.Long))
-                    .view(1, 1, -1);                                                                    // [1, 1, T]
-            Tensor realKey = mask.ne(new Scalar(0L)).unsqueeze(1);                                      // [B, 1, T]
-            return key.le(query).logical_and(realKey).logical_or(key.eq(query)).unsqueeze(1);          // [B, 1, R, T]
+                    .view(1, 1, -1);                                                                    // [1, 1, S]
+            Tensor realKey = mask.ne(new Scalar(0L)).unsqueeze(1);                                      // [B, 1, S]
+            return key.le(query).logical_and(realKey).logical_or(key.eq(query)).unsqueeze(1);          // [B, 1, R, S]
         }
 
         /** x [B, T, ...] at the rows: [B, R, ...]. */

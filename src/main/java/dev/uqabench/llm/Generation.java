@@ -92,8 +92,7 @@ public final class Generation {
             for (int step = 0; step < settings.maxNewTokens(); step++) {
                 long[] next;
                 try (PointerScope scope = new PointerScope()) {
-                    Tensor hidden = decoder.hidden(embeds, mask, cache);                              // [B, T, H]
-                    Tensor last = hidden.select(1, hidden.size(1) - 1);                               // [B, H]
+                    Tensor last = decoder.lastHidden(embeds, mask, cache);                            // [B, H]
                     Tensor logits = decoder.logits(last);                                             // [B, V]
                     next = settings.temperature() == 0 ? Tensors.toLongs(logits.argmax(new LongOptional(1), false))
                             : sample(logits, settings, random);

@@ -74,8 +74,7 @@ public final class OptionScorer {
         try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard();
              KvCache cache = prefixCache(decoder, sharedPrefix, restEmbeds.size())) {
             Tensor[] padded = leftPadded(decoder, restEmbeds);
-            Tensor hidden = decoder.hidden(padded[0], padded[1], cache);                              // [B, T, H]
-            Tensor last = decoder.logits(hidden.select(1, hidden.size(1) - 1));                       // [B, V]
+            Tensor last = decoder.logits(decoder.lastHidden(padded[0], padded[1], cache));           // [B, V]
             return Tensors.toLongs(last.argmax(new LongOptional(1), false));
         }
     }
@@ -161,8 +160,7 @@ public final class OptionScorer {
         try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard();
              KvCache cache = prefixCache(decoder, sharedPrefix, prompts)) {
             Tensor[] padded = leftPadded(decoder, promptEmbeds);                 // one prompt: nothing to pad
-            Tensor promptHidden = decoder.hidden(padded[0], padded[1], cache);
-            Tensor firstLogProbs = decoder.logits(promptHidden.select(1, promptHidden.size(1) - 1)).log_softmax(-1);
+            Tensor firstLogProbs = decoder.logits(decoder.lastHidden(padded[0], padded[1], cache)).log_softmax(-1);
             long vocabulary = firstLogProbs.size(1);
             float[] first = Tensors.toFloats(firstLogProbs);                                     // [B, V]: option token 0
             float[][][] rest = restOfOptions(decoder, cache, options, logitsChunkFloats, vocabulary);
@@ -186,7 +184,7 @@ public final class OptionScorer {
             return decoder.newCache(rows);
         }
         try (PointerScope scope = new PointerScope(); KvCache one = decoder.newCache(1)) {
-            decoder.hidden(prefix.to(decoder.computeType()).unsqueeze(0), null, one);
+            decoder.lastHidden(prefix.to(decoder.computeType()).unsqueeze(0), null, one);       // fills the cache
             return one.selectRows(new long[rows]);
         }
     }
@@ -268,8 +266,7 @@ public final class OptionScorer {
     }
 
     private static Tensor lastLogits(Decoder decoder, Tensor embeds, Tensor mask) {
-        Tensor hidden = decoder.hidden(embeds, mask);                                              // [B, T, H]
-        return decoder.logits(hidden.select(1, hidden.size(1) - 1));                               // [B, V]
+        return decoder.logits(decoder.lastHidden(embeds, mask, null));                             // [B, V]
     }
 
     private static void requireLeftPadded(Tensor mask) {

@@ -73,16 +73,4 @@ public record PaddedPrompts(Tensor ids, Tensor mask, int[] lengths) {
     /** Decoder inputs: embeddings, mask, and how many soft tokens lead each row. */
     public record Inputs(Tensor embeds, Tensor mask, int softTokens) {
     }
-
-    /** Rows {@code x[b, positions[b], ...]} of a {@code [batch, time, ...]} tensor. */
-    public static Tensor gather(Tensor x, long[] positions) {
-        long batch = x.size(0);
-        long time = x.size(1);
-        long[] flat = new long[positions.length];
-        for (int b = 0; b < positions.length; b++) {
-            flat[b] = b * time + positions[b];
-        }
-        Tensor rows = x.reshape(batch * time, -1);
-        return rows.index_select(0, Tensor.create(flat));
-    }
 }

@@ -152,6 +152,51 @@ class DecoderInvarianceTest {
     }
 
     /**
+     * A prompt pass that keeps only each row's last state ({@link Decoder#lastHidden}) after a left-padded prefix
+     * already in the cache: the same states as the whole pass's last position, and a cache that continues the same way
+     * (the next token's logits agree), with and without an earlier cache.
+     */
+    @Test
+    void lastHiddenEqualsTheWholePassAtTheLastPositionAndFillsTheSameCache() {
+        try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
+            Decoder decoder = model(15);
+            int longest = 9, prefix = 4;
+            long[][] mask = new long[PROMPTS.length][longest];
+            long[][] ids = padded(true, longest, mask);
+            Tensor embeds = decoder.embed(Tensors.fromLongs(ids));
+            Tensor allMask = Tensors.fromLongs(mask);
+            long[][] next = {{7}, {3}, {11}};
+            for (boolean cached : new boolean[] {false, true}) {
+                Tensor[] last = new Tensor[2];
+                Tensor[] following = new Tensor[2];
+                for (int i = 0; i < 2; i++) {
+                    try (KvCache cache = decoder.newCache(PROMPTS.length)) {
+                        Tensor newEmbeds = embeds;
+                        Tensor newMask = allMask;
+                        if (cached) {                   // the prefix (padding included) is in the cache already
+                            decoder.hidden(embeds.narrow(1, 0, prefix), allMask.narrow(1, 0, prefix), cache);
+                            newEmbeds = embeds.narrow(1, prefix, longest - prefix);
+                            newMask = allMask.narrow(1, prefix, longest - prefix);
+                        }
+                        if (i == 0) {
+                            last[i] = decoder.lastHidden(newEmbeds, newMask, cache);
+                        } else {
+                            Tensor whole = decoder.hidden(newEmbeds, newMask, cache);
+                            last[i] = whole.select(1, whole.size(1) - 1);
+                        }
+                        following[i] = decoder.logits(decoder.hidden(decoder.embed(Tensors.fromLongs(next)), null,
+                                cache));
+                        assertEquals(longest + 1, cache.length());
+                    }
+                }
+                assertArrayEquals(new long[] {PROMPTS.length, decoder.config().hiddenSize()}, Tensors.shape(last[0]));
+                DecoderGoldenTest.assertClose(last[1], last[0], 1e-5, "last states, cached prefix " + cached);
+                DecoderGoldenTest.assertClose(following[1], following[0], 1e-5, "next step, cached prefix " + cached);
+            }
+        }
+    }
+
+    /**
      * bf16 compute stays within 4% of the largest |logit| of fp32 on the same bf16-stored weights (bf16
      * keeps 8 significant bits, about 0.4% per rounding, and errors add over layers; observed: 1.7%).
      */
