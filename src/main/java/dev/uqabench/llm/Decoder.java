@@ -159,8 +159,10 @@ public final class Decoder extends Module {
      * one only. Rows must end on a real token (left padding), as a prompt to be continued does.
      */
     public Tensor lastHidden(Tensor inputsEmbeds, Tensor newMask, KvCache cache) {
+        if (inputsEmbeds.dim() != 3 || inputsEmbeds.size(1) < 2) {    // a decode step, or input that hidden refuses
+            return hidden(inputsEmbeds, newMask, cache).select(1, inputsEmbeds.size(1) - 1);
+        }
         long batch = inputsEmbeds.size(0), last = inputsEmbeds.size(1) - 1;
-        if (last == 0) return hidden(inputsEmbeds, newMask, cache).select(1, 0);                 // a decode step
         Tensor rows = torch.full(new long[] {batch, 1}, new Scalar(last), Tensors.options(ScalarType.Long));
         return hidden(inputsEmbeds, newMask, cache, rows).squeeze(1);
     }

@@ -193,6 +193,9 @@ class DecoderInvarianceTest {
                 DecoderGoldenTest.assertClose(last[1], last[0], 1e-5, "last states, cached prefix " + cached);
                 DecoderGoldenTest.assertClose(following[1], following[0], 1e-5, "next step, cached prefix " + cached);
             }
+            IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
+                    () -> decoder.lastHidden(embeds.select(0, 0), null, null));
+            assertTrue(bad.getMessage().startsWith("embeddings must be [batch, time, "), bad.getMessage());
         }
     }
 
