@@ -12,7 +12,14 @@ process, with OMP_WAIT_POLICY=PASSIVE, OPENBLAS_NUM_THREADS=1 and OMP_NUM_THREAD
 libtorch's default thread count, which OMP_NUM_THREADS sets; decoder.py calls torch.set_num_threads(THREADS)).
 bf16 runs only when the CPU has avx512_bf16 unless --dtypes says otherwise.
 Writes bench/results/peer-decoder.json (rewritten after every run).
+
+--concurrent runs the two sides of a round at the same time instead, each pinned to its own core (`taskset -c`; ours on
+core 0 in odd rounds, on core 1 in even ones; --threads must be 1): on a machine whose speed swings by 1.5-2x within
+minutes (a shared virtual machine), one after the other measures the machine's phase as much as the engines, while
+side by side both meet the same phase. Both then share the memory bandwidth and the last-level cache, so the absolute
+figures are lower than alone; only the ratio is read from them.
 """
+import concurrent.futures
 import argparse
 import os
 import re
@@ -103,9 +110,13 @@ def main():
     parser.add_argument("--theirs-env", action="append", default=[], metavar="KEY=VALUE",
                         help="extra environment of the PyTorch runs only, e.g. ATEN_CPU_CAPABILITY=avx512")
     parser.add_argument("--out", default=os.path.join(common.RESULTS, "peer-decoder.json"))
+    parser.add_argument("--concurrent", action="store_true",
+                        help="run ours and theirs at the same time, each pinned to its own core (see above)")
     parser.add_argument("--python", default="/usr/bin/python3",
                         help="command that runs the PyTorch side (default: Debian 12's torch 1.13); 'chroot /opt/trixie /usr/bin/python3' runs Debian 13's torch 2.6 (README.md)")
     args = parser.parse_args()
+    if args.concurrent and (args.threads != 1 or len(os.sched_getaffinity(0)) < 2):
+        raise SystemExit("--concurrent needs --threads 1 and two cores")
     common.set_python(args.python)
     blas_core = common.apply_blas_core(args.blas_core)
     cpu = common.cpu_info()
@@ -118,7 +129,7 @@ def main():
                 "a random-weight Qwen2.5-0.5B-shaped decoder, ours (LlmBenchmark) vs PyTorch eager (decoder.py); "
                 "see bench/peer/README.md",
         "started": time.strftime("%Y-%m-%dT%H:%M:%S"), "finished": None, "rounds": args.rounds,
-        "threads": args.threads, "dtypes": dtypes, "env": dict(common.BASE_ENV, **env), "blas_core": blas_core,
+        "threads": args.threads, "concurrent": args.concurrent, "dtypes": dtypes, "env": dict(common.BASE_ENV, **env), "blas_core": blas_core,
         "theirs_env": theirs_env,
         "cpu": cpu, "torch": common.torch_info(theirs_env), "java": common.java_info(), "build": build_info,
         "model_dir": args.model_dir,
@@ -139,18 +150,31 @@ def main():
         if record["exit"] != 0:
             common.write_json(args.out, out)
             raise SystemExit("LlmBenchmark make failed:\n" + record["output_tail"][-3000:])
+    def measure(side, dtype, round_, core):
+        out_file = None
+        if side == "ours":
+            handle, out_file = tempfile.mkstemp(prefix="llm-bench-", suffix=".md")
+            os.close(handle)
+            argv = ours_argv(build, args.model_dir, dtype, out_file)
+        else:
+            argv = theirs_argv(dtype, args.threads)
+        if core is not None:
+            argv = ["taskset", "-c", str(core)] + argv
+        record = common.run_child(argv, env if side == "ours" else theirs_env, args.timeout)
+        record.update(side=side, dtype=dtype, round=round_ + 1, core=core)
+        return record, out_file
+
     for round_ in range(args.rounds):
         for index, dtype in enumerate(dtypes):
             sides = ["ours", "theirs"] if (round_ + index) % 2 == 0 else ["theirs", "ours"]
-            for side in sides:
-                if side == "ours":
-                    handle, out_file = tempfile.mkstemp(prefix="llm-bench-", suffix=".md")
-                    os.close(handle)
-                    argv = ours_argv(build, args.model_dir, dtype, out_file)
-                else:
-                    argv = theirs_argv(dtype, args.threads)
-                record = common.run_child(argv, env if side == "ours" else theirs_env, args.timeout)
-                record.update(side=side, dtype=dtype, round=round_ + 1)
+            if args.concurrent:
+                with concurrent.futures.ThreadPoolExecutor(2) as pool:
+                    futures = [pool.submit(measure, side, dtype, round_, core) for core, side in enumerate(sides)]
+                    done = [f.result() for f in futures]
+            else:
+                done = (measure(side, dtype, round_, None) for side in sides)
+            for record, out_file in done:
+                side = record["side"]
                 text = record["output_tail"]
                 record["result"] = (parse_ours(text) if side == "ours" else common.last_json_line(text)) \
                     if record["exit"] == 0 else None
@@ -161,6 +185,7 @@ def main():
                 out["runs"].append(record)
                 r = record["result"]
                 print(f"round {round_ + 1} {dtype} {side:6s} "
+                      + (f"core {record['core']} " if record["core"] is not None else "")
                       + (f"prefill128 {r['prefill_128_tokens_per_s']:.1f} prefill512 {r['prefill_512_tokens_per_s']:.1f} "
                          f"decode {r['decode_tokens_per_s']:.2f} tokens/s" if r else "FAILED")
                       + f"  load {record['loadavg_before'].split()[0]} -> {record['loadavg_after'].split()[0]}",
