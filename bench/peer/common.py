@@ -1,5 +1,6 @@
 """Shared pieces of the peer runners: a frozen copy of the build, child processes with polled peak RSS, machine info."""
 import atexit
+import concurrent.futures as concurrent_futures
 import hashlib
 import json
 import os
@@ -154,6 +155,27 @@ def run_child(argv, env_extra, timeout, cwd=REPO):
     record["polled_peak_rss_mib"] = peak["kib"] // 1024 if peak["kib"] >= 0 else None
     record["output_tail"] = output[-4000:]
     return record
+
+
+def run_sides(sides, measure, concurrent):
+    """Runs `measure(side, core)` for each side of a round: one after the other (core None), or, when `concurrent`,
+    all at the same time, side i pinned to core i (the caller alternates the order of `sides` from round to round, so
+    each side meets each core). Returns the records in the order of `sides`."""
+    if not concurrent:
+        return [measure(side, None) for side in sides]
+    with concurrent_futures.ThreadPoolExecutor(len(sides)) as pool:
+        futures = [pool.submit(measure, side, core) for core, side in enumerate(sides)]
+        return [f.result() for f in futures]
+
+
+def pinned(argv, core):
+    """`argv` run on `core` alone (`taskset -c`), or as it is when core is None."""
+    return argv if core is None else ["taskset", "-c", str(core)] + argv
+
+
+def require_cores_for_concurrent(concurrent, threads, sides=2):
+    if concurrent and (threads != 1 or len(os.sched_getaffinity(0)) < sides):
+        raise SystemExit(f"--concurrent needs --threads 1 and {sides} cores")
 
 
 def last_json_line(text):

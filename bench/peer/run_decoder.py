@@ -19,7 +19,6 @@ minutes (a shared virtual machine), one after the other measures the machine's p
 side by side both meet the same phase. Both then share the memory bandwidth and the last-level cache, so the absolute
 figures are lower than alone; only the ratio is read from them.
 """
-import concurrent.futures
 import argparse
 import os
 import re
@@ -115,8 +114,7 @@ def main():
     parser.add_argument("--python", default="/usr/bin/python3",
                         help="command that runs the PyTorch side (default: Debian 12's torch 1.13); 'chroot /opt/trixie /usr/bin/python3' runs Debian 13's torch 2.6 (README.md)")
     args = parser.parse_args()
-    if args.concurrent and (args.threads != 1 or len(os.sched_getaffinity(0)) < 2):
-        raise SystemExit("--concurrent needs --threads 1 and two cores")
+    common.require_cores_for_concurrent(args.concurrent, args.threads)
     common.set_python(args.python)
     blas_core = common.apply_blas_core(args.blas_core)
     cpu = common.cpu_info()
@@ -158,21 +156,14 @@ def main():
             argv = ours_argv(build, args.model_dir, dtype, out_file)
         else:
             argv = theirs_argv(dtype, args.threads)
-        if core is not None:
-            argv = ["taskset", "-c", str(core)] + argv
-        record = common.run_child(argv, env if side == "ours" else theirs_env, args.timeout)
+        record = common.run_child(common.pinned(argv, core), env if side == "ours" else theirs_env, args.timeout)
         record.update(side=side, dtype=dtype, round=round_ + 1, core=core)
         return record, out_file
 
     for round_ in range(args.rounds):
         for index, dtype in enumerate(dtypes):
             sides = ["ours", "theirs"] if (round_ + index) % 2 == 0 else ["theirs", "ours"]
-            if args.concurrent:
-                with concurrent.futures.ThreadPoolExecutor(2) as pool:
-                    futures = [pool.submit(measure, side, dtype, round_, core) for core, side in enumerate(sides)]
-                    done = [f.result() for f in futures]
-            else:
-                done = (measure(side, dtype, round_, None) for side in sides)
+            done = common.run_sides(sides, lambda side, core: measure(side, dtype, round_, core), args.concurrent)
             for record, out_file in done:
                 side = record["side"]
                 text = record["output_tail"]

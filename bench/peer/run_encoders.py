@@ -13,6 +13,9 @@ The jar and its libraries are copied first, so a rebuild during the measurement 
 --check also compiles bench/peer/java/.../PeerLosses.java against that copy and compares the first three training
 losses of each case (ours vs theirs: same data, same initial weights, same dropout seeds).
 Writes bench/results/peer-encoders.json (rewritten after every run, so a partial run leaves its results).
+--concurrent runs the two sides of a round at the same time, each pinned to its own core (as run_decoder.py
+--concurrent; --threads must be 1): both meet the same phase of a machine whose speed swings, and only the per-round
+ratio is read from such a run.
 """
 import argparse
 import os
@@ -136,9 +139,12 @@ def main():
     parser.add_argument("--theirs-moments", default="full", choices=["full", "row"],
                         help="the same for the PyTorch runs")
     parser.add_argument("--out", default=os.path.join(common.RESULTS, "peer-encoders.json"))
+    parser.add_argument("--concurrent", action="store_true",
+                        help="run ours and theirs at the same time, each pinned to its own core (see above)")
     parser.add_argument("--python", default="/usr/bin/python3",
                         help="command that runs the PyTorch side (default: Debian 12's torch 1.13); 'chroot /opt/trixie /usr/bin/python3' runs Debian 13's torch 2.6 (README.md)")
     args = parser.parse_args()
+    common.require_cores_for_concurrent(args.concurrent, args.threads)
     common.set_python(args.python)
     blas_core = common.apply_blas_core(args.blas_core)
     cases = [c.strip() for c in args.cases.split(",") if c.strip()]
@@ -150,6 +156,7 @@ def main():
                 "PyTorch eager; see bench/peer/README.md",
         "started": time.strftime("%Y-%m-%dT%H:%M:%S"), "finished": None,
         "rounds": args.rounds, "steps": args.steps, "warmup_steps": 2, "threads": args.threads,
+        "concurrent": args.concurrent,
         "ours_precision": args.ours_precision, "theirs_precision": args.theirs_precision,
         "ours_moments": args.ours_moments, "theirs_moments": args.theirs_moments,
         "env": dict(common.BASE_ENV), "blas_core": blas_core, "theirs_extra_env": theirs_env,
@@ -167,12 +174,18 @@ def main():
     for round_ in range(args.rounds):
         for index, case in enumerate(cases):
             sides = ["ours", "theirs"] if (round_ + index) % 2 == 0 else ["theirs", "ours"]
-            for side in sides:
+
+            def measure(side, core):
                 argv = ours_argv(build, case, args.steps, args.threads, args.ours_precision, args.ours_moments) \
                     if side == "ours" else theirs_argv(case, args.steps, args.threads, args.theirs_precision,
                                                        args.theirs_moments)
-                record = common.run_child(argv, ours_env if side == "ours" else theirs_env, args.timeout)
-                record.update(side=side, case=case, round=round_ + 1)
+                record = common.run_child(common.pinned(argv, core), ours_env if side == "ours" else theirs_env,
+                                          args.timeout)
+                record.update(side=side, case=case, round=round_ + 1, core=core)
+                return record
+
+            for record in common.run_sides(sides, measure, args.concurrent):
+                side = record["side"]
                 record["result"] = parse_ours(record["output_tail"]) if side == "ours" \
                     else common.last_json_line(record["output_tail"])
                 if record["result"] is not None and record["exit"] == 0:
@@ -182,6 +195,7 @@ def main():
                 out["runs"].append(record)
                 r = record["result"]
                 print(f"round {round_ + 1} {case:32s} {side:6s} "
+                      + (f"core {record['core']} " if record["core"] is not None else "")
                       + (f"{r['events_per_s']:8.1f} events/s {r['s_per_step']:7.2f} s/step "
                          f"RSS {r['peak_rss_mib']} MiB" if r else "FAILED")
                       + f"  load {record['loadavg_before'].split()[0]} -> {record['loadavg_after'].split()[0]}",
