@@ -13,8 +13,8 @@ libtorch's default thread count, which OMP_NUM_THREADS sets; decoder.py calls to
 bf16 runs only when the CPU has avx512_bf16 unless --dtypes says otherwise.
 Writes bench/results/peer-decoder.json (rewritten after every run).
 
---concurrent runs the two sides of a round at the same time instead, each pinned to its own core (`taskset -c`; ours on
-core 0 in odd rounds, on core 1 in even ones; --threads must be 1): on a machine whose speed swings by 1.5-2x within
+--concurrent runs the two sides of a round at the same time instead, each pinned to its own core (`taskset -c`; the
+side listed first in a round on core 0, and the order alternates as above; --threads must be 1): on a machine whose speed swings by 1.5-2x within
 minutes (a shared virtual machine), one after the other measures the machine's phase as much as the engines, while
 side by side both meet the same phase. Both then share the memory bandwidth and the last-level cache, so the absolute
 figures are lower than alone; only the ratio is read from them.
@@ -127,7 +127,8 @@ def main():
                 "a random-weight Qwen2.5-0.5B-shaped decoder, ours (LlmBenchmark) vs PyTorch eager (decoder.py); "
                 "see bench/peer/README.md",
         "started": time.strftime("%Y-%m-%dT%H:%M:%S"), "finished": None, "rounds": args.rounds,
-        "threads": args.threads, "concurrent": args.concurrent, "dtypes": dtypes, "env": dict(common.BASE_ENV, **env), "blas_core": blas_core,
+        "threads": args.threads, "concurrent": args.concurrent, "dtypes": dtypes, "env": dict(common.BASE_ENV, **env),
+        "blas_core": blas_core,
         "theirs_env": theirs_env,
         "cpu": cpu, "torch": common.torch_info(theirs_env), "java": common.java_info(), "build": build_info,
         "model_dir": args.model_dir,
