@@ -302,9 +302,9 @@ public final class Decoder extends Module {
     }
 
     /**
-     * One pre-norm block. With {@code rows} (the last block of {@link #hiddenAt}) its output is needed at those
-     * positions only: keys and values run at every position, queries, attention output and MLP at the rows, and it
-     * returns [B, R, H]; otherwise every position, [B, T, H].
+     * One pre-norm block. With {@code rows} (the last block of {@link #hiddenAt} and {@link #lastHidden}) its output is
+     * needed at those positions only: keys and values run at every position, queries, attention output and MLP at the
+     * rows, and it returns [B, R, H]; otherwise every position, [B, T, H].
      */
     private Tensor block(int index, Tensor x, Tensor[] cosSin, Tensor allowed, KvCache cache, OutputRows rows) {
         DecoderWeights.Layer l = weights.layer(index);
