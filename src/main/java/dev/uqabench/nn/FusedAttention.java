@@ -1,8 +1,11 @@
 package dev.uqabench.nn;
 
 import dev.uqabench.tensor.Autocast;
+import dev.uqabench.tensor.Tensors;
+import java.util.function.UnaryOperator;
 import org.bytedeco.pytorch.DoubleOptional;
 import org.bytedeco.pytorch.GradMode;
+import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptional;
 import org.bytedeco.pytorch.global.torch;
@@ -15,8 +18,8 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
  * even on a CPU with AMX, where the bf16 forward pass is the fastest. Forward + backward, causal, one thread
  * ({@code AttentionBenchmark}, bench/perf/README.md): tiny LLM [8, 8, 218, 16] 182 ms in bf16 against 22 in float32;
  * Qwen2.5-0.5B [1, 14, 512, 64] 413 against 62; SASRec [8, 2, 200, 32] 38 against 4.3. So attention that autograd
- * records and that goes to the fused kernel (no dropout: with dropout libtorch takes its composite path, whose bf16
- * products are fast) runs in float32, outside autocast; any other call runs as the caller asks, except that bf16 with
+ * records and that goes to the fused kernel (no dropout: with dropout it is libtorch's composite path, written out in
+ * {@link #composite} with a {@link Dropout} mask) runs in float32, outside autocast; any other call runs as the caller asks, except that bf16 with
  * fewer than {@value #BF16_MIN_QUERIES} queries runs in float32 too: the bf16 kernel then takes the same reference loop
  * even in the forward pass, 4-26x slower than float32 on AMX (0.5B decoder's heads [1, 14, T, 64], one thread: T = 63
  * 6.1 ms against 0.7, T = 64 0.18 against 0.34; 60 queries of 6 rows over a 360-key cache 192-266 ms against 12-19;
@@ -60,6 +63,9 @@ public final class FusedAttention {
      */
     public static Tensor attend(Tensor q, Tensor k, Tensor v, Tensor mask, double dropout, boolean causal,
                                 ScalarType inference) {
+        if (dropout > 0) {
+            return composite(q, k, v, mask, causal, weights -> Dropout.apply(weights, dropout, true));
+        }
         ScalarType type = dtype(recordedFused(q, k, v, dropout), inference, q.size(-2));
         TensorOptional maskOption = mask == null ? new TensorOptional() : new TensorOptional(mask);
         if (type == null) {
@@ -69,6 +75,44 @@ public final class FusedAttention {
         try (Autocast.Suspended off = Autocast.suspend()) {
             return torch.scaled_dot_product_attention(q.to(type), k.to(type), v.to(type), maskOption, dropout, causal,
                     new DoubleOptional(), false);
+        }
+    }
+
+    /**
+     * libtorch's composite attention ({@code _scaled_dot_product_attention_math}, where its
+     * {@code scaled_dot_product_attention} goes with dropout) written out, {@code onWeights} applied to the attention
+     * weights where it applies {@code at::dropout}: the inputs in the dtype autocast gives them (its dtype when it is
+     * on, else the queries'), float32 products for bf16 and half, {@code q sqrt(s)} times {@code (k sqrt(s))^T} with
+     * {@code s = 1/sqrt(d)}, masked places at minus infinity, softmax (a query that may see no key attends to nothing),
+     * the weights times the values, and the result back in the inputs' dtype. With dropout as {@code onWeights} the
+     * mask comes from {@link Dropout}, ~5x cheaper to draw than libtorch's {@code bernoulli_} (bench/perf/README.md).
+     */
+    static Tensor composite(Tensor q, Tensor k, Tensor v, Tensor mask, boolean causal,
+                            UnaryOperator<Tensor> onWeights) {
+        ScalarType origin = torch.is_autocast_enabled(torch.DeviceType.CPU)
+                ? torch.get_autocast_dtype(torch.DeviceType.CPU).intern() : Tensors.scalarType(q);
+        boolean reduced = origin == ScalarType.BFloat16 || origin == ScalarType.Half;
+        ScalarType compute = reduced ? ScalarType.Float : origin;
+        try (Autocast.Suspended off = Autocast.suspend()) {
+            Tensor qc = q.to(origin).to(compute);
+            Tensor kc = k.to(origin).to(compute);
+            Tensor vc = v.to(origin).to(compute);
+            Scalar rootScale = new Scalar(Math.sqrt(1.0 / Math.sqrt(q.size(-1))));
+            Tensor scores = torch.matmul(qc.mul(rootScale), kc.transpose(-2, -1).mul(rootScale));   // [B, h, T, S]
+            Scalar minusInfinity = new Scalar(Double.NEGATIVE_INFINITY);
+            if (causal) {
+                Tensor later = torch.triu(torch.ones(q.size(-2), k.size(-2)), 1).to(ScalarType.Bool);  // [T, S]
+                scores.masked_fill_(later, minusInfinity);
+            }
+            Tensor weights;
+            if (mask != null) {
+                scores.masked_fill_(mask.logical_not(), minusInfinity);
+                Tensor seesNone = mask.logical_not().all(-1, true);                                   // [B, 1|h, T, 1]
+                weights = torch.softmax(scores, -1).masked_fill(seesNone, new Scalar(0.0));
+            } else {
+                weights = torch.softmax(scores, -1);
+            }
+            return torch.matmul(onWeights.apply(weights), vc).to(origin);
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.uqabench.encoder.gru4rec;
 
+import dev.uqabench.nn.Dropout;
 import dev.uqabench.encoder.EncoderKind;
 import dev.uqabench.nn.Init;
 import dev.uqabench.nn.LayerNorm;
@@ -72,7 +73,7 @@ public final class Gru4Rec extends Module implements UserEncoder {
         Tensor initial = torch.zeros(config.numberOfLayers(), batch, config.gruSize());      // [layers, B, G]
         Tensor outputs = Params.owned(torch.gru(events, initial, parameters, false, config.numberOfLayers(), 0.0,
                 is_training(), false, true).get0());                                          // [B, T, G]
-        Tensor dropped = torch.dropout(outputs, config.dropout(), is_training());
+        Tensor dropped = Dropout.apply(outputs, config.dropout(), is_training());
         return norm.forward(dense.forward(dropped));                                          // [B, T, D]
     }
 

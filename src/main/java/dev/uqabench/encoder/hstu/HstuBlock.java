@@ -1,5 +1,6 @@
 package dev.uqabench.encoder.hstu;
 
+import dev.uqabench.nn.Dropout;
 import dev.uqabench.nn.Init;
 import dev.uqabench.nn.Linear;
 import dev.uqabench.nn.Params;
@@ -66,6 +67,6 @@ final class HstuBlock extends Module {
         Tensor attendedNorm = torch.layer_norm(attended, new long[] {heads * linear},
                 new org.bytedeco.pytorch.TensorOptional(), new org.bytedeco.pytorch.TensorOptional(), 1e-6, true);
         Tensor gated = u.mul(attendedNorm);                                                     // [B, T, h*L]
-        return output.forward(torch.dropout(gated, config.dropout(), is_training())).add(x);     // [B, T, D]
+        return output.forward(Dropout.apply(gated, config.dropout(), is_training())).add(x);     // [B, T, D]
     }
 }

@@ -1,5 +1,6 @@
 package dev.uqabench.encoder.sasrec;
 
+import dev.uqabench.nn.Dropout;
 import dev.uqabench.nn.FusedAttention;
 import dev.uqabench.nn.Init;
 import dev.uqabench.nn.LayerNorm;
@@ -58,11 +59,11 @@ final class SasRecBlock extends Module {
         // float32 when autograd records the fused kernel (no dropout), as autocast and the inputs say otherwise
         Tensor attended = FusedAttention.attend(q, k, v, null, training ? dropout : 0.0, true, null);  // [B, h, T, d]
         Tensor merged = attended.transpose(1, 2).reshape(batch, time, hidden);           // [B, T, H]
-        x = norm1.forward(x.add(torch.dropout(output.forward(merged), dropout, training)));
+        x = norm1.forward(x.add(Dropout.apply(output.forward(merged), dropout, training)));
 
         // position-wise feed-forward
-        Tensor inner = torch.dropout(ffnIn.forward(x).relu(), dropout, training);       // [B, T, ffn]
-        return norm2.forward(x.add(torch.dropout(ffnOut.forward(inner), dropout, training)));
+        Tensor inner = Dropout.apply(ffnIn.forward(x).relu(), dropout, training);       // [B, T, ffn]
+        return norm2.forward(x.add(Dropout.apply(ffnOut.forward(inner), dropout, training)));
     }
 
     private Tensor heads(Tensor x, long batch, long time, long headSize) {

@@ -1,5 +1,6 @@
 package dev.uqabench.encoder.trmplus;
 
+import dev.uqabench.nn.Dropout;
 import dev.uqabench.nn.FusedAttention;
 import dev.uqabench.nn.Linear;
 import dev.uqabench.nn.RmsNorm;
@@ -59,11 +60,11 @@ final class TrmPlusBlock extends Module {
         Tensor attended = FusedAttention.attend(q, k, v, null, training ? config.dropout() : 0.0, true,
                 null);                                                                                  // [B, h, T, d]
         Tensor merged = attended.transpose(1, 2).reshape(batch, time, config.hiddenSize());
-        x = x.add(torch.dropout(output.forward(merged), config.dropout(), training));
+        x = x.add(Dropout.apply(output.forward(merged), config.dropout(), training));
 
         Tensor g = ffnNorm.forward(x);
         Tensor inner = torch.silu(gate.forward(g)).mul(up.forward(g));                                     // [B, T, F]
-        return x.add(torch.dropout(down.forward(inner), config.dropout(), training));
+        return x.add(Dropout.apply(down.forward(inner), config.dropout(), training));
     }
 
     /** Rotary position embedding, "rotate half" form: {@code x cos + [-x2, x1] sin}. */
