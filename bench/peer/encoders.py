@@ -43,6 +43,37 @@ NEGATIVES = 1024     # withLoss(loss, 1024)
 NATIVE_OPS = (os.environ.get("PEER_OPS", "native") != "composite" and hasattr(torch, "rms_norm")
               and hasattr(F, "scaled_dot_product_attention"))
 
+# PEER_MASKS=uqabench draws every dropout mask as nn.Dropout does (one seed from torch's global generator, then
+# SplitMix64 16-bit lanes), so that run_encoders.py --check can compare losses with ours step by step; the timed runs
+# keep torch.dropout (default PEER_MASKS=torch), as a user of PyTorch would write it.
+UQABENCH_MASKS = os.environ.get("PEER_MASKS", "torch") == "uqabench"
+
+
+def uqabench_mask(shape, dtype, p):
+    """nn.Dropout.mask(shape, dtype, p, Dropout.seed()): keep element 4 w + l when lane l (bits 16 l..16 l + 15) of
+    SplitMix64 word w of the seed is >= round(p * 65536); kept elements hold 65536 / (65536 - t) in dtype."""
+    seed = torch.zeros(1, dtype=torch.long).random_(0, 2 ** 63 - 1).item()      # Dropout.seed()
+    t = int(round(p * 65536))
+    n = math.prod(shape)
+    with np.errstate(over="ignore"):
+        z = np.uint64(seed) + np.arange(1, (n + 3) // 4 + 1, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+        z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+        z = z ^ (z >> np.uint64(31))
+    lanes = (z[:, None] >> np.array([0, 16, 32, 48], dtype=np.uint64)) & np.uint64(0xFFFF)
+    keep = torch.from_numpy((lanes.reshape(-1)[:n] >= t).astype(np.uint8)).reshape(shape)
+    return keep.to(dtype) * torch.full((1,), 65536.0 / (65536 - t), dtype=dtype)
+
+
+def dropout(x, p, training):
+    """torch.dropout, or with PEER_MASKS=uqabench nn.Dropout.apply."""
+    if not UQABENCH_MASKS:
+        return torch.dropout(x, p, training)
+    if not training or p == 0:
+        return x
+    return x.mul(uqabench_mask(tuple(x.shape), x.dtype, p))
+
+
 # data.Table: key and default embedding width, EnumSet (declaration) order
 TABLES = [("item", 128), ("cate", 64), ("brand", 64), ("shop", 64), ("seller", 64), ("bpe", 64)]
 TABLE_WIDTH = dict(TABLES)
@@ -58,6 +89,20 @@ TOKEN_COUNTS = [16, 3, 4, 3, 4]  # PretrainBenchmark.users
 def reference_sizes(items):
     """PretrainBenchmark.referenceSizes."""
     return {"item": items, "cate": 9_330, "brand": 149_750, "shop": 268_446, "seller": 268_446, "bpe": 151_936}
+
+
+def uqabench_composite(q, k, v, p):
+    """nn.FusedAttention.composite with a Dropout mask on the weights (PEER_MASKS=uqabench): in autocast's dtype when
+    it is on, float32 products for bf16, outside autocast."""
+    origin = torch.get_autocast_dtype("cpu") if torch.is_autocast_enabled("cpu") else q.dtype
+    compute = torch.float32 if origin in (torch.bfloat16, torch.float16) else origin
+    with torch.autocast("cpu", enabled=False):
+        qc, kc, vc = (x.to(origin).to(compute) for x in (q, k, v))
+        root = math.sqrt(1.0 / math.sqrt(q.size(-1)))
+        scores = torch.matmul(qc * root, kc.transpose(-2, -1) * root)
+        scores.masked_fill_(torch.triu(torch.ones(q.size(-2), k.size(-2)), 1).to(torch.bool), float("-inf"))
+        weights = torch.softmax(scores, -1)
+        return torch.matmul(dropout(weights, p, True), vc).to(origin)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -223,6 +268,8 @@ def causal_attention(q, k, v, dropout, training):
     q and k each scaled by sqrt(1/sqrt(d)), QK^T, a -inf upper triangle added, softmax, dropout, times V.
     Without dropout (p == 0, or eval) libtorch would take its fused flash kernel, which 1.13 does not have.
     A torch that has the op (NATIVE_OPS) calls it, and so chooses its kernel itself, as ours does."""
+    if UQABENCH_MASKS and dropout > 0 and training:
+        return uqabench_composite(q, k, v, dropout)
     if NATIVE_OPS:
         return F.scaled_dot_product_attention(q, k, v, dropout_p=dropout if training else 0.0, is_causal=True)
     scale = math.sqrt(1.0 / math.sqrt(q.size(-1)))
@@ -258,9 +305,9 @@ class SasRecBlock(nn.Module):
         q, k, v = (p.view(b, t, self.heads, d).transpose(1, 2) for p in self.qkv(x).split(h, 2))
         attended = causal_attention(q, k, v, self.dropout, self.training)
         merged = attended.transpose(1, 2).reshape(b, t, h)
-        x = self.norm1(x.add(torch.dropout(self.output(merged), self.dropout, self.training)))
-        inner = torch.dropout(self.ffn_in(x).relu(), self.dropout, self.training)
-        return self.norm2(x.add(torch.dropout(self.ffn_out(inner), self.dropout, self.training)))
+        x = self.norm1(x.add(dropout(self.output(merged), self.dropout, self.training)))
+        inner = dropout(self.ffn_in(x).relu(), self.dropout, self.training)
+        return self.norm2(x.add(dropout(self.ffn_out(inner), self.dropout, self.training)))
 
 
 class SasRec(nn.Module):
@@ -304,7 +351,7 @@ class HstuBlock(nn.Module):
         attended = torch.matmul(weights, v).transpose(1, 2).reshape(b, t, heads * lin)
         attended_norm = F.layer_norm(attended, [heads * lin], None, None, 1e-6)
         gated = u.mul(attended_norm)
-        return self.output(torch.dropout(gated, self.c["dropout"], self.training)).add(x)
+        return self.output(dropout(gated, self.c["dropout"], self.training)).add(x)
 
 
 class Hstu(nn.Module):
@@ -356,10 +403,10 @@ class TrmPlusBlock(nn.Module):
         v = self.value(h).view(b, t, heads, hs).transpose(1, 2)
         attended = causal_attention(q, k, v, p, self.training)
         merged = attended.transpose(1, 2).reshape(b, t, self.c["hidden"])
-        x = x.add(torch.dropout(self.output(merged), p, self.training))
+        x = x.add(dropout(self.output(merged), p, self.training))
         g = self.ffn_norm(x)
         inner = F.silu(self.gate(g)).mul(self.up(g))
-        return x.add(torch.dropout(self.down(inner), p, self.training))
+        return x.add(dropout(self.down(inner), p, self.training))
 
 
 class TrmPlus(nn.Module):
@@ -412,7 +459,9 @@ class Gru4Rec(nn.Module):
         # order, then input * noise / (1 - p). 1.13's torch.dropout makes the noise contiguous instead, so its mask
         # would land on other elements; same work either way.
         p = self.c["dropout"]
-        if self.training and p > 0:
+        if self.training and p > 0 and UQABENCH_MASKS:
+            dropped = dropout(outputs, p, True)
+        elif self.training and p > 0:
             noise = torch.empty_like(outputs).bernoulli_(1 - p).div_(1 - p)
             dropped = outputs.mul(noise)
         else:

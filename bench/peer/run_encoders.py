@@ -10,8 +10,9 @@ theirs (`encoders.py` with the same arguments; --ours-precision / --theirs-preci
 from round to round and case to case; the load average is recorded before and after every run. Both get
 OMP_WAIT_POLICY=PASSIVE and OPENBLAS_NUM_THREADS=1; THREADS is libtorch's intra-op thread count on both sides.
 The jar and its libraries are copied first, so a rebuild during the measurement does not change what is measured.
---check also compiles bench/peer/java/.../PeerLosses.java against that copy and compares the first three training
-losses of each case (ours vs theirs: same data, same initial weights, same dropout seeds).
+--check also compiles bench/peer/java/.../PeerLosses.java against that copy and compares the first three float32
+training losses of each case (ours vs theirs: same data, same initial weights, same dropout masks: theirs runs once
+more for it with PEER_MASKS=uqabench, which draws each mask as nn.Dropout does; the timed runs use torch.dropout).
 Writes bench/results/peer-encoders.json (rewritten after every run, so a partial run leaves its results).
 --concurrent runs the two sides of a round at the same time, each pinned to its own core (as run_decoder.py
 --concurrent; --threads must be 1): both meet the same phase of a machine whose speed swings, and only the per-round
@@ -205,8 +206,11 @@ def main():
     if args.check:
         classes = compile_peer_losses(build)
         for case in cases:
-            theirs = next((x["result"]["losses"] for x in out["runs"]
-                           if x["case"] == case and x["side"] == "theirs" and x["result"]), None)
+            # float32, 2 warm-up steps + 1, with ours dropout masks (PEER_MASKS=uqabench: nn.Dropout's draws)
+            record = common.run_child(theirs_argv(case, 1, args.threads, "fp32"),
+                                      dict(theirs_env, PEER_MASKS="uqabench"), args.timeout)
+            mirrored = common.last_json_line(record["output_tail"])
+            theirs = mirrored and mirrored["losses"]
             result = check_case(build, classes, case, args.threads, theirs, args.timeout)
             out["check"].append(result)
             print(f"check {case:32s} ours {result.get('ours_losses')} theirs "
