@@ -3,6 +3,12 @@ package dev.uqabench.nn;
 import dev.uqabench.tensor.Tensors;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinTask;
+import java.util.concurrent.ForkJoinWorkerThread;
+import java.util.concurrent.atomic.AtomicLong;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.pytorch.GeneratorOptional;
 import org.bytedeco.pytorch.LongOptional;
@@ -27,14 +33,28 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
  * one product and autograd's backward one more ({@code grad * mask}), as {@code torch.dropout}'s own
  * {@code noise.div_(q); x * noise}. The seed of each call is one draw from libtorch's global CPU generator, so code that
  * seeds it ({@code torch.manual_seed} per step, under {@code tensor.GlobalGenerator.LOCK}) repeats its masks exactly as
- * it repeated {@code torch.dropout}'s.
+ * it repeated {@code torch.dropout}'s. With more than one libtorch intra-op thread ({@code torch.get_num_threads()} of
+ * the calling thread) that many threads fill the mask's windows; every element depends on the seed and its index
+ * alone, so the mask is the same on any number of threads.
  */
 public final class Dropout {
 
     /** SplitMix64's increment (the golden ratio in 64 bits), as in {@code java.util.SplittableRandom}. */
     private static final long GAMMA = 0x9e3779b97f4a7c15L;
-    /** Elements written through one byte-buffer window (keeps every index an int whatever the tensor's size). */
-    private static final long WINDOW = 1L << 24;
+    /**
+     * Elements written through one byte-buffer window (a multiple of 4, so every window starts on a word; keeps every
+     * index an int whatever the tensor's size), and the unit of work shared between threads.
+     */
+    static final long WINDOW = 1L << 20;
+    /** Daemon workers that fill windows beside the calling thread when libtorch runs more than one intra-op thread. */
+    private static final ForkJoinPool WORKERS = new ForkJoinPool(
+            Math.max(1, Runtime.getRuntime().availableProcessors()), pool -> {
+                ForkJoinWorkerThread t =
+                        ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
+                t.setDaemon(true);
+                t.setName("uqabench-dropout-" + t.getPoolIndex());
+                return t;
+            }, null, false);
 
     private Dropout() {
     }
@@ -84,14 +104,38 @@ public final class Dropout {
         long width = out.element_size();
         long keep = scaleBits(type, 65536.0 / (65536 - threshold), width);
         BytePointer base = new BytePointer(out.data_ptr()).capacity(n * width);
-        for (long from = 0; from < n; from += WINDOW) {                      // windows start at a multiple of 4 elements
-            long count = Math.min(WINDOW, n - from);
-            // the buffer's own position is the window's start; slice() makes it index 0 of the absolute puts
-            ByteBuffer buffer = base.position(from * width).limit((from + count) * width).asByteBuffer().slice()
-                    .order(ByteOrder.nativeOrder());
-            fill(buffer, (int) width, (int) count, from / 4, seed, threshold, keep);
+        long windows = (n + WINDOW - 1) / WINDOW;
+        int threads = Math.min(torch.get_num_threads(), (int) Math.min(windows, Integer.MAX_VALUE));
+        if (threads <= 1) {
+            for (long w = 0; w < windows; w++) {
+                fillWindow(base, n, w, width, seed, threshold, keep);
+            }
+        } else {
+            // each element depends on (seed, index) alone: the same mask whichever thread writes which window
+            AtomicLong next = new AtomicLong();
+            Runnable worker = () -> {
+                for (long w = next.getAndIncrement(); w < windows; w = next.getAndIncrement()) {
+                    fillWindow(base, n, w, width, seed, threshold, keep);
+                }
+            };
+            List<ForkJoinTask<?>> helpers = new ArrayList<>();
+            for (int t = 1; t < threads; t++) {
+                helpers.add(WORKERS.submit(worker));
+            }
+            worker.run();
+            helpers.forEach(ForkJoinTask::join);
         }
         return out;
+    }
+
+    /** Fills window {@code w} of the mask of {@code n} elements at {@code base}. */
+    private static void fillWindow(BytePointer base, long n, long w, long width, long seed, int threshold, long keep) {
+        long from = w * WINDOW;
+        long count = Math.min(WINDOW, n - from);
+        // a pointer of its own at the window's first byte, so the buffer's index 0 is that byte
+        ByteBuffer buffer = base.getPointer(from * width).capacity(count * width).asByteBuffer()
+                .order(ByteOrder.nativeOrder());
+        fill(buffer, (int) width, (int) count, from / 4, seed, threshold, keep);
     }
 
     /** The bit pattern of {@code value} in {@code type}, as it sits in memory ({@code width} bytes). */

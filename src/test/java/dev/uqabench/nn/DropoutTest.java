@@ -58,7 +58,7 @@ class DropoutTest {
         try (PointerScope scope = new PointerScope()) {
             long seed = 42;
             double p = 0.3;
-            long n = (1L << 24) + 5;                                 // one element past the first window, and a tail
+            long n = 2 * Dropout.WINDOW + 5;                         // past two windows, and a tail
             Tensor bf16 = Dropout.mask(new long[] {n}, ScalarType.BFloat16, p, seed);
             Tensor zerosBf16 = bf16.eq(new Scalar(0)).nonzero().reshape(-1);
             Tensor f32 = Dropout.mask(new long[] {n}, ScalarType.Float, p, seed);
@@ -67,14 +67,31 @@ class DropoutTest {
             assertTrue(torch.equal(zerosBf16, f64.eq(new Scalar(0)).nonzero().reshape(-1)));
             Tensor f16 = Dropout.mask(new long[] {n}, ScalarType.Half, p, seed);
             assertTrue(torch.equal(zerosBf16, f16.eq(new Scalar(0)).nonzero().reshape(-1)));
-            float[] tail = floats(f32.narrow(0, (1L << 24) - 3, 8));
+            float[] tail = floats(f32.narrow(0, 2 * Dropout.WINDOW - 3, 8));
             for (int i = 0; i < tail.length; i++) {
-                long at = (1L << 24) - 3 + i;
+                long at = 2 * Dropout.WINDOW - 3 + i;
                 assertEquals(kept(seed, at, p), tail[i] != 0f, "element " + at);
             }
             double keptShare = f32.ne(new Scalar(0)).to(ScalarType.Double).mean().item_double();
             double sd = Math.sqrt(0.7 * 0.3 / n);
             assertEquals(0.7, keptShare, 5 * sd, "the share kept is 1 - p");
+        }
+    }
+
+    @Test
+    void moreIntraOpThreadsWriteTheSameMask() {
+        int before = torch.get_num_threads();
+        try (PointerScope scope = new PointerScope()) {
+            long[] shape = {3, Dropout.WINDOW + 7};                 // four windows, the last one short
+            torch.set_num_threads(1);
+            Tensor one = Dropout.mask(shape, ScalarType.BFloat16, 0.1, 99);
+            torch.set_num_threads(3);
+            Tensor three = Dropout.mask(shape, ScalarType.BFloat16, 0.1, 99);
+            assertTrue(torch.equal(one, three));
+            assertEquals(kept(99, 3 * Dropout.WINDOW + 20, 0.1), three.reshape(-1).get(3 * Dropout.WINDOW + 20)
+                    .item_double() != 0);
+        } finally {
+            torch.set_num_threads(before);
         }
     }
 
