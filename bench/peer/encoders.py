@@ -91,9 +91,19 @@ def reference_sizes(items):
     return {"item": items, "cate": 9_330, "brand": 149_750, "shop": 268_446, "seller": 268_446, "bpe": 151_936}
 
 
+def _native_bf16():
+    with open("/proc/cpuinfo") as f:
+        flags = next((line.split(":", 1)[1].split() for line in f if line.startswith("flags")), [])
+    return "avx512_bf16" in flags or "amx_bf16" in flags
+
+
+NATIVE_BF16 = _native_bf16()
+
+
 def uqabench_composite(q, k, v, p):
     """nn.FusedAttention.composite with a Dropout mask on the weights (PEER_MASKS=uqabench): in autocast's dtype when
-    it is on, float32 products for bf16, outside autocast."""
+    it is on, float32 products for bf16 (but the weights times the values in bf16 on a CPU with native bf16), outside
+    autocast."""
     origin = torch.get_autocast_dtype("cpu") if torch.is_autocast_enabled("cpu") else q.dtype
     compute = torch.float32 if origin in (torch.bfloat16, torch.float16) else origin
     with torch.autocast("cpu", enabled=False):
@@ -102,6 +112,8 @@ def uqabench_composite(q, k, v, p):
         scores = torch.matmul(qc * root, kc.transpose(-2, -1) * root)
         scores.masked_fill_(torch.triu(torch.ones(q.size(-2), k.size(-2)), 1).to(torch.bool), float("-inf"))
         weights = torch.softmax(scores, -1)
+        if origin == torch.bfloat16 and NATIVE_BF16:      # the weights times the values in bf16 (CpuFeatures.nativeBf16)
+            return torch.matmul(dropout(weights, p, True).to(origin), v.to(origin))
         return torch.matmul(dropout(weights, p, True), vc).to(origin)
 
 

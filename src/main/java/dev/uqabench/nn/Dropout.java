@@ -27,7 +27,8 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
  * element costs ~2 ns: the mask is the counter-based SplitMix64 sequence ({@code word j = mix64(seed + (j + 1) *
  * GAMMA)}, Java's {@code SplittableRandom} stream), each 64-bit word giving four 16-bit lanes, and a lane keeps its
  * element when it is at or above {@code t = round(p * 65536)}. So {@code p} is taken to the nearest multiple of 2^-16
- * and the kept elements are scaled by {@code 65536 / (65536 - t)}: the expected output is exactly the input.
+ * and the kept elements are scaled by {@code 65536 / (65536 - t)}: the expected output is exactly the input (in bf16
+ * and half the scale is rounded to the dtype, as {@code torch.dropout}'s noise is: 1.109375 for p = 0.1 in bf16).
  *
  * <p>The mask is written straight into a tensor of the input's dtype holding 0 or that scale, so the forward pass is
  * one product and autograd's backward one more ({@code grad * mask}), as {@code torch.dropout}'s own
