@@ -102,7 +102,8 @@ NATIVE_BF16 = _native_bf16()
 
 def uqabench_composite(q, k, v, p):
     """nn.FusedAttention.composite with a Dropout mask on the weights (PEER_MASKS=uqabench): in autocast's dtype when
-    it is on, float32 products for bf16 (but the weights times the values in bf16 on a CPU with native bf16), outside
+    it is on, float32 products for bf16 (but the weights, dropped in bf16, times the values in bf16 on a CPU with native
+    bf16), outside
     autocast."""
     origin = torch.get_autocast_dtype("cpu") if torch.is_autocast_enabled("cpu") else q.dtype
     compute = torch.float32 if origin in (torch.bfloat16, torch.float16) else origin
@@ -113,7 +114,7 @@ def uqabench_composite(q, k, v, p):
         scores.masked_fill_(torch.triu(torch.ones(q.size(-2), k.size(-2)), 1).to(torch.bool), float("-inf"))
         weights = torch.softmax(scores, -1)
         if origin == torch.bfloat16 and NATIVE_BF16:      # the weights times the values in bf16 (CpuFeatures.nativeBf16)
-            return torch.matmul(dropout(weights, p, True).to(origin), v.to(origin))
+            return torch.matmul(dropout(weights.to(origin), p, True), v.to(origin))
         return torch.matmul(dropout(weights, p, True), vc).to(origin)
 
 

@@ -86,10 +86,10 @@ public final class FusedAttention {
      * on, else the queries'), float32 products for bf16 and half, {@code q sqrt(s)} times {@code (k sqrt(s))^T} with
      * {@code s = 1/sqrt(d)}, masked places at minus infinity, softmax (a query that may see no key attends to nothing),
      * the weights times the values, and the result back in the inputs' dtype. One departure: in bf16 on a CPU with
-     * native bf16 the weights (after {@code onWeights}, in float32) are cast to bf16 for their product with the values,
-     * as flash attention kernels do, so that autograd keeps them in half the bytes and the product runs on the bf16
-     * units (SASRec at 1M items: ~35 MB less peak memory, bench/perf/README.md); the scores and the softmax stay
-     * float32. With dropout as {@code onWeights} the mask comes from {@link Dropout}, ~5x cheaper to draw than
+     * native bf16 the weights are cast to bf16 before {@code onWeights} and their product with the values, as flash
+     * attention kernels do, so that autograd keeps them and their dropout mask in half the bytes and the product runs
+     * on the bf16 units (SASRec at 1M items: ~70 MB less peak memory, bench/perf/README.md); the scores and the softmax
+     * stay float32. (A bf16 dropout scale is rounded to bf16, as for every bf16 activation: see {@link Dropout}.) With dropout as {@code onWeights} the mask comes from {@link Dropout}, ~5x cheaper to draw than
      * libtorch's {@code bernoulli_}.
      */
     static Tensor composite(Tensor q, Tensor k, Tensor v, Tensor mask, boolean causal,
@@ -117,8 +117,8 @@ public final class FusedAttention {
                 weights = torch.softmax(scores, -1);
             }
             if (origin == ScalarType.BFloat16 && CpuFeatures.nativeBf16()) {
-                // the weights (dropout applied in float32) times the values in bf16
-                return torch.matmul(onWeights.apply(weights).to(origin), v.to(origin));
+                // the weights, dropped in bf16, times the values in bf16
+                return torch.matmul(onWeights.apply(weights.to(origin)), v.to(origin));
             }
             return torch.matmul(onWeights.apply(weights), v.to(origin).to(compute)).to(origin);
         }
