@@ -53,7 +53,7 @@ def uqabench_mask(shape, dtype, p):
     """nn.Dropout.mask(shape, dtype, p, Dropout.seed()): keep element 4 w + l when lane l (bits 16 l..16 l + 15) of
     SplitMix64 word w of the seed is >= round(p * 65536); kept elements hold 65536 / (65536 - t) in dtype."""
     seed = torch.zeros(1, dtype=torch.long).random_(0, 2 ** 63 - 1).item()      # Dropout.seed()
-    t = int(round(p * 65536))
+    t = min(65535, math.floor(p * 65536 + 0.5))                                   # Dropout.threshold (Math.round)
     n = math.prod(shape)
     with np.errstate(over="ignore"):
         z = np.uint64(seed) + np.arange(1, (n + 3) // 4 + 1, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15)

@@ -32,11 +32,11 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
  *
  * <p>The mask is written straight into a tensor of the input's dtype holding 0 or that scale, so the forward pass is
  * one product and autograd's backward one more ({@code grad * mask}), as {@code torch.dropout}'s own
- * {@code noise.div_(q); x * noise}. The seed of each call is one draw from libtorch's global CPU generator, so code that
- * seeds it ({@code torch.manual_seed} per step, under {@code tensor.GlobalGenerator.LOCK}) repeats its masks exactly as
- * it repeated {@code torch.dropout}'s. With more than one libtorch intra-op thread ({@code torch.get_num_threads()} of
- * the calling thread) that many threads fill the mask's windows; every element depends on the seed and its index
- * alone, so the mask is the same on any number of threads.
+ * {@code noise.div_(q); x * noise}. The seed of each call is one draw from libtorch's global CPU generator, so code
+ * that seeds it ({@code torch.manual_seed} per step, under {@code tensor.GlobalGenerator.LOCK}) repeats its masks
+ * exactly as it repeated {@code torch.dropout}'s. With more than one libtorch intra-op thread
+ * ({@code torch.get_num_threads()} of the calling thread) that many threads fill the mask's windows; every element
+ * depends on the seed and its index alone, so the mask is the same on any number of threads.
  */
 public final class Dropout {
 
@@ -83,9 +83,13 @@ public final class Dropout {
         return draw.item_long();
     }
 
-    /** The keep threshold of a 16-bit lane for drop probability {@code p}. */
+    /**
+     * The keep threshold of a 16-bit lane for drop probability {@code p}: {@code round(p * 65536)}, at most 65535 so
+     * that one lane value in 65536 is always kept (a p that rounds to 1 would otherwise divide by zero; one below
+     * 2^-17 rounds to 0 and drops nothing).
+     */
     static int threshold(double p) {
-        return (int) Math.round(p * 65536);
+        return (int) Math.min(65535, Math.round(p * 65536));
     }
 
     /**
@@ -141,7 +145,8 @@ public final class Dropout {
 
     /** The bit pattern of {@code value} in {@code type}, as it sits in memory ({@code width} bytes). */
     private static long scaleBits(ScalarType type, double value, long width) {
-        Tensor one = torch.empty(new long[] {1}, new TensorOptions(type), new MemoryFormatOptional()).fill_(new Scalar(value));
+        Tensor one = torch.empty(new long[] {1}, new TensorOptions(type), new MemoryFormatOptional())
+                .fill_(new Scalar(value));
         ByteBuffer b = new BytePointer(one.data_ptr()).capacity(width).asByteBuffer().order(ByteOrder.nativeOrder());
         return switch ((int) width) {
             case 2 -> b.getShort(0) & 0xFFFFL;
@@ -155,7 +160,8 @@ public final class Dropout {
      * Writes {@code count} elements of {@code width} bytes from word {@code firstWord} of the seed's sequence: element
      * {@code 4 w + l} of the whole mask reads lane {@code l} (bits {@code 16 l .. 16 l + 15}) of word {@code w}.
      */
-    private static void fill(ByteBuffer out, int width, int count, long firstWord, long seed, int threshold, long keep) {
+    private static void fill(ByteBuffer out, int width, int count, long firstWord, long seed, int threshold,
+                             long keep) {
         int words = count / 4;
         for (int w = 0; w < words; w++) {
             long bits = word(seed, firstWord + w);
@@ -198,7 +204,7 @@ public final class Dropout {
         return (((lane & 0xFFFF) - threshold) >>> 63) ^ 1;
     }
 
-    /** Word {@code j} of SplitMix64 from {@code seed}: {@code new SplittableRandom(seed)}'s {@code (j + 1)}-th nextLong. */
+    /** Word {@code j} of SplitMix64 from {@code seed}: the (j + 1)-th nextLong of {@code SplittableRandom(seed)}. */
     static long word(long seed, long j) {
         long z = seed + (j + 1) * GAMMA;
         z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;

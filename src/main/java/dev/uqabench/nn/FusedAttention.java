@@ -20,11 +20,12 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
  * ({@code AttentionBenchmark}, bench/perf/README.md): tiny LLM [8, 8, 218, 16] 182 ms in bf16 against 22 in float32;
  * Qwen2.5-0.5B [1, 14, 512, 64] 413 against 62; SASRec [8, 2, 200, 32] 38 against 4.3. So attention that autograd
  * records and that goes to the fused kernel (no dropout: with dropout it is libtorch's composite path, written out in
- * {@link #composite} with a {@link Dropout} mask) runs in float32, outside autocast; any other call runs as the caller asks, except that bf16 with
- * fewer than {@value #BF16_MIN_QUERIES} queries runs in float32 too: the bf16 kernel then takes the same reference loop
- * even in the forward pass, 4-26x slower than float32 on AMX (0.5B decoder's heads [1, 14, T, 64], one thread: T = 63
- * 6.1 ms against 0.7, T = 64 0.18 against 0.34; 60 queries of 6 rows over a 360-key cache 192-266 ms against 12-19;
- * one decode query over 400 keys 0.6 against 0.15-0.24; {@code AttentionBenchmark}, bench/perf/README.md).
+ * {@link #composite} with a {@link Dropout} mask) runs in float32, outside autocast; any other call runs as the caller
+ * asks, except that bf16 with fewer than {@value #BF16_MIN_QUERIES} queries runs in float32 too: the bf16 kernel then
+ * takes the same reference loop even in the forward pass, 4-26x slower than float32 on AMX (0.5B decoder's heads
+ * [1, 14, T, 64], one thread: T = 63 6.1 ms against 0.7, T = 64 0.18 against 0.34; 60 queries of 6 rows over a
+ * 360-key cache 192-266 ms against 12-19; one decode query over 400 keys 0.6 against 0.15-0.24;
+ * {@code AttentionBenchmark}, bench/perf/README.md).
  */
 public final class FusedAttention {
 
@@ -89,8 +90,9 @@ public final class FusedAttention {
      * native bf16 the weights are cast to bf16 before {@code onWeights} and their product with the values, as flash
      * attention kernels do, so that autograd keeps them and their dropout mask in half the bytes and the product runs
      * on the bf16 units (SASRec at 1M items: ~70 MB less peak memory, bench/perf/README.md); the scores and the softmax
-     * stay float32. (A bf16 dropout scale is rounded to bf16, as for every bf16 activation: see {@link Dropout}.) With dropout as {@code onWeights} the mask comes from {@link Dropout}, ~5x cheaper to draw than
-     * libtorch's {@code bernoulli_}.
+     * stay float32 (a bf16 dropout scale is rounded to bf16, as for every bf16 activation: see {@link Dropout}). With
+     * dropout as {@code onWeights} the mask comes from {@link Dropout}, ~5x cheaper to draw than libtorch's
+     * {@code bernoulli_}.
      */
     static Tensor composite(Tensor q, Tensor k, Tensor v, Tensor mask, boolean causal,
                             UnaryOperator<Tensor> onWeights) {

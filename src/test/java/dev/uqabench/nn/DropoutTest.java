@@ -114,12 +114,25 @@ class DropoutTest {
     }
 
     @Test
+    void aProbabilityThatRoundsToOneStillKeepsAFiniteScale() {
+        try (PointerScope scope = new PointerScope()) {
+            assertEquals(65535, Dropout.threshold(0.9999999));
+            assertEquals(0, Dropout.threshold(1e-6));
+            float[] values = floats(Dropout.mask(new long[] {4096}, ScalarType.Float, 0.9999999, 3));
+            for (float v : values) {
+                assertTrue(v == 0f || v == 65536f, "0 or the scale of one kept lane value in 65536, got " + v);
+            }
+        }
+    }
+
+    @Test
     void offOrZeroIsTheInputAndBadArgumentsAreRefused() {
         try (PointerScope scope = new PointerScope()) {
             Tensor x = torch.randn(5, 4);
             assertSame(x, Dropout.apply(x, 0.5, false));
             assertSame(x, Dropout.apply(x, 0.0, true));
-            IllegalArgumentException high = assertThrows(IllegalArgumentException.class, () -> Dropout.apply(x, 1.0, true));
+            IllegalArgumentException high = assertThrows(IllegalArgumentException.class,
+                    () -> Dropout.apply(x, 1.0, true));
             assertTrue(high.getMessage().contains("[0, 1)"), high.getMessage());
             assertThrows(IllegalArgumentException.class, () -> Dropout.apply(x, Double.NaN, true));
             IllegalArgumentException ints = assertThrows(IllegalArgumentException.class,

@@ -1,7 +1,7 @@
 package dev.uqabench.encoder.gru4rec;
 
-import dev.uqabench.nn.Dropout;
 import dev.uqabench.encoder.EncoderKind;
+import dev.uqabench.nn.Dropout;
 import dev.uqabench.nn.Init;
 import dev.uqabench.nn.LayerNorm;
 import dev.uqabench.nn.Linear;
