@@ -101,21 +101,20 @@ NATIVE_BF16 = _native_bf16()
 
 
 def uqabench_composite(q, k, v, p):
-    """nn.FusedAttention.composite with a Dropout mask on the weights (PEER_MASKS=uqabench): in autocast's dtype when
-    it is on, float32 products for bf16 (but the weights, dropped in bf16, times the values in bf16 on a CPU with native
-    bf16), outside
-    autocast."""
+    """nn.FusedAttention.composite with a Dropout mask on the weights (PEER_MASKS=uqabench), outside autocast: in
+    autocast's dtype when it is on, float32 products for bf16 (but the weights, dropped in bf16, times the values in
+    bf16 on a CPU with native bf16)."""
     origin = torch.get_autocast_dtype("cpu") if torch.is_autocast_enabled("cpu") else q.dtype
     compute = torch.float32 if origin in (torch.bfloat16, torch.float16) else origin
     with torch.autocast("cpu", enabled=False):
-        qc, kc, vc = (x.to(origin).to(compute) for x in (q, k, v))
+        qc, kc = (x.to(origin).to(compute) for x in (q, k))
         root = math.sqrt(1.0 / math.sqrt(q.size(-1)))
         scores = torch.matmul(qc * root, kc.transpose(-2, -1) * root)
         scores.masked_fill_(torch.triu(torch.ones(q.size(-2), k.size(-2)), 1).to(torch.bool), float("-inf"))
         weights = torch.softmax(scores, -1)
         if origin == torch.bfloat16 and NATIVE_BF16:      # the weights times the values in bf16 (CpuFeatures.nativeBf16)
             return torch.matmul(dropout(weights.to(origin), p, True), v.to(origin))
-        return torch.matmul(dropout(weights, p, True), vc).to(origin)
+        return torch.matmul(dropout(weights, p, True), v.to(origin).to(compute)).to(origin)
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -112,8 +112,9 @@ public final class FusedAttention {
             }
             Tensor weights;
             if (mask != null) {
-                scores.masked_fill_(mask.logical_not(), minusInfinity);
-                Tensor seesNone = mask.logical_not().all(-1, true);                                   // [B, 1|h, T, 1]
+                Tensor hidden = mask.logical_not();
+                scores.masked_fill_(hidden, minusInfinity);
+                Tensor seesNone = hidden.all(-1, true);                                               // [B, 1|h, T, 1]
                 weights = torch.softmax(scores, -1).masked_fill(seesNone, new Scalar(0.0));
             } else {
                 weights = torch.softmax(scores, -1);
