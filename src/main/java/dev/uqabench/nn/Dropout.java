@@ -62,7 +62,8 @@ public final class Dropout {
 
     /**
      * {@code x} with each element zeroed with probability {@code p} and the others scaled up; {@code x} itself when
-     * not training or {@code p == 0}. Gradients flow to {@code x} through the mask.
+     * not training or {@code p == 0}. Gradients flow to {@code x} through the mask. A tensor on another device than the
+     * CPU goes to libtorch's {@code dropout} (its masks come from the device's own generator there).
      *
      * @throws IllegalArgumentException if {@code p} is not in [0, 1) or {@code x} is not a floating-point tensor
      */
@@ -72,6 +73,9 @@ public final class Dropout {
         }
         if (!training || p == 0) {
             return x;
+        }
+        if (!x.is_cpu()) {
+            return torch.dropout(x, p, true);   // another device draws its mask in its own fused kernel
         }
         return x.mul(mask(x.sizes().vec().get(), Tensors.scalarType(x), p, seed()));
     }

@@ -140,4 +140,17 @@ class DropoutTest {
             assertTrue(ints.getMessage().contains("floating-point"), ints.getMessage());
         }
     }
+
+    @Test
+    void aTensorOffTheCpuGoesToLibtorchsDropout() {
+        try (PointerScope scope = new PointerScope()) {
+            // the meta device holds shapes and no data: the CPU mask could not be multiplied into it
+            Tensor x = torch.empty(new long[] {3, 5}, new org.bytedeco.pytorch.TensorOptions(
+                    new org.bytedeco.pytorch.Device("meta")), new org.bytedeco.pytorch.MemoryFormatOptional());
+            assertFalse(x.is_cpu());
+            Tensor y = Dropout.apply(x, 0.5, true);
+            assertFalse(y.is_cpu());
+            assertEquals(15, y.numel());
+        }
+    }
 }
