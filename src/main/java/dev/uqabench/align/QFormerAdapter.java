@@ -1,11 +1,13 @@
 package dev.uqabench.align;
 
+import dev.uqabench.nn.FusedAttention;
 import dev.uqabench.nn.LayerNorm;
 import org.bytedeco.pytorch.LinearImpl;
 import org.bytedeco.pytorch.Module;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
+import org.bytedeco.pytorch.global.torch.ScalarType;
 
 /**
  * A Q-Former adapter (Li et al. 2023, BLIP-2, reduced to its cross-attention core): {@code k}
@@ -66,22 +68,31 @@ public final class QFormerAdapter extends Module implements Adapter {
         long batch = states.size(0);
         long time = states.size(1);
         long headDim = width / heads;
-        // padding mask: key positions at or after a row's length are never attended to
+        // key positions before a row's length may be attended to, padding never
         Tensor positions = torch.arange(new Scalar(time)).unsqueeze(0);                 // [1, T]
-        Tensor padding = positions.ge(lengths.unsqueeze(1)).unsqueeze(1).unsqueeze(1);  // [B, 1, 1, T]
+        Tensor readable = positions.lt(lengths.unsqueeze(1)).unsqueeze(1).unsqueeze(1); // [B, 1, 1, T]
         Tensor x = queries.unsqueeze(0).expand(batch, queryTokens, width);              // [B, k, W]
         for (int l = 0; l < q.length; l++) {
             Tensor qh = q[l].forward(x).view(batch, queryTokens, heads, headDim).transpose(1, 2);   // [B, h, k, d]
             Tensor kh = k[l].forward(states).view(batch, time, heads, headDim).transpose(1, 2);     // [B, h, T, d]
             Tensor vh = v[l].forward(states).view(batch, time, heads, headDim).transpose(1, 2);     // [B, h, T, d]
-            Tensor scores = qh.matmul(kh.transpose(2, 3)).div(new Scalar(Math.sqrt(headDim)));      // [B, h, k, T]
-            scores = scores.masked_fill(padding, new Scalar(Float.NEGATIVE_INFINITY));
-            Tensor attended = torch.softmax(scores, -1).matmul(vh)                                 // [B, h, k, d]
+            Tensor attended = attend(qh, kh, vh, readable)                                          // [B, h, k, d]
                     .transpose(1, 2).reshape(batch, queryTokens, width);
             x = attentionNorm[l].forward(x.add(o[l].forward(attended)));
             x = ffnNorm[l].forward(x.add(down[l].forward(torch.gelu(up[l].forward(x)))));
         }
         return output.forward(x);                                                       // [B, k, D]
+    }
+
+    /**
+     * softmax(q k^T / sqrt(d), padding at minus infinity) v through libtorch's fused kernel, in float32 (a few queries:
+     * its bf16 form takes the reference loop, see {@link FusedAttention}), outside autocast: forward + backward at the
+     * alignment's shapes (32 users, 4 heads, 16 queries over 50-200 states) 1.1-2.0x faster than the product, masked
+     * softmax and product written out, in float32 and under bf16 autocast ({@code AttentionBenchmark 30 qformer},
+     * bench/perf/README.md).
+     */
+    static Tensor attend(Tensor q, Tensor k, Tensor v, Tensor readable) {
+        return FusedAttention.attend(q, k, v, readable, 0.0, false, ScalarType.Float);
     }
 
     @Override

@@ -59,6 +59,41 @@ class AdapterTest {
     }
 
     @Test
+    void qFormersFusedAttentionIsTheWrittenOutOneWithItsGradients() {
+        torch.manual_seed(11);
+        Tensor q = torch.randn(3, 2, 4, 8).requires_grad_(true);                          // [B, h, k, d]
+        Tensor k = torch.randn(3, 2, 7, 8).requires_grad_(true);                          // [B, h, T, d]
+        Tensor v = torch.randn(3, 2, 7, 8).requires_grad_(true);
+        Tensor lengths = Tensors.fromLongs(new long[] {7, 3, 1}, 3);
+        Tensor positions = torch.arange(new org.bytedeco.pytorch.Scalar(7)).unsqueeze(0);
+        Tensor readable = positions.lt(lengths.unsqueeze(1)).unsqueeze(1).unsqueeze(1);  // [B, 1, 1, T]
+        Tensor fused = QFormerAdapter.attend(q, k, v, readable);
+        Tensor scores = q.matmul(k.transpose(2, 3)).div(new org.bytedeco.pytorch.Scalar(Math.sqrt(8)))
+                .masked_fill(readable.logical_not(), new org.bytedeco.pytorch.Scalar(Float.NEGATIVE_INFINITY));
+        Tensor written = torch.softmax(scores, -1).matmul(v);
+        assertArrayEquals(Tensors.toFloats(written), Tensors.toFloats(fused), 1e-5f);
+        Tensor weights = torch.randn(3, 2, 4, 8);
+        Tensor[] viaFused = gradients(fused.mul(weights).sum(), q, k, v);
+        Tensor[] viaWritten = gradients(written.mul(weights).sum(), q, k, v);
+        for (int i = 0; i < 3; i++) {
+            assertArrayEquals(Tensors.toFloats(viaWritten[i]), Tensors.toFloats(viaFused[i]), 1e-5f, "input " + i);
+        }
+        // the keys past a row's length get no gradient
+        assertEquals(0.0, viaFused[1].select(0, 2).narrow(1, 1, 6).abs().sum().item_double(), 0.0);
+    }
+
+    private static Tensor[] gradients(Tensor loss, Tensor... inputs) {
+        org.bytedeco.pytorch.TensorVector in = new org.bytedeco.pytorch.TensorVector(inputs);
+        org.bytedeco.pytorch.TensorVector grads = torch.grad(new org.bytedeco.pytorch.TensorVector(loss), in,
+                new org.bytedeco.pytorch.TensorVector(), new org.bytedeco.pytorch.BoolOptional(true), false, false);
+        Tensor[] out = new Tensor[inputs.length];
+        for (int i = 0; i < inputs.length; i++) {
+            out[i] = grads.get(i);
+        }
+        return out;
+    }
+
+    @Test
     void checkpointRoundTripAndShapeMismatchIsNamed() {
         QFormerAdapter a = new QFormerAdapter(8, 12, 3, 1, 2, 1);
         QFormerAdapter b = new QFormerAdapter(8, 12, 3, 1, 2, 2);

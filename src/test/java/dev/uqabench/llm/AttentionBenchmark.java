@@ -20,7 +20,10 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
  * dev.uqabench.nn.FusedAttention} asked for bf16 (float32 below {@link dev.uqabench.nn.FusedAttention#BF16_MIN_QUERIES}
  * queries).
  *
- * <pre>  java ... dev.uqabench.llm.AttentionBenchmark [REPEATS=20]</pre>
+ * A third table times the Q-Former adapter's cross-attention (few queries over padded encoder states, forward +
+ * backward) written out and through {@link dev.uqabench.nn.FusedAttention}.
+ *
+ * <pre>  java ... dev.uqabench.llm.AttentionBenchmark [REPEATS=20] [qformer: the third table alone]</pre>
  */
 public final class AttentionBenchmark {
     private AttentionBenchmark() {}
@@ -29,6 +32,10 @@ public final class AttentionBenchmark {
         int repeats = args.length > 0 ? Integer.parseInt(args[0]) : 20;
         NativeThreads.setIntraOpThreads(1);
         System.out.println("cpu: " + CpuFeatures.describe());
+        if (args.length > 1 && args[1].equals("qformer")) {
+            crossAttention(repeats);
+            return;
+        }
         long[][] shapes = {{8, 8, 218, 16}, {8, 8, 448, 16}, {1, 14, 512, 64}, {8, 2, 200, 32}};
         for (long[] shape : shapes) {
             for (String path : new String[] {"fp32", "fp32-math", "bf16", "autocast-bf16", "autocast-bf16-math", "autocast-bf16-dropout"}) {
@@ -49,6 +56,69 @@ public final class AttentionBenchmark {
             System.out.printf(Locale.ROOT, "| q %s over k %s | float32 %.3f ms | bf16 %.3f ms | FusedAttention bf16 %.3f ms |%n",
                     java.util.Arrays.toString(shape[0]), java.util.Arrays.toString(shape[1]), fp32, bf16, fused);
         }
+        crossAttention(repeats);
+    }
+
+    private static void crossAttention(int repeats) {
+        // the Q-Former adapter's cross-attention during alignment: 16 learned queries over a batch of 32 users' padded
+        // encoder states (4 heads; encoder widths 64 and 128), forward + backward, written out against the fused kernel
+        long[][][] crossShapes = {{{32, 4, 16, 16}, {32, 4, 200, 16}}, {{32, 4, 16, 32}, {32, 4, 200, 32}},
+                {{32, 4, 16, 16}, {32, 4, 50, 16}}};
+        for (long[][] shape : crossShapes) {
+            for (Precision precision : new Precision[] {Precision.FP32, Precision.BF16}) {
+                double[] written = timeCross(shape, precision, false, repeats);
+                double[] fused = timeCross(shape, precision, true, repeats);
+                System.out.printf(Locale.ROOT, "| Q-Former q %s over k %s | %s | written out %.3f / %.3f ms | "
+                                + "FusedAttention %.3f / %.3f ms (forward / forward+backward) |%n",
+                        java.util.Arrays.toString(shape[0]), java.util.Arrays.toString(shape[1]), precision, written[0],
+                        written[1], fused[0], fused[1]);
+            }
+        }
+    }
+
+    /**
+     * Median milliseconds of the Q-Former's cross-attention, forward and forward + backward, under {@code precision}'s
+     * autocast: the form it had (scores, padding at minus infinity, softmax, times the values) or {@link
+     * dev.uqabench.nn.FusedAttention} under the same padding mask; each row reads a random number of its keys (>= 1).
+     */
+    private static double[] timeCross(long[][] shape, Precision precision, boolean viaFused, int repeats) {
+        double[] forward = new double[repeats];
+        double[] both = new double[repeats];
+        torch.manual_seed(1);
+        long batch = shape[1][0], keys = shape[1][2];
+        for (int r = -3; r < repeats; r++) {
+            try (PointerScope scope = new PointerScope()) {
+                Tensor q = torch.randn(shape[0]).requires_grad_(true);
+                Tensor k = torch.randn(shape[1]).requires_grad_(true);
+                Tensor v = torch.randn(shape[1]).requires_grad_(true);
+                Tensor lengths = torch.randint(1, keys + 1, new long[] {batch});
+                Tensor positions = torch.arange(new org.bytedeco.pytorch.Scalar(keys)).unsqueeze(0);
+                long t0 = System.nanoTime();
+                Tensor out;
+                try (Autocast autocast = Autocast.open(precision)) {
+                    if (viaFused) {
+                        Tensor readable = positions.lt(lengths.unsqueeze(1)).unsqueeze(1).unsqueeze(1);
+                        out = dev.uqabench.nn.FusedAttention.attend(q, k, v, readable, 0.0, false, ScalarType.Float);
+                    } else {
+                        Tensor padding = positions.ge(lengths.unsqueeze(1)).unsqueeze(1).unsqueeze(1);
+                        Tensor scores = q.matmul(k.transpose(2, 3)).div(new org.bytedeco.pytorch.Scalar(
+                                Math.sqrt(shape[0][3])));
+                        scores = scores.masked_fill(padding, new org.bytedeco.pytorch.Scalar(Float.NEGATIVE_INFINITY));
+                        out = torch.softmax(scores, -1).matmul(v);
+                    }
+                }
+                long t1 = System.nanoTime();
+                out.to(ScalarType.Float).sum().backward();
+                long t2 = System.nanoTime();
+                if (r >= 0) {
+                    forward[r] = (t1 - t0) / 1e6;
+                    both[r] = (t2 - t0) / 1e6;
+                }
+            }
+        }
+        java.util.Arrays.sort(forward);
+        java.util.Arrays.sort(both);
+        return new double[] {forward[repeats / 2], both[repeats / 2]};
     }
 
     /** Median milliseconds of one no-gradient call (causal where queries and keys are as many). */
