@@ -13,7 +13,8 @@ import dev.uqabench.train.LearningRateSchedule;
  * (the reference's {@code other_lr}).
  *
  * @param adapter           how encoder states become soft tokens: `meanpool` (1 token) or `qformer` (query_tokens)
- * @param queryTokens       soft tokens of the Q-Former adapter
+ * @param queryTokens       soft tokens of the Q-Former adapter (and of the learned-prompt control), at most
+ *                          {@link #MAX_QUERY_TOKENS}
  * @param mode              what trains: the adapter only, or the adapter and the encoder
  * @param epochs            passes over the alignment questions (the best one on validation answer loss is kept)
  * @param batchSize         questions per step
@@ -52,10 +53,17 @@ public record AlignConfig(AdapterKind adapter, int queryTokens, Mode mode, int e
 
     private static final String WHERE = "alignment config";
 
+    /**
+     * The most soft tokens an adapter may give: each takes a position of the LLM's context before the prompt (BLIP-2's
+     * Q-Former uses 32, UQABench's adapters 1 to a few; the built-in LLM trains on 512-token sequences).
+     */
+    public static final int MAX_QUERY_TOKENS = 512;
+
     public AlignConfig {
         require(adapter != null, "adapter", "must be one of meanpool, qformer");
         require(mode != null, "mode", "must be one of adapter_only, adapter_and_encoder");
-        require(queryTokens > 0, "query_tokens", "must be positive, got " + queryTokens);
+        require(queryTokens > 0 && queryTokens <= MAX_QUERY_TOKENS, "query_tokens", "must be in [1, " + MAX_QUERY_TOKENS
+                + "] (each soft token takes a place in the LLM's context), got " + queryTokens);
         require(epochs > 0, "epochs", "must be positive, got " + epochs);
         require(batchSize > 0, "batch_size", "must be positive, got " + batchSize);
         require(learningRate > 0 && Double.isFinite(learningRate), "learning_rate",

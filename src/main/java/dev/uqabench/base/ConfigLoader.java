@@ -287,7 +287,28 @@ public final class ConfigLoader {
             if (existing.isObject() && f.getValue().isObject()) {
                 mergeInto((ObjectNode) existing, (ObjectNode) f.getValue(), key + ".", where);
             } else {
+                requireFinite(f.getValue(), key, where);
                 target.set(f.getKey(), f.getValue());
+            }
+        }
+    }
+
+    /**
+     * A number too large for a double (1e400) parses as infinity, which no key means: refused as YAML's {@code .inf}
+     * is, naming the key (and the list index).
+     */
+    private static void requireFinite(JsonNode value, String key, String where) {
+        if (value.isNumber() && !Double.isFinite(value.doubleValue())) {
+            throw new ConfigException(where, key, "must be a finite number, got " + value.asText());
+        }
+        if (value.isContainerNode()) {
+            Iterator<Map.Entry<String, JsonNode>> fields = value.fields();
+            while (fields.hasNext()) {
+                Map.Entry<String, JsonNode> f = fields.next();
+                requireFinite(f.getValue(), key + "." + f.getKey(), where);
+            }
+            for (int i = 0; value.isArray() && i < value.size(); i++) {
+                requireFinite(value.get(i), key + "[" + i + "]", where);
             }
         }
     }

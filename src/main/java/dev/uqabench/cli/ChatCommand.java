@@ -65,7 +65,9 @@ public final class ChatCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (maxNewTokens < 1) throw new UqaException("--max-new-tokens must be at least 1, got " + maxNewTokens);
-        if (temperature < 0) throw new UqaException("--temperature must be >= 0, got " + temperature);
+        if (!(temperature >= 0 && Double.isFinite(temperature))) {
+            throw new UqaException("--temperature must be a finite number >= 0, got " + temperature);
+        }
         if (!(topP > 0 && topP <= 1)) throw new UqaException("--top-p must be in (0, 1], got " + topP);
         if (!List.of("auto", "fp32", "bf16").contains(dtype)) {
             throw new UqaException("--dtype: expected auto, fp32 or bf16, got '" + dtype + "'");

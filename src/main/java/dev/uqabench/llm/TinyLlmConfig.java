@@ -64,10 +64,12 @@ public record TinyLlmConfig(int hiddenSize, int layers, int heads, int kvHeads, 
         require(intermediateSize > 0, "intermediate_size", "must be positive, got " + intermediateSize);
         require(steps > 0, "steps", "must be positive, got " + steps);
         require(batchSize > 0, "batch_size", "must be positive, got " + batchSize);
-        require(learningRate > 0, "learning_rate", "must be positive, got " + learningRate);
+        require(learningRate > 0 && Double.isFinite(learningRate), "learning_rate", "must be positive and finite, got "
+                + learningRate);
         require(warmupSteps >= 0 && warmupSteps < steps, "warmup_steps", "must be in [0, steps " + steps + "), got "
                 + warmupSteps);
-        require(answerWeight > 0, "answer_weight", "must be positive, got " + answerWeight);
+        require(answerWeight > 0 && Double.isFinite(answerWeight), "answer_weight", "must be positive and finite, got "
+                + answerWeight);
         require(contextLengths != null && !contextLengths.isEmpty()
                         && contextLengths.stream().allMatch(n -> n != null && n >= 0),
                 "context_lengths", "must be a non-empty list of non-negative event counts, got " + contextLengths);

@@ -110,7 +110,8 @@ public record StudyConfig(RunConfig base, Design design, List<String> encoders, 
         ConfigException.require(seeds == null || base.seeds() == null || base.seeds().equals(seeds), WHERE, "seeds",
                 seeds + " and base.seeds " + (base.seeds()) + " disagree: set the top-level seeds only");
         for (String e : encoders) {
-            known(WHERE, "encoders", () -> EncoderRegistry.kind(e).preset(preset));
+            EncoderKind<?> kind = known(WHERE, "encoders", () -> EncoderRegistry.kind(e));   // an unknown encoder
+            known(WHERE, "preset", () -> kind.preset(preset));                           // a preset it lacks
         }
         adapters.forEach(StudyConfig::adapter);
         modes.forEach(StudyConfig::mode);

@@ -95,4 +95,16 @@ class ChatCommandTest {
                 dir.toString(), "--dtype", "fp16", "hi"));
         assertEquals("error: --dtype: expected auto, fp32 or bf16, got 'fp16'\n", mainErr.toString());
     }
+
+    @Test
+    void aTemperatureThatIsNotAFiniteNonNegativeNumberIsRefusedInOneLine() {
+        for (String bad : new String[] {"NaN", "-1", "Infinity"}) {
+            StringWriter mainErr = new StringWriter();
+            assertEquals(2, Main.execute(new PrintWriter(new StringWriter()), new PrintWriter(mainErr), "chat", "--llm",
+                    dir.toString(), "--temperature", bad, "hi"), bad);
+            assertTrue(mainErr.toString().startsWith("error: --temperature must be a finite number >= 0, got "),
+                    mainErr.toString());
+            assertEquals(1, mainErr.toString().lines().count(), mainErr.toString());
+        }
+    }
 }

@@ -11,6 +11,7 @@ import dev.uqabench.base.ConfigLoader;
 import dev.uqabench.base.Json;
 import dev.uqabench.encoder.EncoderKind;
 import dev.uqabench.encoder.EncoderRegistry;
+import dev.uqabench.llm.TinyLlmConfig;
 import dev.uqabench.study.StudyConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -83,6 +84,22 @@ class ConfigDialectTest {
         assertEquals(": invalid value at 'qa.test_per_user.li': must be >= 0, got -1",
                 runError("qa: {test_per_user: {li: -1}}\n"));
         assertEquals(": invalid value at 'data.users': must be >= 1, got 0", runError("data: {users: 0}\n"));
+        // a number beyond a double is infinity: refused for every key as YAML's .inf is, and by the records themselves
+        assertEquals(": invalid value at 'llm.learning_rate': must be a finite number, got Infinity",
+                runError("llm: {learning_rate: 1e400}\n"));
+        assertEquals(": invalid value at 'qa.test_per_user.li': must be a finite number, got Infinity",
+                runError("qa: {test_per_user: {li: 1e400}}\n"));
+        assertEquals(": invalid value at 'text_events[1]': must be a finite number, got -Infinity",
+                runError("text_events: [5, -1e400]\n"));
+        TinyLlmConfig llm = RunConfig.quickstart().llm();
+        ConfigException weight = assertThrows(ConfigException.class, () -> new TinyLlmConfig(llm.hiddenSize(),
+                llm.layers(), llm.heads(), llm.kvHeads(), llm.intermediateSize(), llm.steps(), llm.batchSize(),
+                llm.learningRate(), llm.warmupSteps(), Double.POSITIVE_INFINITY, llm.contextLengths(), llm.maxTokens(),
+                llm.drills(), llm.batching()));
+        assertEquals("answer_weight", weight.key());
+        assertTrue(weight.getMessage().contains("must be positive and finite, got Infinity"), weight.getMessage());
+        assertEquals(": invalid value at 'align.query_tokens': must be in [1, 512] (each soft token takes a place in the "
+                + "LLM's context), got 100000000", runError("align: {adapter: qformer, query_tokens: 100000000}\n"));
         assertEquals(": invalid value at 'align.warmup_fraction': must be in [0, 1), got 1.0",
                 runError("align: {warmup_fraction: 1}\n"));
         assertEquals(": invalid value at 'pretrain.preset': encoder 'sasrec' has no preset 'huge' (known: "

@@ -61,6 +61,11 @@ class StudyConfigTest {
             UqaException e = assertThrows(UqaException.class, () -> load(bad), bad);
             assertTrue(e.getMessage().contains("invalid value"), e.getMessage());
         }
+        UqaException encoder = assertThrows(UqaException.class, () -> load("encoders: [sasrec, bert4rec]\n"));
+        assertTrue(encoder.getMessage().contains("invalid value at 'encoders'"), encoder.getMessage());
+        UqaException preset = assertThrows(UqaException.class, () -> load("preset: huge\n"));
+        assertTrue(preset.getMessage().contains("invalid value at 'preset': encoder 'sasrec' has no preset 'huge'"),
+                preset.getMessage());
         UqaException typo = assertThrows(UqaException.class, () -> load("encoder: [sasrec]\n"));
         assertTrue(typo.getMessage().contains("unknown key 'encoder'"), typo.getMessage());
     }
