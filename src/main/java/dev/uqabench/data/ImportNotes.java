@@ -71,4 +71,19 @@ public final class ImportNotes {
             log.noun("item", "film");
         }
     }
+
+    /**
+     * The message for an items-file row that gives an item other attributes than an earlier row did: the first row
+     * would silently win otherwise.
+     */
+    public static String conflictingItem(String where, String key, InteractionLog.ItemText earlier) {
+        List<String> parts = new java.util.ArrayList<>();
+        if (earlier.title() != null) parts.add("title '" + earlier.title() + "'");
+        if (earlier.category() != null) parts.add("category '" + earlier.category() + "'");
+        if (earlier.brand() != null) parts.add("brand '" + earlier.brand() + "'");
+        if (earlier.shop() != null) parts.add("shop '" + earlier.shop() + "'");
+        if (earlier.seller() != null) parts.add("seller '" + earlier.seller() + "'");
+        return where + ": item '" + key + "' appears again with other attributes than an earlier row gave it ("
+                + String.join(", ", parts) + "); give each item one row (--skip-bad-rows keeps the first)";
+    }
 }

@@ -42,15 +42,22 @@ public final class InteractionLog {
     private final List<String> warnings = new ArrayList<>();
     private final Map<String, String> nouns = new LinkedHashMap<>();
 
-    /** Declares an item's attributes (items file); a repeated item keeps its first attributes. */
-    public void addItem(String key, ItemText text) {
+    /**
+     * Declares an item's attributes (items file); a repeat of the same attributes changes nothing. Returns the
+     * attributes an earlier row gave the item when they differ from {@code text} (which is then not kept: the caller
+     * reports the row), else null.
+     */
+    public ItemText addItem(String key, ItemText text) {
         int id = items.id(key);
         while (itemTexts.size() < id) {
             itemTexts.add(null);
         }
-        if (itemTexts.get(id - 1) == null) {
+        ItemText earlier = itemTexts.get(id - 1);
+        if (earlier == null) {
             itemTexts.set(id - 1, text);
+            return null;
         }
+        return earlier.equals(text) ? null : earlier;
     }
 
     public void addClick(String user, String item, double time) {

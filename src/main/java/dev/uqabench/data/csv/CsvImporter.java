@@ -111,8 +111,11 @@ public final class CsvImporter {
                     bad(log, "empty id", in.where() + ", column '" + options.itemIdColumn() + "': expected an id, got an empty field");
                     continue;
                 }
-                log.addItem(key, new InteractionLog.ItemText(field(row, category), field(row, brand), field(row, shop),
-                        field(row, seller), field(row, title)));
+                InteractionLog.ItemText earlier = log.addItem(key, new InteractionLog.ItemText(field(row, category),
+                        field(row, brand), field(row, shop), field(row, seller), field(row, title)));
+                if (earlier != null) {
+                    bad(log, "item repeated with other attributes", ImportNotes.conflictingItem(in.where(), key, earlier));
+                }
             }
         }
     }

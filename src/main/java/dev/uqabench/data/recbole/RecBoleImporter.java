@@ -189,10 +189,13 @@ public final class RecBoleImporter {
                     bad(log, "empty id", in.where() + ", field '" + options.itemField() + "': expected an id, got an empty field");
                     continue;
                 }
-                log.addItem(key, new InteractionLog.ItemText(
+                InteractionLog.ItemText earlier = log.addItem(key, new InteractionLog.ItemText(
                         idText(fields, columns.get("category")), idText(fields, columns.get("brand")),
                         idText(fields, columns.get("shop")), idText(fields, columns.get("seller")),
                         title(fields, columns.get("title"))));
+                if (earlier != null) {
+                    bad(log, "item repeated with other attributes", ImportNotes.conflictingItem(in.where(), key, earlier));
+                }
             }
         }
     }

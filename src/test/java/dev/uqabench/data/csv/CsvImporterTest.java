@@ -155,6 +155,18 @@ class CsvImporterTest {
     }
 
     @Test
+    void anItemRepeatedWithOtherAttributesIsABadRowAndAnIdenticalRepeatIsNot() throws Exception {
+        Path clicks = file("clicks.csv", "user,item,timestamp\nu,i1,1\nu,i2,2\n");
+        Path items = file("items.csv", "item,title,category\ni1,Red Dress,Dress\ni1,Red Dress,Dress\ni2,Hat,Misc\n"
+                + "i1,Blue Coat,Coat\n");
+        UqaException e = assertThrows(UqaException.class, () -> new CsvImporter(CsvImportOptions.of(clicks, items)).read());
+        assertEquals(items + ", line 5: item 'i1' appears again with other attributes than an earlier row gave it (title "
+                + "'Red Dress', category 'Dress'); give each item one row (--skip-bad-rows keeps the first)", e.getMessage());
+        var log = new CsvImporter(CsvImportOptions.of(clicks, items).withSkipBadRows(true)).read();
+        assertEquals(Map.of("item repeated with other attributes", 1L), log.skipped().counts());
+    }
+
+    @Test
     void failedImportLeavesNoReleaseFiles() throws Exception {
         Path clicks = file("clicks.csv", "user,item,timestamp\nu,a,1\nu,b,x\n");
         Path out = dir.resolve("out");

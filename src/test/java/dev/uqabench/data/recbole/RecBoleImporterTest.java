@@ -113,6 +113,14 @@ class RecBoleImporterTest {
     }
 
     @Test
+    void anItemRepeatedWithOtherAttributesIsNamed() throws Exception {
+        Path dir = dataset(INTER, ITEM + "20\tHeat\tAction Crime\t1995\n20\tHeat 2\tDrama\t2025\n");
+        UqaException e = assertThrows(UqaException.class, () -> new RecBoleImporter(RecBoleOptions.of(dir)).read());
+        assertTrue(e.getMessage().startsWith(dir.resolve("ml-tiny.item") + ", line 7: item '20' appears again with other "
+                + "attributes than an earlier row gave it (title 'Heat', category 'Action'"), e.getMessage());
+    }
+
+    @Test
     void mappedFieldMissingFromTheItemFile() throws Exception {
         Path dir = dataset(INTER, ITEM);
         RecBoleOptions options = RecBoleOptions.of(dir).withMapping(Map.of("shop", "studio"));
