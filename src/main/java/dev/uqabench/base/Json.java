@@ -24,7 +24,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
  *   <li>{@link #rows()}: JSONL rows and small embedded JSON strings: Jackson's defaults, one line each;</li>
  *   <li>{@link #pretty()}: Jackson's defaults, indented (reports, benchmark figures, tokenizer files);</li>
  *   <li>{@link #external()}: files written by other tools (Hugging Face {@code config.json}): unknown keys
- *       are ignored, as transformers does.</li>
+ *       are ignored, as transformers does; a fraction where an integer belongs is refused, not truncated.</li>
  * </ul>
  */
 public final class Json {
@@ -45,6 +45,7 @@ public final class Json {
     private static final ObjectMapper PRETTY = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final ObjectMapper EXTERNAL = new ObjectMapper()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
             .enable(SerializationFeature.INDENT_OUTPUT);
 
     private Json() {

@@ -46,6 +46,22 @@ public final class HfFolder {
 
     /** The decoder, tokenizer, chat template and stop ids of the folder {@code dir}. */
     public static LoadedModel load(Path dir, ComputeType computeType) {
+        Parts parts = readParts(dir);
+        Decoder decoder;
+        try {
+            decoder = loadDecoder(dir, parts.config(), computeType);
+        } catch (RuntimeException e) {
+            parts.tokenizer().close();
+            throw e;
+        }
+        return new LoadedModel(parts.config(), decoder, parts.tokenizer(), parts.template(), parts.stopIds());
+    }
+
+    /** Everything of a folder but the weights, checked: the tokenizer is open and the caller's to close. */
+    private record Parts(DecoderConfig config, LlmTokenizer tokenizer, ChatTemplate template, List<Long> stopIds) {
+    }
+
+    private static Parts readParts(Path dir) {
         requireDirectory(dir);
         DecoderConfig config = readConfig(dir);
         Path tokenizerPath = dir.resolve(TOKENIZER);
@@ -58,23 +74,30 @@ public final class HfFolder {
         String templateText = chatTemplateText(dir, tokenizerConfig);
         if (templateText != null) template = new ChatTemplate(dir.resolve(TOKENIZER_CONFIG).toString(), templateText, bos, eos);
         LlmTokenizer tokenizer = LlmTokenizer.load(tokenizerPath);
-        if (tokenizer.vocabularySize() > config.vocabSize()) {
-            tokenizer.close();
-            throw new UqaException(tokenizerPath + ": token ids reach " + (tokenizer.vocabularySize() - 1)
-                    + ", beyond vocab_size " + config.vocabSize() + " in " + dir.resolve(CONFIG));
-        }
-        Decoder decoder;
         try {
-            decoder = loadDecoder(dir, config, computeType);
+            if (tokenizer.vocabularySize() > config.vocabSize()) {
+                throw new UqaException(tokenizerPath + ": token ids reach " + (tokenizer.vocabularySize() - 1)
+                        + ", beyond vocab_size " + config.vocabSize() + " in " + dir.resolve(CONFIG));
+            }
+            Set<Long> stops = new LinkedHashSet<>();
+            Path stopsFrom = dir.resolve(GENERATION_CONFIG);
+            if (generationConfig != null) addIds(stops, generationConfig.get("eos_token_id"));
+            if (stops.isEmpty()) {
+                stopsFrom = dir.resolve(CONFIG);
+                config.eosTokenIds().forEach(id -> stops.add((long) id));
+            }
+            for (long id : stops) {
+                if (id < 0 || id >= config.vocabSize()) {
+                    throw new UqaException(stopsFrom + ": eos_token_id " + id + " is outside the vocabulary [0, "
+                            + config.vocabSize() + ")");
+                }
+            }
+            if (eos != null) tokenizer.tokenId(eos).ifPresent(id -> stops.add((long) id));
+            return new Parts(config, tokenizer, template, new ArrayList<>(stops));
         } catch (RuntimeException e) {
             tokenizer.close();
             throw e;
         }
-        Set<Long> stops = new LinkedHashSet<>();
-        if (generationConfig != null) addIds(stops, generationConfig.get("eos_token_id"));
-        if (stops.isEmpty()) config.eosTokenIds().forEach(id -> stops.add((long) id));
-        if (eos != null) tokenizer.tokenId(eos).ifPresent(id -> stops.add((long) id));
-        return new LoadedModel(config, decoder, tokenizer, template, new ArrayList<>(stops));
     }
 
     /**
@@ -106,12 +129,63 @@ public final class HfFolder {
             Throwable cause = e;
             while (cause.getCause() != null && !(cause instanceof UqaException)) cause = cause.getCause();
             if (cause instanceof UqaException) throw new UqaException(path + ": " + cause.getMessage(), e);
-            throw new UqaException(path + ": " + e.getMessage().lines().findFirst().orElse("cannot parse"), e);
+            String problem = e.getMessage().lines().findFirst().orElse("cannot parse");
+            if (e instanceof com.fasterxml.jackson.databind.JsonMappingException mapping && !mapping.getPath().isEmpty()) {
+                String key = mapping.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName()
+                        : "[" + r.getIndex() + "]").collect(java.util.stream.Collectors.joining(".")).replace(".[", "[");
+                throw new UqaException(path + ": config key '" + key + "': " + problem, e);
+            }
+            throw new UqaException(path + ": " + problem, e);
+        }
+    }
+
+    /**
+     * Checks a checkpoint folder without keeping anything: config.json, the tokenizer (its ids within the vocabulary),
+     * the chat template, the stop ids, the weight files' headers against the config (every tensor present, of its
+     * shape, floating-point, none unexpected) and every weight finite; the weights are read once and their mappings
+     * released. What {@link #load} would refuse in the weights, refused before a run's first stage.
+     */
+    public static void validate(Path dir) {
+        Parts parts = readParts(dir);
+        parts.tokenizer().close();
+        DecoderConfig config = parts.config();
+        Map<String, Safetensors.MappedFile> fileOf = openWeights(dir);
+        try {
+            for (String name : checkTensors(dir, config, fileOf).keySet()) {
+                Tensor t = fileOf.get(name).tensor(name);
+                try {
+                    DecoderWeights.requireFinite(fileOf.get(name).path(), name, t);
+                } finally {
+                    t.close();
+                }
+            }
+        } finally {
+            new LinkedHashSet<>(fileOf.values()).forEach(Safetensors.MappedFile::unmap);
         }
     }
 
     private static Decoder loadDecoder(Path dir, DecoderConfig config, ComputeType computeType) {
         Map<String, Safetensors.MappedFile> fileOf = openWeights(dir);
+        Map<String, long[]> expected = checkTensors(dir, config, fileOf);
+        Map<String, Tensor> weights = new LinkedHashMap<>();
+        for (String name : expected.keySet()) {
+            Tensor t = fileOf.get(name).tensor(name);
+            DecoderWeights.requireFinite(fileOf.get(name).path(), name, t);
+            weights.put(name, t);
+        }
+        List<Object> retained = new ArrayList<>(new LinkedHashSet<>(fileOf.values()));
+        Decoder decoder = Decoder.fromWeights(config, weights, computeType.scalarType(), retained);
+        // Converted weights (e.g. BF16 file, fp32 compute) own copies: release the file pages now.
+        if (decoder.retained().isEmpty()) new LinkedHashSet<>(fileOf.values()).forEach(Safetensors.MappedFile::unmap);
+        return decoder;
+    }
+
+    /**
+     * The weights {@code config} needs, by name and shape, after checking the files' headers hold each of them with
+     * that shape and a floating-point dtype, and nothing else but what {@link #isIgnorable} allows.
+     */
+    private static Map<String, long[]> checkTensors(Path dir, DecoderConfig config,
+                                                    Map<String, Safetensors.MappedFile> fileOf) {
         Map<String, long[]> expected = Decoder.expectedShapes(config);
         for (Map.Entry<String, long[]> e : expected.entrySet()) {
             Safetensors.MappedFile file = fileOf.get(e.getKey());
@@ -135,17 +209,7 @@ public final class HfFolder {
             throw new UqaException(e.getValue().path() + ": unexpected tensor '" + e.getKey() + "' for a "
                     + config.modelType() + " model as described by " + CONFIG);
         }
-        Map<String, Tensor> weights = new LinkedHashMap<>();
-        for (String name : expected.keySet()) {
-            Tensor t = fileOf.get(name).tensor(name);
-            DecoderWeights.requireFinite(fileOf.get(name).path(), name, t);
-            weights.put(name, t);
-        }
-        List<Object> retained = new ArrayList<>(new LinkedHashSet<>(fileOf.values()));
-        Decoder decoder = Decoder.fromWeights(config, weights, computeType.scalarType(), retained);
-        // Converted weights (e.g. BF16 file, fp32 compute) own copies: release the file pages now.
-        if (decoder.retained().isEmpty()) new LinkedHashSet<>(fileOf.values()).forEach(Safetensors.MappedFile::unmap);
-        return decoder;
+        return expected;
     }
 
     /** Rotary caches some older exports carry, and a tied head stored anyway; neither is read. */

@@ -70,13 +70,14 @@ public record Sources(String dataFolder, String featureTokenizer, String llmFold
             if (!Files.isRegularFile(l.resolve(HfFolder.CONFIG))) {
                 throw new ConfigException(null, "sources.llm_folder", l.resolve(HfFolder.CONFIG) + " does not exist");
             }
-            // what can be checked without loading the weights, before any stage runs: the config, the tokenizer's
-            // presence and the weight files' headers (the tensors themselves are checked when the LLM is loaded)
+            // before any stage runs: the config, the tokenizer's presence, the weight files' headers against the config
+            // and every weight finite (one read of the weights, whose mappings are then released; the LLM is loaded when
+            // a stage first needs it)
             HfFolder.readConfig(l);
             if (!Files.isRegularFile(l.resolve(HfFolder.TOKENIZER))) {
                 throw new ConfigException(null, "sources.llm_folder", l.resolve(HfFolder.TOKENIZER) + " does not exist");
             }
-            HfFolder.checkpointComputeType(l);
+            HfFolder.validate(l);
         }
     }
 

@@ -44,8 +44,13 @@ class BadInputTest {
         scope.close();
     }
 
+    /** The message of loading the folder, after checking that {@link HfFolder#validate} refuses it with the same. */
     private String loadFails() {
-        return assertThrows(UqaException.class, () -> HfFolder.load(dir, ComputeType.FP32)).getMessage();
+        String message = assertThrows(UqaException.class, () -> HfFolder.load(dir, ComputeType.FP32)).getMessage();
+        if (Files.isRegularFile(dir.resolve("tokenizer.json"))) {    // validate reads config.json and the weights only
+            assertEquals(message, assertThrows(UqaException.class, () -> HfFolder.validate(dir)).getMessage());
+        }
+        return message;
     }
 
     private static void assertMentions(String message, String... parts) {
@@ -54,6 +59,7 @@ class BadInputTest {
 
     @Test
     void theGoodModelLoads() {
+        HfFolder.validate(dir);
         HfFolder.load(dir, ComputeType.FP32).tokenizer().close();
     }
 
@@ -85,6 +91,19 @@ class BadInputTest {
     void unsupportedRopeScaling() throws IOException {
         editConfig("\"rope_theta\" : 10000.0", "\"rope_theta\" : 10000.0, \"rope_scaling\" : {\"type\" : \"yarn\", \"factor\" : 4.0}");
         assertMentions(loadFails(), "config.json", "rope_scaling.rope_type", "'yarn'");
+    }
+
+    @Test
+    void aFractionWhereAnIntegerBelongsIsRefusedNamingTheKey() throws IOException {
+        editConfig("\"num_attention_heads\" : 4", "\"num_attention_heads\" : 4.5");
+        assertMentions(loadFails(), "config.json", "config key 'num_attention_heads'", "4.5");
+    }
+
+    @Test
+    void aStopIdOutsideTheVocabularyIsRefused() throws IOException {
+        Files.writeString(dir.resolve("generation_config.json"), "{\"eos_token_id\": [99999]}");
+        assertMentions(loadFails(), dir.resolve("generation_config.json").toString(), "eos_token_id 99999",
+                "outside the vocabulary");
     }
 
     @Test

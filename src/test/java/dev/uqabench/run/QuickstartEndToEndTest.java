@@ -98,6 +98,27 @@ class QuickstartEndToEndTest {
         assertEquals(2, Main.execute("quickstart", "--run-dir", dir.resolve("third").toString(), "--config",
                 config.toString(), "--llm", dir.resolve("no-such-llm").toString(), "--quiet"));
         assertFalse(Files.exists(dir.resolve("third")));
+        // a checkpoint with a NaN weight is refused before the first stage, naming the tensor
+        Path damaged = dir.resolve("damaged-llm");
+        Files.createDirectories(damaged);
+        try (var files = Files.list(first.resolve("llm/model"))) {
+            for (Path f : files.toList()) Files.copy(f, damaged.resolve(f.getFileName()));
+        }
+        Path weightsFile = damaged.resolve("model.safetensors");
+        try (org.bytedeco.javacpp.PointerScope scope = new org.bytedeco.javacpp.PointerScope()) {
+            java.util.Map<String, org.bytedeco.pytorch.Tensor> weights =
+                    new java.util.LinkedHashMap<>(dev.uqabench.tensor.Safetensors.read(weightsFile));
+            org.bytedeco.pytorch.Tensor up = weights.get("model.layers.0.mlp.up_proj.weight").clone();
+            up.fill_(new org.bytedeco.pytorch.Scalar(Double.NaN));
+            weights.put("model.layers.0.mlp.up_proj.weight", up);
+            dev.uqabench.tensor.Safetensors.write(weightsFile, weights);
+        }
+        java.io.StringWriter err = new java.io.StringWriter();
+        assertEquals(2, Main.execute(new java.io.PrintWriter(new java.io.StringWriter()), new java.io.PrintWriter(err),
+                "quickstart", "--run-dir", dir.resolve("fourth").toString(), "--config", config.toString(), "--llm",
+                damaged.toString(), "--quiet"));
+        assertTrue(err.toString().contains("tensor 'model.layers.0.mlp.up_proj.weight' holds"), err.toString());
+        assertFalse(Files.exists(dir.resolve("fourth")), "nothing ran");
     }
 
     @Test
