@@ -72,13 +72,13 @@ public final class QuestionFolder {
             (roles.ofHeldOut(h.user()) == UserRoles.Role.VALIDATION ? validationUsers : testUsers).add(split);
         }
         if (!held.isEmpty() && (validationUsers.isEmpty() || testUsers.isEmpty())) {
-            throw new UqaException("qa.validationFraction " + config.validationFraction() + " split the "
+            throw new UqaException("qa.validation_fraction " + config.validationFraction() + " split the "
                     + held.size() + " held-out users of " + dataFolder.resolve(ReleaseLayout.PRETRAIN_EVAL) + " into "
                     + validationUsers.size() + " validation and " + testUsers.size()
                     + " test users; both need at least one (more held-out users, or a fraction nearer 0.5)");
         }
         if (alignmentUsers.isEmpty()) {
-            throw new UqaException("qa.llmFraction " + config.llmFraction() + " left no alignment users among the "
+            throw new UqaException("qa.llm_fraction " + config.llmFraction() + " left no alignment users among the "
                     + train.size() + " users of " + dataFolder.resolve(ReleaseLayout.PRETRAIN_TRAIN));
         }
         try (TokenizerEventText decoder = TokenizerEventText.open(featureTokenizer)) {
