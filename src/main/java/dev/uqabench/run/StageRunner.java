@@ -133,7 +133,7 @@ public final class StageRunner {
         Manifest old = ownedManifest(stage, folder);
         if (!force && old != null) {
             if (old.fingerprint().equals(fingerprint) && old.outputsIntact(folder)) {
-                progress.message(stage + ": reusing " + folder + " (finished " + old.finishedAt() + ")");
+                progress.message(label(stage, folder) + ": reusing " + folder + " (finished " + old.finishedAt() + ")");
                 return new Outcome(old, true, folder);
             }
         }
@@ -180,8 +180,16 @@ public final class StageRunner {
             // a file the stage could not read or write (disk full, permissions, a file gone): the message names it
             discard(work, keepWork, parentExisted ? null : parent);
             throw new UqaException(stage + " failed: " + e, e);
+        } catch (UqaException e) {
+            discard(work, keepWork, parentExisted ? null : parent);
+            if (resuming && e.getMessage() != null && e.getMessage().contains(work.toString())) {
+                // a damaged file of the interrupted attempt (a checkpoint cut short by hand or by a full disk)
+                throw new UqaException(e.getMessage() + " (a file of the interrupted attempt being resumed: rerun with "
+                        + "--force to start " + label + " afresh)", e);
+            }
+            throw e;
         } catch (RuntimeException | Error e) {
-            // user errors (UqaException) and bugs alike leave the way they came: only the CLI tells them apart
+            // user errors (UqaException, above) and bugs alike leave the way they came: only the CLI tells them apart
             discard(work, keepWork, parentExisted ? null : parent);
             throw e;
         } catch (Exception e) {

@@ -209,6 +209,29 @@ class StageRunnerTest {
         assertEquals(java.util.List.of(true, false), sawCheckpoint);
     }
 
+    /** A damaged file of the attempt being resumed is named with the way out (--force); other errors are not. */
+    @Test
+    void aDamagedCheckpointOfTheResumedAttemptPointsToForce() throws Exception {
+        StageRunner runner = new StageRunner(false, Progress.silent());
+        ObjectNode config = JsonNodeFactory.instance.objectNode().put("size", 1);
+        assertThrows(IllegalStateException.class, () -> runner.run("pretrain", dir.resolve("p"), config, 1, Map.of(), true,
+                work -> {
+                    Files.writeString(work.resolve("checkpoint"), "step 5");
+                    throw new IllegalStateException("killed");
+                }));
+        UqaException damaged = assertThrows(UqaException.class, () -> runner.run("pretrain", dir.resolve("p"), config, 1,
+                Map.of(), true, work -> {
+                    throw new UqaException(work.resolve("checkpoint") + ": cut short");
+                }));
+        assertTrue(damaged.getMessage().endsWith(": cut short (a file of the interrupted attempt being resumed: rerun "
+                + "with --force to start pretrain (p) afresh)"), damaged.getMessage());
+        UqaException elsewhere = assertThrows(UqaException.class, () -> runner.run("pretrain", dir.resolve("p"), config,
+                1, Map.of(), true, work -> {
+                    throw new UqaException("data/x.arrow: corrupt");
+                }));
+        assertEquals("data/x.arrow: corrupt", elsewhere.getMessage());
+    }
+
     /** Bad input (or a stop) before a resumable stage's first checkpoint leaves no partial folder behind. */
     @Test
     void aResumableAttemptThatFailsBeforeItsFirstCheckpointLeavesNothing() {
