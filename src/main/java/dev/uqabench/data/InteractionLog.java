@@ -210,6 +210,11 @@ public final class InteractionLog {
             notes.add(tied);
         }
         notes.addAll(warnings);
+        long droppedUsers = users.size() - keptUsers;
+        if (droppedUsers > 0) {
+            notes.add(droppedUsers + " of " + users.size() + " users had fewer than " + split.minEvents()
+                    + " events (min_events) and were left out");
+        }
         DatasetInfo info = new DatasetInfo(source, DatasetInfo.byKey(sizes),
                 DatasetInfo.TokenizerInfo.of("word-level", tokenizerFile, ReleaseLayout.TOKENIZER_JSON),
                 new DatasetInfo.Counts(keptUsers, items.size(), written, trainUsers, evalUsers), split, notes,

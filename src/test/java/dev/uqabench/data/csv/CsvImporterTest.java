@@ -66,8 +66,10 @@ class CsvImporterTest {
                 """);
         Path out = dir.resolve("out");
         DatasetInfo info = new CsvImporter(CsvImportOptions.of(clicks, items)).importTo(out, SPLIT);
-        // carol has one click (< 4): dropped
+        // carol has one click (< 4): dropped, and said so
         assertEquals(2, info.counts().users());
+        assertTrue(info.warnings().contains("1 of 3 users had fewer than 4 events (min_events) and were left out"),
+                info.warnings().toString());
         assertEquals(8, info.counts().events());
         assertEquals(4, info.tableSize(Table.ITEM));
         assertEquals(4, info.tableSize(Table.CATEGORY));
