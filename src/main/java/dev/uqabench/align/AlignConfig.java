@@ -13,8 +13,8 @@ import dev.uqabench.train.LearningRateSchedule;
  * (the reference's {@code other_lr}).
  *
  * @param adapter           how encoder states become soft tokens: `meanpool` (1 token) or `qformer` (query_tokens)
- * @param queryTokens       soft tokens of the Q-Former adapter (and of the learned-prompt control), at most
- *                          {@link #MAX_QUERY_TOKENS}
+ * @param queryTokens       soft tokens of the Q-Former adapter (and of the learned-prompt control), 1 to 512: each
+ *                          takes a place in the LLM's context
  * @param mode              what trains: the adapter only, or the adapter and the encoder
  * @param epochs            passes over the alignment questions (the best one on validation answer loss is kept)
  * @param batchSize         questions per step
