@@ -108,6 +108,14 @@ public final class ChatCommand implements Callable<Integer> {
         history.add(ChatTemplate.Message.user(userText));
         String text = model.chatTemplate().render(history, true);
         long[] ids = model.tokenizer().encode(text);
+        int limit = model.config().maxPositionEmbeddings();
+        if (ids.length + (long) maxNewTokens > limit) {
+            PrintWriter err = spec.commandLine().getErr();
+            err.println("warning: the conversation is " + ids.length + " tokens and may grow by " + maxNewTokens
+                    + ", beyond the model's max_position_embeddings " + limit + ": answers past it are unreliable"
+                    + " (/reset clears the history)");
+            err.flush();
+        }
         Generation.Settings settings = new Generation.Settings(maxNewTokens, temperature, topP, seed, model.stopIds());
         List<Long> generated = new ArrayList<>();
         int[] printed = {0};

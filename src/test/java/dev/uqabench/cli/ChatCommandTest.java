@@ -107,4 +107,14 @@ class ChatCommandTest {
             assertEquals(1, mainErr.toString().lines().count(), mainErr.toString());
         }
     }
+
+    @Test
+    void aConversationBeyondTheModelsPositionsIsWarnedAbout() {
+        StringWriter out = new StringWriter(), err = new StringWriter();
+        assertEquals(0, run("", out, err, "--llm", dir.toString(), "--max-new-tokens", "5", "hi"), err.toString());
+        assertEquals("", err.toString());
+        assertEquals(0, run("", out, err, "--llm", dir.toString(), "--max-new-tokens", "200", "hi"), err.toString());
+        assertTrue(err.toString().startsWith("warning: the conversation is ") && err.toString().contains(
+                "may grow by 200, beyond the model's max_position_embeddings 128"), err.toString());
+    }
 }
