@@ -82,31 +82,47 @@ public final class AttentionBenchmark {
      * dev.uqabench.nn.FusedAttention} under the same padding mask; each row reads a random number of its keys (>= 1).
      */
     private static double[] timeCross(long[][] shape, Precision precision, boolean viaFused, int repeats) {
-        double[] forward = new double[repeats];
-        double[] both = new double[repeats];
-        torch.manual_seed(1);
         long batch = shape[1][0], keys = shape[1][2];
-        for (int r = -3; r < repeats; r++) {
-            try (PointerScope scope = new PointerScope()) {
-                Tensor q = torch.randn(shape[0]).requires_grad_(true);
-                Tensor k = torch.randn(shape[1]).requires_grad_(true);
-                Tensor v = torch.randn(shape[1]).requires_grad_(true);
-                Tensor lengths = torch.randint(1, keys + 1, new long[] {batch});
-                Tensor positions = torch.arange(new org.bytedeco.pytorch.Scalar(keys)).unsqueeze(0);
-                long t0 = System.nanoTime();
-                Tensor out;
+        return medianForwardBackward(repeats, () -> {
+            Tensor q = torch.randn(shape[0]).requires_grad_(true);
+            Tensor k = torch.randn(shape[1]).requires_grad_(true);
+            Tensor v = torch.randn(shape[1]).requires_grad_(true);
+            Tensor lengths = torch.randint(1, keys + 1, new long[] {batch});
+            Tensor positions = torch.arange(new org.bytedeco.pytorch.Scalar(keys)).unsqueeze(0);
+            return () -> {
                 try (Autocast autocast = Autocast.open(precision)) {
                     if (viaFused) {
                         Tensor readable = positions.lt(lengths.unsqueeze(1)).unsqueeze(1).unsqueeze(1);
-                        out = dev.uqabench.nn.FusedAttention.attend(q, k, v, readable, 0.0, false, ScalarType.Float);
-                    } else {
-                        Tensor padding = positions.ge(lengths.unsqueeze(1)).unsqueeze(1).unsqueeze(1);
-                        Tensor scores = q.matmul(k.transpose(2, 3)).div(new org.bytedeco.pytorch.Scalar(
-                                Math.sqrt(shape[0][3])));
-                        scores = scores.masked_fill(padding, new org.bytedeco.pytorch.Scalar(Float.NEGATIVE_INFINITY));
-                        out = torch.softmax(scores, -1).matmul(v);
+                        return dev.uqabench.nn.FusedAttention.attend(q, k, v, readable, 0.0, false, ScalarType.Float);
                     }
+                    Tensor padding = positions.ge(lengths.unsqueeze(1)).unsqueeze(1).unsqueeze(1);
+                    Tensor scores = q.matmul(k.transpose(2, 3)).div(new org.bytedeco.pytorch.Scalar(
+                            Math.sqrt(shape[0][3])));
+                    scores = scores.masked_fill(padding, new org.bytedeco.pytorch.Scalar(Float.NEGATIVE_INFINITY));
+                    return torch.softmax(scores, -1).matmul(v);
                 }
+            };
+        });
+    }
+
+    /** One timed repeat: makes its inputs (not timed) and returns the forward pass to time. */
+    private interface Trial {
+        java.util.function.Supplier<Tensor> prepare();
+    }
+
+    /**
+     * Median milliseconds of a trial's forward pass and of its forward + backward pass (to the sum of its output), over
+     * {@code repeats} after 3 warm-up repeats, each in its own native scope; inputs drawn after {@code manual_seed(1)}.
+     */
+    private static double[] medianForwardBackward(int repeats, Trial trial) {
+        double[] forward = new double[repeats];
+        double[] both = new double[repeats];
+        torch.manual_seed(1);
+        for (int r = -3; r < repeats; r++) {
+            try (PointerScope scope = new PointerScope()) {
+                java.util.function.Supplier<Tensor> pass = trial.prepare();
+                long t0 = System.nanoTime();
+                Tensor out = pass.get();
                 long t1 = System.nanoTime();
                 out.to(ScalarType.Float).sum().backward();
                 long t2 = System.nanoTime();
@@ -161,34 +177,18 @@ public final class AttentionBenchmark {
 
     /** Median milliseconds of a forward pass and of a forward + backward pass. */
     private static double[] time(long[] shape, String path, int repeats) {
-        double[] forward = new double[repeats];
-        double[] both = new double[repeats];
-        torch.manual_seed(1);
-        for (int r = -3; r < repeats; r++) {
-            try (PointerScope scope = new PointerScope()) {
-                ScalarType type = path.equals("bf16") ? ScalarType.BFloat16 : ScalarType.Float;
-                Tensor q = torch.randn(shape).to(type).requires_grad_(true);
-                Tensor k = torch.randn(shape).to(type).requires_grad_(true);
-                Tensor v = torch.randn(shape).to(type).requires_grad_(true);
-                long t0 = System.nanoTime();
-                Tensor out;
+        ScalarType type = path.equals("bf16") ? ScalarType.BFloat16 : ScalarType.Float;
+        return medianForwardBackward(repeats, () -> {
+            Tensor q = torch.randn(shape).to(type).requires_grad_(true);
+            Tensor k = torch.randn(shape).to(type).requires_grad_(true);
+            Tensor v = torch.randn(shape).to(type).requires_grad_(true);
+            return () -> {
                 try (Autocast autocast = Autocast.open(path.equals("autocast-bf16") ? Precision.BF16 : Precision.FP32)) {
-                    out = path.endsWith("math") ? math(q, k, v)
+                    return path.endsWith("math") ? math(q, k, v)
                             : torch.scaled_dot_product_attention(q, k, v, new TensorOptional(),
-                                    path.endsWith("dropout") ? 0.1 : 0.0, true,
-                            new DoubleOptional(), false);
+                                    path.endsWith("dropout") ? 0.1 : 0.0, true, new DoubleOptional(), false);
                 }
-                long t1 = System.nanoTime();
-                out.to(ScalarType.Float).sum().backward();
-                long t2 = System.nanoTime();
-                if (r >= 0) {
-                    forward[r] = (t1 - t0) / 1e6;
-                    both[r] = (t2 - t0) / 1e6;
-                }
-            }
-        }
-        java.util.Arrays.sort(forward);
-        java.util.Arrays.sort(both);
-        return new double[] {forward[repeats / 2], both[repeats / 2]};
+            };
+        });
     }
 }
