@@ -330,12 +330,17 @@ public final class Decoder extends Module {
         // Grouped-query attention: query head h reads key/value head h / (heads / kvHeads). The keys are repeated
         // rather than left to the kernel (enable_gqa): at the 0.5B shape its prefill of 512 tokens ran 71 tokens/s
         // against 83 with repeated keys (bench/perf/README.md).
-        k = repeatKv(k, config.kvGroupSize());                                                     // [B, nH, S, D]
-        v = repeatKv(v, config.kvGroupSize());
         Tensor readable = rows == null ? allowed : rows.allowed();
-        // in attentionType, or float32 when autograd records it (FusedAttention), never in autocast's choice
-        Tensor attended = FusedAttention.attend(q, k, v, readable, 0.0, readable == null, attentionType)
-                .to(computeType());                                                                // [B, nH, Q, D]
+        Tensor attended;
+        if (foldsGroups(q, k, v, readable)) {
+            attended = groupsAsQueries(q, k, v, readable, config.kvGroupSize());                  // [B, nH, Q, D]
+        } else {
+            k = repeatKv(k, config.kvGroupSize());                                                 // [B, nH, S, D]
+            v = repeatKv(v, config.kvGroupSize());
+            // in attentionType, or float32 when autograd records it (FusedAttention), never in autocast's choice
+            attended = FusedAttention.attend(q, k, v, readable, 0.0, readable == null, attentionType);
+        }
+        attended = attended.to(computeType());                                                     // [B, nH, Q, D]
         attended = attended.transpose(1, 2).reshape(batch, queries, (long) heads * d);             // [B, Q, nH*D]
         x = (rows == null ? x : rows.gather(x, 1)).add(linear(attended, l.wo(), l.bo()));          // [B, Q, H]
 
@@ -357,6 +362,31 @@ public final class Decoder extends Module {
         // A padding query would otherwise see no key at all and produce NaN; its output is never used.
         Tensor self = key.eq(query);
         return causal.logical_and(realKey).logical_or(self);                                        // [B, 1, T, S]
+    }
+
+    /**
+     * Does this call attend in float32 over bf16 keys and values without gradients, under a mask (decode steps and
+     * other passes of fewer than {@link FusedAttention#BF16_MIN_QUERIES} queries over a cache, in a bf16 decoder)? Then
+     * the repeated keys and values would be copied once to repeat them and once more to cast them, seven times the
+     * 0.5B model's two key/value heads, at every layer of every step: {@link #groupsAsQueries} casts the two.
+     */
+    private boolean foldsGroups(Tensor q, Tensor k, Tensor v, Tensor readable) {
+        return config.kvGroupSize() > 1 && readable != null && computeType() == ScalarType.BFloat16
+                && !FusedAttention.recordedFused(q, k, v, 0.0)
+                && FusedAttention.dtype(false, attentionType, q.size(2)) == ScalarType.Float;
+    }
+
+    /**
+     * Grouped-query attention with each key/value head's query heads laid along the query axis: q [B, nH, Q, D] as
+     * [B, kvH, g Q, D] (query head kv g + j, position t at row j Q + t), the mask tiled to match, the keys and values
+     * [B, kvH, S, D] read as they are; in float32. The same products as over repeated keys, without the repeat.
+     */
+    static Tensor groupsAsQueries(Tensor q, Tensor k, Tensor v, Tensor readable, int group) {
+        long batch = q.size(0), queries = q.size(2), d = q.size(3), kvHeads = k.size(1);
+        Tensor folded = q.reshape(batch, kvHeads, group * queries, d);                            // [B, kvH, g Q, D]
+        Tensor mask = readable.repeat(1, 1, group, 1);                                            // [B, 1, g Q, S]
+        return FusedAttention.attend(folded, k, v, mask, 0.0, false, ScalarType.Float)
+                .reshape(batch, kvHeads * group, queries, d);                                     // [B, nH, Q, D]
     }
 
     private static Tensor repeatKv(Tensor kv, int groupSize) {

@@ -278,6 +278,28 @@ class DecoderInvarianceTest {
         }
     }
 
+    /** Query heads laid along the query axis of their key/value head: the attention over repeated keys, in float32. */
+    @Test
+    void groupedQueriesAlongTheQueryAxisEqualAttentionOverRepeatedKeys() {
+        try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
+            torch.manual_seed(9);
+            int group = 7;
+            Tensor q = torch.randn(2, 14, 3, 16).to(ScalarType.BFloat16);                     // [B, nH, Q, D]
+            Tensor k = torch.randn(2, 2, 11, 16).to(ScalarType.BFloat16);                     // [B, kvH, S, D]
+            Tensor v = torch.randn(2, 2, 11, 16).to(ScalarType.BFloat16);
+            Tensor firstKey = torch.arange(new org.bytedeco.pytorch.Scalar(11)).eq(new org.bytedeco.pytorch.Scalar(0))
+                    .view(1, 1, 1, 11);
+            Tensor readable = torch.rand(2, 1, 3, 11).gt(new org.bytedeco.pytorch.Scalar(0.3)).logical_or(firstKey);
+            Tensor repeatedK = k.unsqueeze(2).expand(2, 2, group, 11, 16).reshape(2, 14, 11, 16);   // head h: h / g
+            Tensor repeatedV = v.unsqueeze(2).expand(2, 2, group, 11, 16).reshape(2, 14, 11, 16);
+            Tensor expected = dev.uqabench.nn.FusedAttention.attend(q, repeatedK, repeatedV, readable, 0.0, false,
+                    ScalarType.Float);
+            Tensor folded = Decoder.groupsAsQueries(q, k, v, readable, group);
+            assertArrayEquals(Tensors.shape(expected), Tensors.shape(folded));
+            assertArrayEquals(Tensors.toFloats(expected), Tensors.toFloats(folded), 1e-6f);
+        }
+    }
+
     @Test
     void bf16AttentionStaysWithinBf16ToleranceOfFloat32Attention() {
         try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
