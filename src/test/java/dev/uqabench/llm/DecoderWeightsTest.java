@@ -52,4 +52,23 @@ class DecoderWeightsTest {
             assertEquals(trained.parameterCount(), a.parameterCount());
         }
     }
+
+    /** The finite check counts every bad value, in whichever of its slices it lies (the last one shorter). */
+    @Test
+    void nonFiniteValuesAreCountedAcrossSlices() {
+        try (PointerScope scope = new PointerScope()) {
+            long n = (1L << 22) + 6;
+            Tensor w = org.bytedeco.pytorch.global.torch.zeros(n).view(2, n / 2).to(ScalarType.BFloat16);
+            Tensor flat = w.view(-1);
+            flat.narrow(0, 3, 1).fill_(new org.bytedeco.pytorch.Scalar(Double.NaN));
+            flat.narrow(0, (1L << 22) + 2, 1).fill_(new org.bytedeco.pytorch.Scalar(Double.POSITIVE_INFINITY));
+            dev.uqabench.base.UqaException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    dev.uqabench.base.UqaException.class, () -> DecoderWeights.requireFinite("f", "w", w));
+            assertEquals("f: tensor 'w' holds 2 NaN or infinite values of " + n
+                    + ": the checkpoint is damaged (or was saved from a diverged run)", e.getMessage());
+            flat.narrow(0, 3, 1).fill_(new org.bytedeco.pytorch.Scalar(0.0));
+            flat.narrow(0, (1L << 22) + 2, 1).fill_(new org.bytedeco.pytorch.Scalar(1.0));
+            DecoderWeights.requireFinite("f", "w", w);
+        }
+    }
 }
