@@ -185,13 +185,13 @@ public final class ConfigLoader {
             return Json.config().treeToValue(tree, type);
         } catch (ValueInstantiationException e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
-            String at = path(e);
+            String at = keyPath(e);
             if (cause instanceof ConfigException config && config.problem() != null) {
                 throw new ConfigException(where, join(at, config.key()), config.problem(), config);
             }
             throw new ConfigException(where, at.isEmpty() ? "(top level)" : at, firstLine(cause.getMessage()), cause);
         } catch (UnrecognizedPropertyException e) {
-            String at = path(e);
+            String at = keyPath(e);
             throw ConfigException.unknownKey(where, at, hint(at, e.getKnownPropertyIds()));
         } catch (InvalidFormatException e) {
             throw new ConfigException(where, pathOrTop(e), expected(e.getTargetType(), tree, e) + ", got "
@@ -253,11 +253,12 @@ public final class ConfigLoader {
     }
 
     private static String pathOrTop(JsonMappingException e) {
-        String at = path(e);
+        String at = keyPath(e);
         return at.isEmpty() ? "(top level)" : at;
     }
 
-    private static String path(JsonMappingException e) {
+    /** Where in a document a mapping failure is: {@code llm.kv_heads}, {@code text_events[1]}; "" at the top level. */
+    public static String keyPath(JsonMappingException e) {
         StringBuilder sb = new StringBuilder();
         for (JsonMappingException.Reference r : e.getPath()) {
             if (r.getFieldName() != null) {

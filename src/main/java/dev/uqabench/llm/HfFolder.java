@@ -1,6 +1,7 @@
 package dev.uqabench.llm;
 
 import dev.uqabench.base.AtomicFiles;
+import dev.uqabench.base.ConfigLoader;
 
 import dev.uqabench.base.Json;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -130,10 +131,9 @@ public final class HfFolder {
             while (cause.getCause() != null && !(cause instanceof UqaException)) cause = cause.getCause();
             if (cause instanceof UqaException) throw new UqaException(path + ": " + cause.getMessage(), e);
             String problem = e.getMessage().lines().findFirst().orElse("cannot parse");
-            if (e instanceof com.fasterxml.jackson.databind.JsonMappingException mapping && !mapping.getPath().isEmpty()) {
-                String key = mapping.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName()
-                        : "[" + r.getIndex() + "]").collect(java.util.stream.Collectors.joining(".")).replace(".[", "[");
-                throw new UqaException(path + ": config key '" + key + "': " + problem, e);
+            if (e instanceof com.fasterxml.jackson.databind.JsonMappingException mapping
+                    && !ConfigLoader.keyPath(mapping).isEmpty()) {
+                throw new UqaException(path + ": config key '" + ConfigLoader.keyPath(mapping) + "': " + problem, e);
             }
             throw new UqaException(path + ": " + problem, e);
         }

@@ -70,10 +70,9 @@ public record Sources(String dataFolder, String featureTokenizer, String llmFold
             if (!Files.isRegularFile(l.resolve(HfFolder.CONFIG))) {
                 throw new ConfigException(null, "sources.llm_folder", l.resolve(HfFolder.CONFIG) + " does not exist");
             }
-            // before any stage runs: the config, the tokenizer's presence, the weight files' headers against the config
-            // and every weight finite (one read of the weights, whose mappings are then released; the LLM is loaded when
-            // a stage first needs it)
-            HfFolder.readConfig(l);
+            // before any stage runs: the tokenizer's presence (named by key here), then HfFolder.validate: the config,
+            // the tokenizer, the weight files' headers against the config and every weight finite (one read of the
+            // weights, whose mappings are then released; the LLM is loaded when a stage first needs it)
             if (!Files.isRegularFile(l.resolve(HfFolder.TOKENIZER))) {
                 throw new ConfigException(null, "sources.llm_folder", l.resolve(HfFolder.TOKENIZER) + " does not exist");
             }
