@@ -12,9 +12,12 @@ alternated in one process, ROUNDS rounds, median seconds per pass:
               epilogue, and the residual adds as the o and down products' epilogues (mkldnn::_linear_pointwise:
               what inductor emits for frozen CPU weights).
 Also, with MODE=decode: the 24 layers' MLP products at one row (a decode step's largest part), plain against
-packed weights, and GB/s of weight read.
+packed weights, and GB/s of weight read. With MODE=inductor: plain against the same pass compiled by PyTorch's own
+compiler (torch.compile, inductor's C++ backend with freezing: weights packed once, pointwise operators fused into
+generated loops; needs g++), the most PyTorch itself makes of this pass.
 
-Usage: OMP_WAIT_POLICY=PASSIVE taskset -c 1 /usr/bin/python3 bench/peer/fusion_probe.py [TOKENS] [ROUNDS] [MODE]
+Usage: OMP_WAIT_POLICY=PASSIVE taskset -c 1 /usr/bin/python3 bench/peer/fusion_probe.py [TOKENS] [ROUNDS]
+           [prefill|decode|inductor]
 Prints one JSON line.
 """
 import json
@@ -99,6 +102,52 @@ def prefill_forms(layers, tokens):
     return {"plain": plain, "fusedplain": fusedplain, "fused": fused}
 
 
+class Blocks(torch.nn.Module):
+    """The plain form as a module whose weights are parameters, so that inductor's freezing can fold and pack them."""
+
+    def __init__(self, layers, tokens):
+        super().__init__()
+        self.tokens = tokens
+        names = ("wq", "wk", "wv", "bq", "bk", "bv", "wo", "wg", "wu", "wd", "n1", "n2")
+        self.layers = torch.nn.ModuleList()
+        for l in layers:
+            m = torch.nn.Module()
+            for k in names:
+                m.register_parameter(k, torch.nn.Parameter(l[k], requires_grad=False))
+            self.layers.append(m)
+        inv = 1.0 / (1e6 ** (torch.arange(0, D, 2).float() / D))
+        angles = torch.outer(torch.arange(tokens).float(), inv)
+        angles = torch.cat([angles, angles], -1)
+        self.register_buffer("cos", angles.cos().to(BF)[None, None])
+        self.register_buffer("sin", angles.sin().to(BF)[None, None])
+
+    def rope(self, x):
+        return x * self.cos + torch.cat([-x[..., D // 2:], x[..., :D // 2]], -1) * self.sin
+
+    def heads(self, t, n):
+        return t.view(1, self.tokens, n, D).transpose(1, 2)
+
+    def forward(self, x):
+        for l in self.layers:
+            h = torch.rms_norm(x, [H], l.n1, 1e-6)
+            q = self.heads(F.linear(h, l.wq, l.bq), NH)
+            k = self.heads(F.linear(h, l.wk, l.bk), KV).repeat_interleave(NH // KV, 1)
+            v = self.heads(F.linear(h, l.wv, l.bv), KV).repeat_interleave(NH // KV, 1)
+            a = F.scaled_dot_product_attention(self.rope(q), self.rope(k), v, is_causal=True)
+            x = x + F.linear(a.transpose(1, 2).reshape(1, self.tokens, H), l.wo)
+            h = torch.rms_norm(x, [H], l.n2, 1e-6)
+            x = x + F.linear(F.silu(F.linear(h, l.wg)) * F.linear(h, l.wu), l.wd)
+        return x
+
+
+def inductor_forms(layers, tokens):
+    import torch._inductor.config as inductor_config
+    inductor_config.freezing = True
+    module = Blocks(layers, tokens).eval()
+    compiled = torch.compile(module)
+    return {"plain": prefill_forms(layers, tokens)["plain"], "inductor": compiled}
+
+
 def decode_forms(layers):
     x, h = normal(1, H), normal(1, FF)
 
@@ -123,10 +172,15 @@ def main(argv):
     torch.manual_seed(0)
     with torch.no_grad():
         layers = build(1 if mode == "decode" else tokens)
-        forms = decode_forms(layers) if mode == "decode" else prefill_forms(layers, tokens)
+        forms = (decode_forms(layers) if mode == "decode" else inductor_forms(layers, tokens) if mode == "inductor"
+                 else prefill_forms(layers, tokens))
         x = torch.randn(1, tokens, H).to(BF)
         result = {"torch": torch.__version__, "mode": mode, "tokens": tokens, "rounds": rounds}
-        if mode == "prefill":
+        if mode == "inductor":
+            start = time.perf_counter()
+            forms["inductor"](x)
+            result["compile_s"] = time.perf_counter() - start
+        if mode in ("prefill", "inductor"):
             ref = forms["plain"](x).float()
             result["max_abs_diff"] = {k: (f(x).float() - ref).abs().max().item() for k, f in forms.items()}
             result["max_abs"] = ref.abs().max().item()
