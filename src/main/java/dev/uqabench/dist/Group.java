@@ -535,6 +535,10 @@ public final class Group implements AutoCloseable {
         return collectives;
     }
 
+    /**
+     * Leaves the group at once. A rank whose job ended normally calls {@link #finish} first: rank 0 hosts the store,
+     * and closing it while another rank still waits in it (for rank 0's last checkpoint, say) fails that rank.
+     */
     @Override
     public void close() {
         if (gloo != null) {
