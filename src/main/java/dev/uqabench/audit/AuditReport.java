@@ -100,11 +100,15 @@ public final class AuditReport {
         for (AuditResult.SolverScores solver : result.solvers()) {
             out.append("| ").append(solver.name()).append(" | ").append(solver.kind().label());
             for (String column : columns) {
-                out.append(" | ").append(cell(solver.scores().get(column), true));
+                out.append(" | ").append(cell(result, solver, column, true));
             }
             out.append(" |\n");
         }
-        out.append("\nCells: accuracy % [95 % Wilson interval]; n/a: the solver does not answer that sub-task.\n");
+        out.append("\nCells: accuracy % [95 % Wilson interval]; n/a: the solver does not answer that sub-task.");
+        if (anyPartial(result)) {
+            out.append(' ').append(PARTIAL_NOTE);
+        }
+        out.append('\n');
         if (!result.breaches().isEmpty()) {
             out.append("\nBreaches:\n\n");
             result.breaches().forEach(b -> out.append("- ").append(b.line()).append('\n'));
@@ -129,10 +133,13 @@ public final class AuditReport {
         out.append("</tr>\n");
         for (AuditResult.SolverScores solver : result.solvers()) {
             out.append("<tr><td>").append(escape(solver.name())).append("</td><td>").append(solver.kind().label()).append("</td>");
-            columns.forEach(c -> out.append("<td>").append(escape(cell(solver.scores().get(c), false))).append("</td>"));
+            columns.forEach(c -> out.append("<td>").append(escape(cell(result, solver, c, false))).append("</td>"));
             out.append("</tr>\n");
         }
         out.append("</table>\n");
+        if (anyPartial(result)) {
+            out.append("<p>").append(escape(PARTIAL_NOTE)).append("</p>\n");
+        }
         if (!result.breaches().isEmpty()) {
             out.append("<ul>");
             result.breaches().forEach(b -> out.append("<li>").append(escape(b.line())).append("</li>"));
@@ -149,13 +156,16 @@ public final class AuditReport {
         out.append('\n');
         for (AuditResult.SolverScores solver : result.solvers()) {
             out.append(String.format(Locale.ROOT, "%-24s %-6s", solver.name(), solver.kind().label()));
-            columns.forEach(c -> out.append(String.format(Locale.ROOT, " %9s", cell(solver.scores().get(c), false))));
+            columns.forEach(c -> out.append(String.format(Locale.ROOT, " %9s", cell(result, solver, c, false))));
             out.append('\n');
         }
         out.append(String.format(Locale.ROOT, "%-31s", "n (test)"));
         columns.forEach(c -> out.append(String.format(Locale.ROOT, " %9d",
                 c.equals(Metrics.ALL) ? result.testQuestions() : result.testPerSubtask().getOrDefault(c, 0))));
         out.append('\n');
+        if (anyPartial(result)) {
+            out.append(PARTIAL_NOTE).append('\n');
+        }
         result.skipped().forEach(s -> out.append("skipped: ").append(s).append('\n'));
         return out.toString();
     }
@@ -169,6 +179,26 @@ public final class AuditReport {
             }
         }
         return columns;
+    }
+
+    /** The footnote of an "All tasks" cell marked {@code *}. */
+    static final String PARTIAL_NOTE = "*: All tasks over only the questions of the sub-tasks the solver answers (the "
+            + "All-tasks limit judges only solvers that answer every test question).";
+
+    /** Whether {@code solver}'s "All tasks" score covers fewer than all test questions (it skips some sub-tasks). */
+    private static boolean partial(AuditResult result, AuditResult.SolverScores solver) {
+        Score all = solver.scores().get(Metrics.ALL);
+        return all != null && all.n() > 0 && all.n() < result.testQuestions();
+    }
+
+    private static boolean anyPartial(AuditResult result) {
+        return result.solvers().stream().anyMatch(s -> partial(result, s));
+    }
+
+    /** A solver's cell in {@code column}, its "All tasks" marked {@code *} when it covers only some sub-tasks. */
+    private static String cell(AuditResult result, AuditResult.SolverScores solver, String column, boolean interval) {
+        String cell = cell(solver.scores().get(column), interval);
+        return column.equals(Metrics.ALL) && partial(result, solver) ? cell + " *" : cell;
     }
 
     private static String cell(Score score, boolean interval) {

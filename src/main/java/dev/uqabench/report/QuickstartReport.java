@@ -28,6 +28,9 @@ public final class QuickstartReport {
                 .append(").\n\n");
         sb.append(headline);
         sb.append("## Results\n\n").append(table).append('\n');
+        sb.append("Each group (SeqU, ActP, IntP) and All pool their questions, as the reference's scorer does (not a mean "
+                + "of sub-task accuracies); the interval is Wilson's at 95 %. Prompt tokens: the mean tokens of the prompt the "
+                + "LLM reads for a question, soft tokens included, the scored options not.\n\n");
         sb.append("- `none`: the question only (the floor).\n");
         sb.append("- `textN`: the user's last N events written out (title, category, brand, shop) before the question.\n");
         sb.append("- `<encoder>-<adapter>`: soft tokens from the pretrained encoder through the adapter, before the prompt.\n");

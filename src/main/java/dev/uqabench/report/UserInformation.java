@@ -80,7 +80,8 @@ public final class UserInformation {
                 + "questions with the same trained adapter fed *another* test user's full history (a seeded derangement: "
                 + "no user keeps its own); `learned-prompt` is the same number of soft tokens trained by the same recipe "
                 + "from no user information. Only the difference to the shuffled control shows information about the user: "
-                + "a gain over `none` alone can be a learned fixed prompt.\n\n");
+                + "a gain over `none` alone can be a learned fixed prompt. Differences are taken before rounding; p is the "
+                + "two-sided exact McNemar test on the questions where the two variants disagree.\n\n");
         Difference g0 = gains.get(0);
         if (seeds.size() == 1) {
             sb.append("- **User-information gain**: ").append(g0.describe()).append(".\n");

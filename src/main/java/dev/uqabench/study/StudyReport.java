@@ -256,7 +256,8 @@ public final class StudyReport {
     private static String markdown(List<StudyRow> rows, Findings f, String headline, Set<String> chartNames, boolean inline,
                                    Map<String, byte[]> charts) {
         StringBuilder sb = new StringBuilder("# uqabench study\n\n");
-        sb.append("Accuracy (%) on the test questions with 95 % Wilson intervals; differences are tested with McNemar's "
+        sb.append("Accuracy (%) on the test questions with 95 % Wilson intervals; each group (SeqU, ActP, IntP) and All "
+                + "pool their questions, as the reference's scorer does; differences are tested with McNemar's "
                 + "exact test on the same questions. Chance is 25 %. Findings and summary charts use: **" + f.metric()
                 + "**.\n\n");
         sb.append(headline);

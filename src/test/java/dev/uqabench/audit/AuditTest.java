@@ -71,6 +71,33 @@ class AuditTest {
         assertTrue(result.solvers().stream().anyMatch(s -> s.name().equals(Audit.CLASSIFIER)));
     }
 
+    /** A solver that answers only some sub-tasks (the mf counters) has its "All tasks" cell marked, in every form. */
+    @Test
+    void allTasksOfASolverThatSkipsSubtasksIsMarkedAsSuch() throws IOException {
+        Path qa = temp.resolve("run/qa");
+        Files.createDirectories(qa);
+        Random random = new Random(11);
+        writeQuestions(qa.resolve(QuestionSet.ALIGNMENT.jsonl()), iidQuestions("a", 1400, random));
+        writeQuestions(qa.resolve(QuestionSet.TEST.jsonl()), iidQuestions("t", 1400, random));
+        AuditResult result = Audit.run(qa, null, AuditLimits.DEFAULT);
+        String md = AuditReport.markdown(result);
+        int partial = 0;
+        for (AuditResult.SolverScores solver : result.solvers()) {
+            Score all = solver.scores().get(Metrics.ALL);
+            String row = md.lines().filter(l -> l.startsWith("| " + solver.name() + " |")).findFirst().orElseThrow();
+            String allCell = row.split(" \\| ")[2];
+            boolean skips = all.n() < result.testQuestions();
+            assertEquals(skips, allCell.endsWith(" *"), solver.name() + " (n " + all.n() + "): " + row);
+            partial += skips ? 1 : 0;
+        }
+        assertEquals(4, partial, "the four mf counters answer 1 question in 7");
+        assertTrue(solver(result, "count-largest").scores().get(Metrics.ALL).n() == 200);
+        assertTrue(md.contains(AuditReport.PARTIAL_NOTE), md);
+        assertTrue(AuditReport.table(result).contains(AuditReport.PARTIAL_NOTE));
+        assertTrue(AuditReport.html(result).contains("<td>" + String.format(java.util.Locale.ROOT, "%.1f",
+                solver(result, "count-largest").scores().get(Metrics.ALL).accuracy()) + " *</td>"));
+    }
+
     @Test
     void cliExitsThreeOnLeakAndWritesTheAudit() throws IOException {
         Path run = oldLeakRun();
