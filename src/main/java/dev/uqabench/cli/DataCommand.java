@@ -175,7 +175,7 @@ public final class DataCommand implements Runnable {
                 RecBoleImporter importer = new RecBoleImporter(options);
                 log[0] = importer.read();
                 nouns.apply(log[0]);
-                return log[0].write(dir, "recbole:" + directory.getFileName(), how);
+                return log[0].write(dir, importer.source(), how);
             });
             report(spec, info, log[0], output.out);
         }

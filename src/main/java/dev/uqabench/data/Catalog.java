@@ -28,8 +28,9 @@ public final class Catalog {
     public static final String FILE_NAME = "catalog.jsonl";
 
     private static final ObjectMapper JSON = Json.rows();
+    /** Unknown keys refused; every key {@link CatalogItem} marks required must be there ({@code key} is optional). */
     private static final ObjectReader ITEM = JSON.readerFor(CatalogItem.class)
-            .with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES);
+            .with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     private final List<CatalogItem> items;
     private final Map<Long, CatalogItem> byItem = new HashMap<>();

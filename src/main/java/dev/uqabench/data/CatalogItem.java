@@ -1,12 +1,14 @@
 package dev.uqabench.data;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 import java.util.Objects;
 
 /**
  * One item of a catalog: its ids in the five id tables and the text its token ids encode.
- * Id 0 means unknown (the padding row of every table), as in the Taobao tables.
+ * Id 0 means unknown (the padding row of every table), as in the Taobao tables. An imported log's item also keeps
+ * {@code key}, the id the source file gave it (absent for synthetic data), so that a user can trace a dense id back.
  */
 public record CatalogItem(
         @JsonProperty(value = "item", required = true) long item,
@@ -18,7 +20,14 @@ public record CatalogItem(
         @JsonProperty(value = "category_name", required = true) String categoryName,
         @JsonProperty(value = "brand_name", required = true) String brandName,
         @JsonProperty(value = "shop_name", required = true) String shopName,
-        @JsonProperty(value = "seller_name", required = true) String sellerName) {
+        @JsonProperty(value = "seller_name", required = true) String sellerName,
+        @JsonProperty("key") @JsonInclude(JsonInclude.Include.NON_NULL) String key) {
+
+    /** An item without a source id (synthetic data). */
+    public CatalogItem(long item, long category, long brand, long shop, long seller, String title, String categoryName,
+                       String brandName, String shopName, String sellerName) {
+        this(item, category, brand, shop, seller, title, categoryName, brandName, shopName, sellerName, null);
+    }
 
     public CatalogItem {
         if (item < 1) {

@@ -20,7 +20,7 @@ public final class ImportNotes {
         if (share < TIED_SHARE) {
             return null;
         }
-        return String.format(java.util.Locale.ROOT, "%.0f %% of events share a timestamp with another event of the same user:"
+        return String.format(java.util.Locale.ROOT, "%.0f %% of the clicks read share a timestamp with another click of the same user:"
                 + " their order within a tie is file order, so 'next click' and position questions are partly arbitrary",
                 100 * share);
     }

@@ -125,6 +125,26 @@ public final class InteractionLog {
         return (double) tied / clicks;
     }
 
+    /**
+     * Clicks that repeat an earlier click exactly (same user, item and time), as a log that recorded one click twice
+     * has them. They are kept as clicks of their own: whether a repeat is a second click cannot be told from the row.
+     */
+    public long exactRepeats() {
+        int[] order = byUserThenTime();
+        long repeats = 0;
+        java.util.Set<Integer> itemsInTie = new java.util.HashSet<>();
+        for (int i = 0; i < clicks; i++) {
+            int c = order[i];
+            if (i == 0 || !sameUserAndTime(c, order[i - 1])) {
+                itemsInTie.clear();
+            }
+            if (!itemsInTie.add(clickItem[c])) {
+                repeats++;
+            }
+        }
+        return repeats;
+    }
+
     private boolean sameUserAndTime(int a, int b) {
         return clickUser[a] == clickUser[b] && clickTime[a] == clickTime[b];
     }
@@ -157,7 +177,7 @@ public final class InteractionLog {
                     : new ItemText(null, null, null, null, null);
             catalogItems.add(new CatalogItem(id, categories.id(text.category()), brands.id(text.brand()),
                     shops.id(text.shop()), sellers.id(text.seller()), orEmpty(text.title()), orEmpty(text.category()),
-                    orEmpty(text.brand()), orEmpty(text.shop()), orEmpty(text.seller())));
+                    orEmpty(text.brand()), orEmpty(text.shop()), orEmpty(text.seller()), items.key(id)));
         }
         Catalog catalog = new Catalog(catalogItems);
         Path tokenizerFile = directory.resolve(ReleaseLayout.TOKENIZER_JSON);
@@ -208,6 +228,11 @@ public final class InteractionLog {
         String tied = ImportNotes.tiedWarning(tiedShare());
         if (tied != null) {
             notes.add(tied);
+        }
+        long repeats = exactRepeats();
+        if (repeats > 0) {
+            notes.add(repeats + " of " + clicks + " clicks repeat an earlier click exactly (same user, item and time);"
+                    + " they are kept as clicks of their own (drop repeated rows before importing if they are double logging)");
         }
         notes.addAll(warnings);
         long droppedUsers = users.size() - keptUsers;

@@ -248,7 +248,7 @@ class DataCommandTest {
         assertEquals(0, imported.code(), imported.err());
         assertTrue(imported.err().contains("warning: the interactions carry a rating field 'rating': every rating is treated"
                 + " as a click"), imported.err());
-        assertTrue(imported.err().contains("of events share a timestamp with another event of the same user"), imported.err());
+        assertTrue(imported.err().contains("of the clicks read share a timestamp with another click of the same user"), imported.err());
         assertEquals(java.util.Map.of("item", "film", "category", "genre", "brand", "studio"),
                 DatasetInfo.read(data).nounMap());
         Result stats = run("stats", data.toString());

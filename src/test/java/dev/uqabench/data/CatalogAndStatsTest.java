@@ -11,6 +11,7 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class CatalogAndStatsTest {
 
@@ -40,6 +41,23 @@ class CatalogAndStatsTest {
                 + "\"category_name\":\"c\",\"brand_name\":\"b\",\"shop_name\":\"s\",\"seller_name\":\"x\"}\n");
         UqaException e = assertThrows(UqaException.class, () -> Catalog.read(file));
         assertEquals(file + ", line 2: item id must be >= 1, got 0", e.getMessage());
+    }
+
+    /** {@code key} (an imported item's own id) is optional; every other key is required. */
+    @Test
+    void keyIsOptionalAndTheOtherKeysRequired() throws Exception {
+        Path file = dir.resolve(Catalog.FILE_NAME);
+        String line = "{\"item\":1,\"category\":1,\"brand\":1,\"shop\":1,\"seller\":1,\"title\":\"t\","
+                + "\"category_name\":\"c\",\"brand_name\":\"b\",\"shop_name\":\"s\",\"seller_name\":\"x\"";
+        Files.writeString(file, line + "}\n" + line.replace("\"item\":1", "\"item\":2") + ",\"key\":\"B00X\"}\n");
+        Catalog catalog = Catalog.read(file);
+        assertEquals(null, catalog.item(1).orElseThrow().key());
+        assertEquals("B00X", catalog.item(2).orElseThrow().key());
+        catalog.write(dir.resolve("again.jsonl"));
+        assertEquals(Files.readString(file), Files.readString(dir.resolve("again.jsonl")), "no key written as null");
+        Files.writeString(file, line.replace(",\"title\":\"t\"", "") + "}\n");
+        UqaException e = assertThrows(UqaException.class, () -> Catalog.read(file));
+        assertTrue(e.getMessage().startsWith(file + ", line 1: ") && e.getMessage().contains("'title'"), e.getMessage());
     }
 
     @Test

@@ -6,12 +6,22 @@ import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
 import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoField;
 
-/** Click times as numbers (epoch seconds or any ordered number) or ISO-8601 dates and date-times (UTC when no zone). */
+/**
+ * Click times as numbers (epoch seconds or any ordered number) or ISO-8601 dates and date-times (UTC when no zone),
+ * also with a space instead of the {@code T} as databases export them. Fractions of a second are kept, whatever the
+ * form (a double holds epoch seconds of today to about a microsecond); so is a number's own precision, up to a
+ * double's ~16 significant digits (an epoch in nanoseconds, 19 digits, loses its last ~3).
+ */
 public final class Timestamps {
 
-    private static final DateTimeFormatter SPACED = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm[:ss][.SSS]");
+    /** {@code yyyy-MM-dd HH:mm[:ss[.fraction]]}, a fraction of 1 to 9 digits. */
+    private static final DateTimeFormatter SPACED = new DateTimeFormatterBuilder().appendPattern("yyyy-MM-dd HH:mm")
+            .optionalStart().appendPattern(":ss").optionalStart().appendFraction(ChronoField.NANO_OF_SECOND, 1, 9, true)
+            .optionalEnd().optionalEnd().toFormatter();
 
     private Timestamps() {
     }
@@ -37,24 +47,24 @@ public final class Timestamps {
             }
         }
         try {
-            return Instant.parse(value).getEpochSecond() + Instant.parse(value).getNano() / 1e9;
+            Instant instant = Instant.parse(value);
+            return seconds(instant.getEpochSecond(), instant.getNano());
         } catch (DateTimeParseException ignored) {
             // next format
         }
         try {
-            return OffsetDateTime.parse(value).toEpochSecond();
+            OffsetDateTime time = OffsetDateTime.parse(value);
+            return seconds(time.toEpochSecond(), time.getNano());
         } catch (DateTimeParseException ignored) {
             // next format
         }
-        try {
-            return LocalDateTime.parse(value).toEpochSecond(ZoneOffset.UTC);
-        } catch (DateTimeParseException ignored) {
-            // next format
-        }
-        try {
-            return LocalDateTime.parse(value, SPACED).toEpochSecond(ZoneOffset.UTC);
-        } catch (DateTimeParseException ignored) {
-            // next format
+        for (DateTimeFormatter format : new DateTimeFormatter[] {DateTimeFormatter.ISO_LOCAL_DATE_TIME, SPACED}) {
+            try {
+                LocalDateTime time = LocalDateTime.parse(value, format);
+                return seconds(time.toEpochSecond(ZoneOffset.UTC), time.getNano());
+            } catch (DateTimeParseException ignored) {
+                // next format
+            }
         }
         try {
             return LocalDate.parse(value).toEpochDay() * 86_400.0;
@@ -62,5 +72,9 @@ public final class Timestamps {
             // not a date either
         }
         throw new IllegalArgumentException("expected a timestamp (a number or an ISO-8601 date/date-time), got '" + value + "'");
+    }
+
+    private static double seconds(long epochSecond, int nano) {
+        return epochSecond + nano / 1e9;
     }
 }

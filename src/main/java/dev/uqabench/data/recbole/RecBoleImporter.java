@@ -22,7 +22,8 @@ import java.util.stream.Stream;
  * Imports a RecBole atomic data set ({@code NAME.inter}, optional {@code NAME.item} and
  * {@code NAME.user}) into the release layout. Item fields map to our features by name
  * ({@code category=genre}, {@code title=movie_title}); a {@code token_seq} field mapped to an id
- * feature contributes its first token (one id per event, as in the release), a title its whole text.
+ * feature contributes its first token (one id per event, as in the release), a {@code token} field its whole
+ * value (spaces included: "Apple Inc"), a title its whole text.
  */
 public final class RecBoleImporter {
 
@@ -102,7 +103,7 @@ public final class RecBoleImporter {
 
     public DatasetInfo importTo(Path directory, DatasetInfo.Split split) {
         InteractionLog log = read();
-        return log.write(directory, "recbole:" + datasetName(), split);
+        return log.write(directory, source(), split);
     }
 
     private void readInteractions(Path file, InteractionLog log) {
@@ -176,6 +177,13 @@ public final class RecBoleImporter {
                             .ifPresent(name -> columns.put(feature, header.column(name, feature)));
                 }
             }
+            java.util.Set<Integer> sequences = new java.util.HashSet<>();
+            for (Integer column : columns.values()) {
+                AtomicHeader.FieldType type = header.type(header.names().get(column));
+                if (type == AtomicHeader.FieldType.TOKEN_SEQ || type == AtomicHeader.FieldType.FLOAT_SEQ) {
+                    sequences.add(column);
+                }
+            }
             ImportNotes.guessNouns(log, fieldName(header, columns.get("category")), fieldName(header, columns.get("title")));
             int needed = 1 + Math.max(id, columns.values().stream().mapToInt(Integer::intValue).max().orElse(-1));
             for (String[] fields; (fields = in.next()) != null; ) {
@@ -190,8 +198,8 @@ public final class RecBoleImporter {
                     continue;
                 }
                 InteractionLog.ItemText earlier = log.addItem(key, new InteractionLog.ItemText(
-                        idText(fields, columns.get("category")), idText(fields, columns.get("brand")),
-                        idText(fields, columns.get("shop")), idText(fields, columns.get("seller")),
+                        idText(fields, columns.get("category"), sequences), idText(fields, columns.get("brand"), sequences),
+                        idText(fields, columns.get("shop"), sequences), idText(fields, columns.get("seller"), sequences),
                         title(fields, columns.get("title"))));
                 if (earlier != null) {
                     bad(log, "item repeated with other attributes", ImportNotes.conflictingItem(in.where(), key, earlier));
@@ -204,14 +212,14 @@ public final class RecBoleImporter {
         return column == null ? null : header.names().get(column);
     }
 
-    /** An id feature takes one token: the first of a token_seq. */
-    private static String idText(String[] fields, Integer column) {
+    /** An id feature takes one token: a token field's whole value, the first of a token_seq's space-separated tokens. */
+    private static String idText(String[] fields, Integer column, java.util.Set<Integer> sequences) {
         if (column == null) {
             return null;
         }
         String value = fields[column].trim();
         int space = value.indexOf(' ');
-        return space < 0 ? value : value.substring(0, space);
+        return space < 0 || !sequences.contains(column) ? value : value.substring(0, space);
     }
 
     private static String title(String[] fields, Integer column) {
@@ -223,6 +231,13 @@ public final class RecBoleImporter {
             throw new UqaException(message);
         }
         log.skipped().record(reason, message);
+    }
+
+    /** What dataset.json names as the source: {@code recbole:FOLDER}, or {@code recbole:FOLDER/NAME} with a dataset name. */
+    public String source() {
+        String folder = options.directory().toAbsolutePath().normalize().getFileName().toString();
+        return "recbole:" + (options.dataset() == null || options.dataset().equals(folder) ? folder
+                : folder + "/" + options.dataset());
     }
 
     private String datasetName() {

@@ -1,6 +1,7 @@
 package dev.uqabench.data.csv;
 
 import dev.uqabench.data.Catalog;
+import dev.uqabench.data.CatalogItem;
 import dev.uqabench.data.DatasetInfo;
 import dev.uqabench.data.Event;
 import dev.uqabench.data.Table;
@@ -92,7 +93,59 @@ class CsvImporterTest {
             assertEquals("", text.brand(histories.get(1).events().get(2)));
         }
         assertEquals("Lumo", catalog.item(1).orElseThrow().brandName());
+        // each dense id keeps the file's own id
+        assertEquals(List.of("i1", "i2", "i3"), catalog.items().stream().map(CatalogItem::key).toList());
         assertEquals(0, catalog.item(2).orElseThrow().brand());
+    }
+
+    /** Clicks within one second keep their order whatever the date-time's form (the fraction was dropped without a zone). */
+    @Test
+    void clicksWithinOneSecondKeepTheirOrder() throws Exception {
+        Path clicks = file("sub.csv", """
+                user,item,timestamp
+                u,b,2023-01-01T00:00:00.900
+                u,a,2023-01-01T00:00:00.100
+                u,c,2023-01-01T00:00:01
+                u,d,2023-01-01T00:00:02
+                u,e,2023-01-01T00:00:03
+                v,b,2023-01-01 00:00:00.900
+                v,a,2023-01-01 00:00:00.100
+                v,c,2023-01-01 00:00:01
+                v,d,2023-01-01 00:00:02
+                v,e,2023-01-01 00:00:03
+                """);
+        Path out = dir.resolve("out");
+        new CsvImporter(CsvImportOptions.of(clicks, null)).importTo(out, SPLIT);
+        List<UserSequence> histories = read(out.resolve(ReleaseLayout.PRETRAIN_TRAIN));
+        List<UserSequence> futures = read(out.resolve(ReleaseLayout.FUTURE));
+        for (int u = 0; u < 2; u++) {
+            List<Long> items = new ArrayList<>();
+            histories.get(u).events().forEach(e -> items.add(e.item()));
+            futures.get(u).events().forEach(e -> items.add(e.item()));
+            // ids by first appearance: b 1, a 2, c 3, d 4, e 5; in time a comes first
+            assertEquals(List.of(2L, 1L, 3L, 4L, 5L), items, histories.get(u).user());
+        }
+    }
+
+    /** A row repeated exactly is a click of its own, and counted; the same item at another time is no repeat. */
+    @Test
+    void exactRepeatsAreKeptAndCounted() throws Exception {
+        Path clicks = file("repeats.csv", """
+                user,item,timestamp
+                u,a,1
+                u,b,2
+                u,a,1
+                u,c,2
+                u,a,3
+                u,b,2
+                v,a,1
+                """);
+        Path out = dir.resolve("out");
+        DatasetInfo info = new CsvImporter(CsvImportOptions.of(clicks, null)).importTo(out, SPLIT);
+        assertEquals(6, info.counts().events());
+        assertTrue(info.warnings().contains("2 of 7 clicks repeat an earlier click exactly (same user, item and time);"
+                + " they are kept as clicks of their own (drop repeated rows before importing if they are double logging)"),
+                info.warnings().toString());
     }
 
     @Test
@@ -184,6 +237,15 @@ class CsvImporterTest {
         assertEquals(1_704_067_200.0 + 3600, Timestamps.parse("2024-01-01T01:00:00Z"));
         assertEquals(1_704_067_200.0 + 3600, Timestamps.parse("2024-01-01 01:00:00"));
         assertTrue(Timestamps.parse("2024-01-01T01:00:00+01:00") == 1_704_067_200.0);
+        // fractions of a second in every form (they were dropped without a zone: clicks in one second became ties)
+        double t = 1_704_067_200.0 + 3600;
+        for (String text : List.of("2024-01-01T01:00:00.900Z", "2024-01-01T02:00:00.900+01:00", "2024-01-01T01:00:00.900",
+                "2024-01-01 01:00:00.900", "2024-01-01 01:00:00.9", "2024-01-01 01:00:00.900000")) {
+            assertEquals(t + 0.9, Timestamps.parse(text), 1e-6, text);
+        }
+        assertEquals(t + 0.123456, Timestamps.parse("2024-01-01 01:00:00.123456"), 1e-6);
+        assertTrue(Timestamps.parse("2024-01-01T01:00:00.100") < Timestamps.parse("2024-01-01T01:00:00.900"));
+        assertEquals(t + 60, Timestamps.parse("2024-01-01 01:01"));
     }
 
     @Test

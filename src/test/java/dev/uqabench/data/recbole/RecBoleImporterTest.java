@@ -82,6 +82,39 @@ class RecBoleImporterTest {
         assertEquals(4, info.tableSize(dev.uqabench.data.Table.CATEGORY));
     }
 
+    /** A token field is one token, spaces and all; only a token_seq gives its first (once "Apple Inc" became "Apple"). */
+    @Test
+    void aTokenFieldKeepsItsWholeValue() throws Exception {
+        Path dir = dataset(INTER, """
+                item_id:token\tbrand:token\tclass:token_seq
+                10\tApple Inc\tAnimation Comedy
+                20\tApple Records\tAction Crime
+                30\tÜnïcödé Co\tAnimation
+                40\tProcter & Gamble\tCrime Drama
+                """);
+        Path out = root.resolve("out");
+        DatasetInfo info = new RecBoleImporter(RecBoleOptions.of(dir)).importTo(out, SPLIT);
+        Catalog catalog = Catalog.read(out.resolve(Catalog.FILE_NAME));
+        assertEquals(List.of("Apple Inc", "Apple Records", "Ünïcödé Co", "Procter & Gamble"),
+                catalog.items().stream().map(CatalogItem::brandName).toList());
+        assertEquals(4, info.tableSize(dev.uqabench.data.Table.BRAND) - 1, "four brands and the padding id");
+        assertEquals(List.of("Animation", "Action", "Animation", "Crime"),
+                catalog.items().stream().map(CatalogItem::categoryName).toList());
+    }
+
+    /** dataset.json names the file set read: the folder, and the dataset name when one was chosen. */
+    @Test
+    void theSourceNamesTheChosenDataset() throws Exception {
+        Path dir = dataset(INTER, ITEM);
+        Files.writeString(dir.resolve("b.inter"), INTER);
+        RecBoleOptions chosen = new RecBoleOptions(dir, "b", "user_id", "item_id", "timestamp", "rating", null, Map.of(),
+                false);
+        assertEquals("recbole:ml-tiny/b", new RecBoleImporter(chosen).importTo(root.resolve("out"), SPLIT).source());
+        RecBoleOptions same = new RecBoleOptions(dir, "ml-tiny", "user_id", "item_id", "timestamp", "rating", null,
+                Map.of(), false);
+        assertEquals("recbole:ml-tiny", new RecBoleImporter(same).source());
+    }
+
     @Test
     void explicitMappingAndMinRating() throws Exception {
         Path dir = dataset(INTER, ITEM);

@@ -65,7 +65,7 @@ class SkewedLogGeneratorTest {
         DatasetInfo read = DatasetInfo.read(root.resolve("out"));
         assertEquals(info, read, "warnings and nouns round-trip through dataset.json");
         assertEquals(2, read.warningList().size(), read.warningList().toString());
-        assertTrue(read.warningList().get(0).matches("\\d+ % of events share a timestamp with another event of the same user:"
+        assertTrue(read.warningList().get(0).matches("\\d+ % of the clicks read share a timestamp with another click of the same user:"
                 + " their order within a tie is file order, so 'next click' and position questions are partly arbitrary"),
                 read.warningList().get(0));
         assertEquals("the interactions carry a rating field 'rating': every rating is treated as a click; ratings are ignored"
@@ -94,7 +94,7 @@ class SkewedLogGeneratorTest {
         CsvImportOptions options = CsvImportOptions.of(files.resolve("interactions.csv"), files.resolve("items.csv"));
         DatasetInfo info = new CsvImporter(options).importTo(root.resolve("all"), SPLIT);
         assertEquals(2, info.warningList().size());
-        assertTrue(info.warningList().get(0).contains("share a timestamp with another event of the same user"));
+        assertTrue(info.warningList().get(0).contains("share a timestamp with another click of the same user"));
         assertTrue(info.warningList().get(1).startsWith("the interactions carry a rating column 'rating': every rating is"
                 + " treated as a click"));
         assertTrue(info.nounMap().isEmpty(), "CSV columns named category/title say nothing about films");
