@@ -14,10 +14,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 
 /**
  * An imported click log (RecBole, CSV) on its way to the release layout. String ids become dense
@@ -109,20 +111,7 @@ public final class InteractionLog {
      * the order is file order, so "next click" and position questions are partly arbitrary.
      */
     public double tiedShare() {
-        if (clicks == 0) {
-            return 0;
-        }
-        int[] order = byUserThenTime();
-        long tied = 0;
-        for (int i = 0; i < clicks; i++) {
-            int c = order[i];
-            boolean withPrevious = i > 0 && sameUserAndTime(c, order[i - 1]);
-            boolean withNext = i + 1 < clicks && sameUserAndTime(c, order[i + 1]);
-            if (withPrevious || withNext) {
-                tied++;
-            }
-        }
-        return (double) tied / clicks;
+        return clicks == 0 ? 0 : (double) ties(byUserThenTime()).tied() / clicks;
     }
 
     /**
@@ -130,19 +119,33 @@ public final class InteractionLog {
      * has them. They are kept as clicks of their own: whether a repeat is a second click cannot be told from the row.
      */
     public long exactRepeats() {
-        int[] order = byUserThenTime();
+        return ties(byUserThenTime()).repeats();
+    }
+
+    /** Clicks in a tie (a user's clicks at one time) and clicks that repeat an item earlier in their tie. */
+    private record Ties(long tied, long repeats) {
+    }
+
+    /** {@link Ties} of clicks in {@code order} ({@link #byUserThenTime}). */
+    private Ties ties(int[] order) {
+        long tied = 0;
         long repeats = 0;
-        java.util.Set<Integer> itemsInTie = new java.util.HashSet<>();
+        Set<Integer> itemsInTie = new HashSet<>();
         for (int i = 0; i < clicks; i++) {
             int c = order[i];
-            if (i == 0 || !sameUserAndTime(c, order[i - 1])) {
+            boolean withPrevious = i > 0 && sameUserAndTime(c, order[i - 1]);
+            boolean withNext = i + 1 < clicks && sameUserAndTime(c, order[i + 1]);
+            if (withPrevious || withNext) {
+                tied++;
+            }
+            if (!withPrevious) {
                 itemsInTie.clear();
             }
             if (!itemsInTie.add(clickItem[c])) {
                 repeats++;
             }
         }
-        return repeats;
+        return new Ties(tied, repeats);
     }
 
     private boolean sameUserAndTime(int a, int b) {
@@ -190,6 +193,7 @@ public final class InteractionLog {
         }
 
         int[] order = byUserThenTime();
+        Ties ties = ties(order);
         long trainUsers;
         long evalUsers;
         long written;
@@ -225,11 +229,11 @@ public final class InteractionLog {
         sizes.put(Table.SELLER, sellers.size() + 1L);
         sizes.put(Table.TOKENS, (long) vocabulary.size());
         List<String> notes = new ArrayList<>();
-        String tied = ImportNotes.tiedWarning(tiedShare());
+        String tied = ImportNotes.tiedWarning((double) ties.tied() / clicks);
         if (tied != null) {
             notes.add(tied);
         }
-        long repeats = exactRepeats();
+        long repeats = ties.repeats();
         if (repeats > 0) {
             notes.add(repeats + " of " + clicks + " clicks repeat an earlier click exactly (same user, item and time);"
                     + " they are kept as clicks of their own (drop repeated rows before importing if they are double logging)");

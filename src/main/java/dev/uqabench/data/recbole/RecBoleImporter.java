@@ -13,9 +13,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -177,7 +179,7 @@ public final class RecBoleImporter {
                             .ifPresent(name -> columns.put(feature, header.column(name, feature)));
                 }
             }
-            java.util.Set<Integer> sequences = new java.util.HashSet<>();
+            Set<Integer> sequences = new HashSet<>();
             for (Integer column : columns.values()) {
                 AtomicHeader.FieldType type = header.type(header.names().get(column));
                 if (type == AtomicHeader.FieldType.TOKEN_SEQ || type == AtomicHeader.FieldType.FLOAT_SEQ) {
@@ -213,7 +215,7 @@ public final class RecBoleImporter {
     }
 
     /** An id feature takes one token: a token field's whole value, the first of a token_seq's space-separated tokens. */
-    private static String idText(String[] fields, Integer column, java.util.Set<Integer> sequences) {
+    private static String idText(String[] fields, Integer column, Set<Integer> sequences) {
         if (column == null) {
             return null;
         }
