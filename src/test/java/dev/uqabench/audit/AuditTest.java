@@ -55,12 +55,7 @@ class AuditTest {
 
     @Test
     void leakFreeQuestionsKeepEveryBlindSolverNearChance() throws IOException {
-        Path qa = temp.resolve("run/qa");
-        Files.createDirectories(qa);
-        Random random = new Random(7);
-        writeQuestions(qa.resolve(QuestionSet.ALIGNMENT.jsonl()), iidQuestions("a", 7000, random));
-        writeQuestions(qa.resolve(QuestionSet.TEST.jsonl()), iidQuestions("t", 7000, random));
-        AuditResult result = Audit.run(qa, null, AuditLimits.DEFAULT);
+        AuditResult result = Audit.run(iidQa(7, 7000), null, AuditLimits.DEFAULT);
         // 7000 test questions: one standard error is 0.5 points on All tasks, 1.4 on a sub-task of 1000,
         // so 30 % and 33 % are 9 and 5.6 standard errors away from chance.
         assertFalse(result.leak(), () -> "breaches: " + result.breaches());
@@ -74,12 +69,7 @@ class AuditTest {
     /** A solver that answers only some sub-tasks (the mf counters) has its "All tasks" cell marked, in every form. */
     @Test
     void allTasksOfASolverThatSkipsSubtasksIsMarkedAsSuch() throws IOException {
-        Path qa = temp.resolve("run/qa");
-        Files.createDirectories(qa);
-        Random random = new Random(11);
-        writeQuestions(qa.resolve(QuestionSet.ALIGNMENT.jsonl()), iidQuestions("a", 1400, random));
-        writeQuestions(qa.resolve(QuestionSet.TEST.jsonl()), iidQuestions("t", 1400, random));
-        AuditResult result = Audit.run(qa, null, AuditLimits.DEFAULT);
+        AuditResult result = Audit.run(iidQa(11, 1400), null, AuditLimits.DEFAULT);
         String md = AuditReport.markdown(result);
         int partial = 0;
         for (AuditResult.SolverScores solver : result.solvers()) {
@@ -158,6 +148,16 @@ class AuditTest {
     }
 
     /** Options drawn i.i.d. from one pool per sub-task, answer letter uniform: nothing to learn without the user. */
+    /** A qa folder of {@code n} alignment and {@code n} test questions from {@link #iidQuestions}. */
+    private Path iidQa(long seed, int n) throws IOException {
+        Path qa = temp.resolve("run/qa");
+        Files.createDirectories(qa);
+        Random random = new Random(seed);
+        writeQuestions(qa.resolve(QuestionSet.ALIGNMENT.jsonl()), iidQuestions("a", n, random));
+        writeQuestions(qa.resolve(QuestionSet.TEST.jsonl()), iidQuestions("t", n, random));
+        return qa;
+    }
+
     static List<ObjectNode> iidQuestions(String prefix, int n, Random random) {
         List<String> names = new ArrayList<>();
         for (int i = 0; i < 40; i++) {
