@@ -5,6 +5,8 @@ import dev.uqabench.llm.ComputeType;
 import dev.uqabench.llm.Generation;
 import dev.uqabench.llm.HfFolder;
 import dev.uqabench.llm.LoadedModel;
+import dev.uqabench.tensor.CpuFeatures;
+import dev.uqabench.tensor.NativeThreads;
 import dev.uqabench.base.UqaException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -33,7 +35,9 @@ public final class ChatCommand implements Callable<Integer> {
     Path llm;
 
     @Option(names = "--dtype", defaultValue = "auto", paramLabel = "auto|fp32|bf16",
-            description = "Compute dtype; auto = bf16 for a bf16/f16 checkpoint, else fp32 (default: ${DEFAULT-VALUE}).")
+            description = "Compute dtype; auto = bf16 for a bf16/f16 checkpoint on a CPU with native bf16 (AVX-512 bf16 "
+                    + "or AMX), else fp32 (default: ${DEFAULT-VALUE}). fp32 products use as many OpenBLAS threads as "
+                    + "libtorch has (OMP_NUM_THREADS).")
     String dtype;
 
     @Option(names = "--system", paramLabel = "TEXT", description = "System prompt (default: the template's own).")
@@ -72,7 +76,22 @@ public final class ChatCommand implements Callable<Integer> {
         if (!List.of("auto", "fp32", "bf16").contains(dtype)) {
             throw new UqaException("--dtype: expected auto, fp32 or bf16, got '" + dtype + "'");
         }
-        ComputeType computeType = dtype.equals("auto") ? HfFolder.checkpointComputeType(llm) : ComputeType.parse(dtype);
+        ComputeType computeType = dtype.equals("auto")
+                ? autoComputeType(HfFolder.checkpointComputeType(llm), CpuFeatures.nativeBf16()) : ComputeType.parse(dtype);
+        int blasThreads = NativeThreads.blasThreads();
+        if (computeType == ComputeType.FP32) {
+            // one conversation alone on the machine: float32 products through OpenBLAS on every core (the 0.5B
+            // decoder's prefill 1.4-1.6x, decode 1.4-1.7x with 2 threads against 1 on 2 cores; bench/perf/README.md)
+            NativeThreads.setBlasThreads(NativeThreads.intraOpThreads());
+        }
+        try {
+            return chat(computeType);
+        } finally {
+            NativeThreads.setBlasThreads(blasThreads);           // the setting is the process's, not the command's
+        }
+    }
+
+    private int chat(ComputeType computeType) throws Exception {
         LoadedModel model = HfFolder.load(llm, computeType);
         if (model.chatTemplate() == null) {
             throw new UqaException(llm.resolve(HfFolder.TOKENIZER_CONFIG) + ": key 'chat_template' is missing");
@@ -86,7 +105,8 @@ public final class ChatCommand implements Callable<Integer> {
                 return 0;
             }
             BufferedReader reader = new BufferedReader(new InputStreamReader(input, StandardCharsets.UTF_8));
-            out.println("Chatting with " + llm + " (" + model.config().modelType() + "). /reset clears, /exit or EOF ends.");
+            out.println("Chatting with " + llm + " (" + model.config().modelType() + ", " + describe(computeType)
+                    + "). /reset clears, /exit or EOF ends.");
             while (true) {
                 out.print("> ");
                 out.flush();
@@ -101,6 +121,20 @@ public final class ChatCommand implements Callable<Integer> {
         } finally {
             model.tokenizer().close();
         }
+    }
+
+    /**
+     * {@code --dtype auto}: the checkpoint's own precision where the CPU computes it natively; float32 otherwise (an
+     * AVX2-only CPU runs bf16 products 10-40x slower than float32).
+     */
+    static ComputeType autoComputeType(ComputeType checkpoint, boolean nativeBf16) {
+        return checkpoint == ComputeType.BF16 && nativeBf16 ? ComputeType.BF16 : ComputeType.FP32;
+    }
+
+    private static String describe(ComputeType computeType) {
+        return computeType == ComputeType.BF16 ? "bf16 compute, " + NativeThreads.intraOpThreads() + " threads"
+                : "fp32 compute, " + NativeThreads.intraOpThreads() + " threads" + (CpuFeatures.nativeBf16() ? ""
+                : " (this CPU has no native bf16)");
     }
 
     /** Generates the assistant turn for {@code userText}, streaming it to {@code out}, and records both turns. */

@@ -18,6 +18,11 @@ public final class NativeThreads {
         openblas_full.openblas_set_num_threads(threads);
     }
 
+    /** OpenBLAS's thread count for the process. */
+    public static int blasThreads() {
+        return openblas_full.openblas_get_num_threads();
+    }
+
     /**
      * Sets libtorch's intra-op (OpenMP) thread count for the calling thread's parallel regions (OpenMP keeps it per
      * thread: a thread started later begins with the process default).

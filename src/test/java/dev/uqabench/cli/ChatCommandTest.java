@@ -1,5 +1,7 @@
 package dev.uqabench.cli;
 
+import dev.uqabench.llm.ComputeType;
+import dev.uqabench.tensor.NativeThreads;
 import dev.uqabench.llm.ChatTemplate;
 import dev.uqabench.llm.ComputeType;
 import dev.uqabench.llm.Decoder;
@@ -106,6 +108,26 @@ class ChatCommandTest {
                     mainErr.toString());
             assertEquals(1, mainErr.toString().lines().count(), mainErr.toString());
         }
+    }
+
+    /** auto keeps a bf16 checkpoint in bf16 only where the CPU has bf16 natively (AVX2-only: 10-40x slower). */
+    @Test
+    void autoComputesInBf16OnlyOnACpuWithNativeBf16() {
+        assertEquals(ComputeType.BF16, ChatCommand.autoComputeType(ComputeType.BF16, true));
+        assertEquals(ComputeType.FP32, ChatCommand.autoComputeType(ComputeType.BF16, false));
+        assertEquals(ComputeType.FP32, ChatCommand.autoComputeType(ComputeType.FP32, true));
+        assertEquals(ComputeType.FP32, ChatCommand.autoComputeType(ComputeType.FP32, false));
+    }
+
+    /** An fp32 chat uses every libtorch thread for OpenBLAS while it runs and gives the process its setting back. */
+    @Test
+    void anFp32ChatLeavesTheProcesssBlasThreadsAsItFoundThem() {
+        int before = NativeThreads.blasThreads();
+        StringWriter out = new StringWriter(), err = new StringWriter();
+        assertEquals(0, run("hello\n/exit\n", out, err, "--llm", dir.toString(), "--dtype", "fp32", "--max-new-tokens",
+                "3"), err.toString());
+        assertEquals(before, NativeThreads.blasThreads());
+        assertTrue(out.toString().contains("fp32 compute, " + NativeThreads.intraOpThreads() + " threads"), out.toString());
     }
 
     @Test
