@@ -38,11 +38,16 @@ final class Templates {
         return attributeCount(lang, Nouns.DEFAULT, attribute, value);
     }
 
+    /**
+     * The answer counts clicks: an item clicked twice counts twice, as the positions of a sequence do, and the stem
+     * says so (read as distinct items, half the answers of a quickstart's count questions would be another option).
+     * The zh stem keeps the reference scorer's phrase {@code 的商品有多少个}.
+     */
     static String attributeCount(Lang lang, Nouns nouns, Attribute attribute, String value) {
         return lang == Lang.ZH
-                ? "用户浏览过的" + nouns.label(attribute, lang) + "为“" + value + "”的商品有多少个？"
-                : "How many clicked " + Nouns.plural(nouns.item()) + " have the " + nouns.label(attribute, lang) + " \""
-                        + value + "\"?";
+                ? "用户浏览过的" + nouns.label(attribute, lang) + "为“" + value + "”的商品有多少个（重复浏览按次数计）？"
+                : "How many clicks has the user made on " + Nouns.plural(nouns.item()) + " with the "
+                        + nouns.label(attribute, lang) + " \"" + value + "\" (repeat clicks counted)?";
     }
 
     static String nextTitle(Lang lang) {

@@ -36,7 +36,7 @@ class NounsTest {
         assertEquals("What is the genre of the film the user clicked 3 clicks ago (1 = the last click)?",
                 Templates.directFeature(Lang.EN, FILMS, Attribute.CATEGORY, 3));
         assertEquals("How many films has the user clicked in total?", Templates.sequenceLength(Lang.EN, FILMS));
-        assertEquals("How many clicked films have the genre \"Drama\"?",
+        assertEquals("How many clicks has the user made on films with the genre \"Drama\" (repeat clicks counted)?",
                 Templates.attributeCount(Lang.EN, FILMS, Attribute.CATEGORY, "Drama"));
         assertEquals("What is the title of the film the user will click next?", Templates.nextTitle(Lang.EN, FILMS));
         assertEquals("Which 3 genres interest the user most, most clicked first?",
