@@ -182,10 +182,10 @@ public final class AuditReport {
     }
 
     /** The footnote of an "All tasks" cell marked {@code *}. */
-    static final String PARTIAL_NOTE = "*: All tasks over only the questions of the sub-tasks the solver answers (the "
-            + "All-tasks limit judges only solvers that answer every test question).";
+    static final String PARTIAL_NOTE = "*: All tasks over only the questions the solver answers (the All-tasks limit "
+            + "judges only solvers that answer every test question).";
 
-    /** Whether {@code solver}'s "All tasks" score covers fewer than all test questions (it skips some sub-tasks). */
+    /** Whether {@code solver}'s "All tasks" score covers fewer than all test questions (it skips some). */
     private static boolean partial(AuditResult result, AuditResult.SolverScores solver) {
         Score all = solver.scores().get(Metrics.ALL);
         return all != null && all.n() > 0 && all.n() < result.testQuestions();

@@ -59,6 +59,13 @@ public final class ChatCommand implements Callable<Integer> {
     String prompt;
 
     private InputStream input = System.in;
+    private java.util.Map<String, String> environment = System.getenv();
+
+    /** For tests: the environment the OpenBLAS thread choice reads. */
+    ChatCommand withEnvironment(java.util.Map<String, String> env) {
+        this.environment = env;
+        return this;
+    }
 
     /** For tests: where interactive mode reads user turns. */
     ChatCommand withInput(InputStream in) {
@@ -78,8 +85,12 @@ public final class ChatCommand implements Callable<Integer> {
         }
         ComputeType computeType = dtype.equals("auto")
                 ? autoComputeType(HfFolder.checkpointComputeType(llm), CpuFeatures.nativeBf16()) : ComputeType.parse(dtype);
+        if (computeType == ComputeType.BF16 && !CpuFeatures.nativeBf16()) {
+            spec.commandLine().getErr().println("warning: this CPU has no native bf16 (AVX-512 bf16 or AMX): bf16 "
+                    + "products run many times slower than --dtype fp32");
+        }
         int blasThreads = NativeThreads.blasThreads();
-        if (computeType == ComputeType.FP32) {
+        if (computeType == ComputeType.FP32 && blasThreadsAreTheDefault(environment)) {
             // one conversation alone on the machine: float32 products through OpenBLAS on every core (the 0.5B
             // decoder's prefill 1.4-1.6x, decode 1.4-1.7x with 2 threads against 1 on 2 cores; bench/perf/README.md)
             NativeThreads.setBlasThreads(NativeThreads.intraOpThreads());
@@ -131,10 +142,16 @@ public final class ChatCommand implements Callable<Integer> {
         return checkpoint == ComputeType.BF16 && nativeBf16 ? ComputeType.BF16 : ComputeType.FP32;
     }
 
-    private static String describe(ComputeType computeType) {
-        return computeType == ComputeType.BF16 ? "bf16 compute, " + NativeThreads.intraOpThreads() + " threads"
-                : "fp32 compute, " + NativeThreads.intraOpThreads() + " threads" + (CpuFeatures.nativeBf16() ? ""
-                : " (this CPU has no native bf16)");
+    /** Whether OpenBLAS's thread count is the launcher's default (or unset), not one the user chose. */
+    static boolean blasThreadsAreTheDefault(java.util.Map<String, String> env) {
+        return env.get("OPENBLAS_NUM_THREADS") == null || env.get("UQABENCH_BLAS_DEFAULT") != null;
+    }
+
+    private String describe(ComputeType computeType) {
+        String fellBack = dtype.equals("auto") && computeType == ComputeType.FP32
+                && HfFolder.checkpointComputeType(llm) == ComputeType.BF16 ? " (a 16-bit checkpoint; this CPU has no native bf16)" : "";
+        return (computeType == ComputeType.BF16 ? "bf16" : "fp32") + " compute, " + NativeThreads.intraOpThreads()
+                + " threads, OpenBLAS " + NativeThreads.blasThreads() + fellBack;
     }
 
     /** Generates the assistant turn for {@code userText}, streaming it to {@code out}, and records both turns. */

@@ -147,7 +147,6 @@ class AuditTest {
         assertFalse(Files.exists(run.resolve("audit")));
     }
 
-    /** Options drawn i.i.d. from one pool per sub-task, answer letter uniform: nothing to learn without the user. */
     /** A qa folder of {@code n} alignment and {@code n} test questions from {@link #iidQuestions}. */
     private Path iidQa(long seed, int n) throws IOException {
         Path qa = temp.resolve("run/qa");
@@ -158,6 +157,7 @@ class AuditTest {
         return qa;
     }
 
+    /** Options drawn i.i.d. from one pool per sub-task, answer letter uniform: nothing to learn without the user. */
     static List<ObjectNode> iidQuestions(String prefix, int n, Random random) {
         List<String> names = new ArrayList<>();
         for (int i = 0; i < 40; i++) {

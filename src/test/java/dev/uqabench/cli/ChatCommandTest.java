@@ -1,7 +1,5 @@
 package dev.uqabench.cli;
 
-import dev.uqabench.llm.ComputeType;
-import dev.uqabench.tensor.NativeThreads;
 import dev.uqabench.llm.ChatTemplate;
 import dev.uqabench.llm.ComputeType;
 import dev.uqabench.llm.Decoder;
@@ -10,6 +8,7 @@ import dev.uqabench.llm.Generation;
 import dev.uqabench.llm.HfFolder;
 import dev.uqabench.llm.LoadedModel;
 import dev.uqabench.tensor.DType;
+import dev.uqabench.tensor.NativeThreads;
 import org.bytedeco.javacpp.PointerScope;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -22,8 +21,10 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -59,7 +60,11 @@ class ChatCommandTest {
     }
 
     private int run(String input, StringWriter out, StringWriter err, String... args) {
-        CommandLine cli = new CommandLine(new ChatCommand().withInput(
+        return run(new ChatCommand(), input, out, err, args);
+    }
+
+    private int run(ChatCommand command, String input, StringWriter out, StringWriter err, String... args) {
+        CommandLine cli = new CommandLine(command.withInput(
                 new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8))));
         cli.setOut(new PrintWriter(out));
         cli.setErr(new PrintWriter(err));
@@ -119,15 +124,33 @@ class ChatCommandTest {
         assertEquals(ComputeType.FP32, ChatCommand.autoComputeType(ComputeType.FP32, false));
     }
 
-    /** An fp32 chat uses every libtorch thread for OpenBLAS while it runs and gives the process its setting back. */
+    /**
+     * An fp32 chat under the launcher's default takes libtorch's thread count for OpenBLAS while it runs, keeps a count
+     * the user set, and gives the process its setting back either way.
+     */
     @Test
-    void anFp32ChatLeavesTheProcesssBlasThreadsAsItFoundThem() {
-        int before = NativeThreads.blasThreads();
-        StringWriter out = new StringWriter(), err = new StringWriter();
-        assertEquals(0, run("hello\n/exit\n", out, err, "--llm", dir.toString(), "--dtype", "fp32", "--max-new-tokens",
-                "3"), err.toString());
-        assertEquals(before, NativeThreads.blasThreads());
-        assertTrue(out.toString().contains("fp32 compute, " + NativeThreads.intraOpThreads() + " threads"), out.toString());
+    void anFp32ChatRaisesOnlyTheLaunchersBlasDefaultAndRestoresIt() {
+        int original = NativeThreads.blasThreads();
+        int intraOp = NativeThreads.intraOpThreads();
+        try {
+            NativeThreads.setBlasThreads(intraOp + 1);           // a count neither path would set
+            StringWriter out = new StringWriter(), err = new StringWriter();
+            assertEquals(0, run(new ChatCommand().withEnvironment(Map.of("OPENBLAS_NUM_THREADS", "1",
+                    "UQABENCH_BLAS_DEFAULT", "1")), "hello\n/exit\n", out, err, "--llm", dir.toString(), "--dtype", "fp32",
+                    "--max-new-tokens", "3"), err.toString());
+            assertTrue(out.toString().contains("fp32 compute, " + intraOp + " threads, OpenBLAS " + intraOp), out.toString());
+            assertEquals(intraOp + 1, NativeThreads.blasThreads(), "restored");
+
+            out = new StringWriter();
+            assertEquals(0, run(new ChatCommand().withEnvironment(Map.of("OPENBLAS_NUM_THREADS", "5")), "hello\n/exit\n",
+                    out, err, "--llm", dir.toString(), "--dtype", "fp32", "--max-new-tokens", "3"), err.toString());
+            assertTrue(out.toString().contains("OpenBLAS " + (intraOp + 1)), "the user's count kept: " + out);
+        } finally {
+            NativeThreads.setBlasThreads(original);
+        }
+        assertTrue(ChatCommand.blasThreadsAreTheDefault(Map.of()));
+        assertTrue(ChatCommand.blasThreadsAreTheDefault(Map.of("OPENBLAS_NUM_THREADS", "1", "UQABENCH_BLAS_DEFAULT", "1")));
+        assertFalse(ChatCommand.blasThreadsAreTheDefault(Map.of("OPENBLAS_NUM_THREADS", "1")));
     }
 
     @Test

@@ -55,9 +55,14 @@ class CatalogAndStatsTest {
         assertEquals("B00X", catalog.item(2).orElseThrow().key());
         catalog.write(dir.resolve("again.jsonl"));
         assertEquals(Files.readString(file), Files.readString(dir.resolve("again.jsonl")), "no key written as null");
-        Files.writeString(file, line.replace(",\"title\":\"t\"", "") + "}\n");
-        UqaException e = assertThrows(UqaException.class, () -> Catalog.read(file));
-        assertTrue(e.getMessage().startsWith(file + ", line 1: ") && e.getMessage().contains("'title'"), e.getMessage());
+        for (String key : List.of("item", "category", "brand", "shop", "seller", "title", "category_name", "brand_name",
+                "shop_name", "seller_name")) {
+            String without = (line + "}").replaceFirst("\"" + key + "\":(\"[^\"]*\"|\\d+),?", "").replace(",}", "}");
+            Files.writeString(file, without + "\n");
+            UqaException e = assertThrows(UqaException.class, () -> Catalog.read(file), without);
+            assertTrue(e.getMessage().startsWith(file + ", line 1: ") && e.getMessage().contains("'" + key + "'"),
+                    e.getMessage());
+        }
     }
 
     @Test

@@ -8,20 +8,24 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
 import java.time.format.DateTimeParseException;
+import java.time.format.ResolverStyle;
 import java.time.temporal.ChronoField;
 
 /**
  * Click times as numbers (epoch seconds or any ordered number) or ISO-8601 dates and date-times (UTC when no zone),
- * also with a space instead of the {@code T} as databases export them. Fractions of a second are kept, whatever the
+ * also with a space instead of the {@code T} as databases export them (that form without a zone). Fractions of a second are kept, whatever the
  * form (a double holds epoch seconds of today to about a microsecond); so is a number's own precision, up to a
  * double's ~16 significant digits (an epoch in nanoseconds, 19 digits, loses its last ~3).
  */
 public final class Timestamps {
 
-    /** {@code yyyy-MM-dd HH:mm[:ss[.fraction]]}, a fraction of 1 to 9 digits. */
-    private static final DateTimeFormatter SPACED = new DateTimeFormatterBuilder().appendPattern("yyyy-MM-dd HH:mm")
+    /**
+     * {@code uuuu-MM-dd HH:mm[:ss[.fraction]]}, a fraction of 1 to 9 digits, no zone (UTC); as strict as the ISO form
+     * ({@code 2023-02-30} and {@code 24:00} refused, not moved to another day).
+     */
+    private static final DateTimeFormatter SPACED = new DateTimeFormatterBuilder().appendPattern("uuuu-MM-dd HH:mm")
             .optionalStart().appendPattern(":ss").optionalStart().appendFraction(ChronoField.NANO_OF_SECOND, 1, 9, true)
-            .optionalEnd().optionalEnd().toFormatter();
+            .optionalEnd().optionalEnd().toFormatter().withResolverStyle(ResolverStyle.STRICT);
 
     private Timestamps() {
     }

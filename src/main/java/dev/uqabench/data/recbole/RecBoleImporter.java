@@ -237,7 +237,8 @@ public final class RecBoleImporter {
 
     /** What dataset.json names as the source: {@code recbole:FOLDER}, or {@code recbole:FOLDER/NAME} with a dataset name. */
     public String source() {
-        String folder = options.directory().toAbsolutePath().normalize().getFileName().toString();
+        Path name = options.directory().toAbsolutePath().normalize().getFileName();
+        String folder = name == null ? "/" : name.toString();
         return "recbole:" + (options.dataset() == null || options.dataset().equals(folder) ? folder
                 : folder + "/" + options.dataset());
     }

@@ -246,6 +246,10 @@ class CsvImporterTest {
         assertEquals(t + 0.123456, Timestamps.parse("2024-01-01 01:00:00.123456"), 1e-6);
         assertTrue(Timestamps.parse("2024-01-01T01:00:00.100") < Timestamps.parse("2024-01-01T01:00:00.900"));
         assertEquals(t + 60, Timestamps.parse("2024-01-01 01:01"));
+        // the space form is as strict as the ISO one: no day moved into another
+        for (String invalid : List.of("2023-02-30 10:00", "2024-01-01 24:00", "2023-02-30T10:00")) {
+            assertThrows(IllegalArgumentException.class, () -> Timestamps.parse(invalid), invalid);
+        }
     }
 
     @Test
