@@ -35,7 +35,8 @@ import java.util.Random;
  *
  * <p>Usage: {@code java ... dev.uqabench.run.TinyLlmBenchmark RUN_DIR STEPS [THREADS [KEY=VALUE ...]]}, where RUN_DIR
  * holds a finished quickstart's {@code data/} and {@code qa/}; keys {@code learning_rate}, {@code batch_size},
- * {@code warmup_steps}, {@code answer_weight}, {@code precision}, {@code workers} override the quickstart's settings.
+ * {@code warmup_steps}, {@code answer_weight}, {@code precision}, {@code workers} override the quickstart's settings,
+ * {@code seed} (42) the model's initialisation and batch order.
  * It trains on the whole corpus, as the stage does; the held-out measure is the answer loss on {@value #HELD_OUT}
  * conversations of the <em>alignment</em> users (whom the LLM never sees), made as the corpus makes them, each once
  * with no context and once with 20 events written out: printed every {@code STEPS/6} steps and at the end (a recipe's
@@ -128,6 +129,7 @@ public final class TinyLlmBenchmark {
         int threads = args.length > 2 ? Integer.parseInt(args[2]) : 1;
         NativeThreads.setIntraOpThreads(threads);
         int blasThreads = 1;
+        long seed = 42;
         Path data = runDir.resolve("data");
         Path qa = runDir.resolve("qa");
         TinyLlmConfig base = TinyLlmConfig.quickstart();
@@ -155,8 +157,12 @@ public final class TinyLlmBenchmark {
                 case "precision" -> b.withPrecision(dev.uqabench.tensor.Precision.valueOf(
                         kv[1].toUpperCase(java.util.Locale.ROOT)));
                 case "workers" -> b.withWorkers(Integer.parseInt(kv[1]));
+                case "seed" -> {                                  // the model's initialisation and batch order
+                    seed = Long.parseLong(kv[1]);
+                    yield b;
+                }
                 default -> throw new IllegalArgumentException("unknown key " + kv[0]
-                        + " (learning_rate, batch_size, warmup_steps, answer_weight, precision, workers, blas_threads)");
+                        + " (learning_rate, batch_size, warmup_steps, answer_weight, precision, workers, blas_threads, seed)");
             };
         }
         NativeThreads.setBlasThreads(blasThreads);
@@ -175,7 +181,7 @@ public final class TinyLlmBenchmark {
                 encoded.vocabularySize(), corpusSeconds, heldOut.get(0).size());
         DecoderConfig shape = DecoderConfig.qwen2(encoded.vocabularySize(), base.hiddenSize(), base.intermediateSize(),
                 base.layers(), base.heads(), base.kvHeads(), Math.max(base.maxTokens() + 64, 1024), true);
-        Decoder model = Decoder.create(shape, 42);
+        Decoder model = Decoder.create(shape, seed);
         List<double[]> seen = new ArrayList<>();
         long[] tokens = {0};
         long[] start = {0};
@@ -187,7 +193,7 @@ public final class TinyLlmBenchmark {
         int every = Math.max(1, steps / 6);
         double[] evalSeconds = {0};
         double[] evalCpuSeconds = {0};
-        TinyLlmTrainer.train(model, cfg, examples, encoded.padId(), 42, TrainingListener.onSteps(step -> {
+        TinyLlmTrainer.train(model, cfg, examples, encoded.padId(), seed, TrainingListener.onSteps(step -> {
             if (step.step() == warmup) {
                 start[0] = System.nanoTime();
                 cpuStart[0] = os.getProcessCpuTime();
