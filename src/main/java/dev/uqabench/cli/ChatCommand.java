@@ -22,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code uqabench chat --llm DIR "prompt"}: one answer, or an interactive conversation without a prompt. */
@@ -59,10 +60,10 @@ public final class ChatCommand implements Callable<Integer> {
     String prompt;
 
     private InputStream input = System.in;
-    private java.util.Map<String, String> environment = System.getenv();
+    private Map<String, String> environment = System.getenv();
 
     /** For tests: the environment the OpenBLAS thread choice reads. */
-    ChatCommand withEnvironment(java.util.Map<String, String> env) {
+    ChatCommand withEnvironment(Map<String, String> env) {
         this.environment = env;
         return this;
     }
@@ -83,8 +84,10 @@ public final class ChatCommand implements Callable<Integer> {
         if (!List.of("auto", "fp32", "bf16").contains(dtype)) {
             throw new UqaException("--dtype: expected auto, fp32 or bf16, got '" + dtype + "'");
         }
-        ComputeType computeType = dtype.equals("auto")
-                ? autoComputeType(HfFolder.checkpointComputeType(llm), CpuFeatures.nativeBf16()) : ComputeType.parse(dtype);
+        ComputeType checkpoint = dtype.equals("auto") ? HfFolder.checkpointComputeType(llm) : null;
+        ComputeType computeType = checkpoint != null ? autoComputeType(checkpoint, CpuFeatures.nativeBf16())
+                : ComputeType.parse(dtype);
+        boolean fellBack = checkpoint == ComputeType.BF16 && computeType == ComputeType.FP32;
         if (computeType == ComputeType.BF16 && !CpuFeatures.nativeBf16()) {
             spec.commandLine().getErr().println("warning: this CPU has no native bf16 (AVX-512 bf16 or AMX): bf16 "
                     + "products run many times slower than --dtype fp32");
@@ -96,13 +99,13 @@ public final class ChatCommand implements Callable<Integer> {
             NativeThreads.setBlasThreads(NativeThreads.intraOpThreads());
         }
         try {
-            return chat(computeType);
+            return chat(computeType, fellBack);
         } finally {
             NativeThreads.setBlasThreads(blasThreads);           // the setting is the process's, not the command's
         }
     }
 
-    private int chat(ComputeType computeType) throws Exception {
+    private int chat(ComputeType computeType, boolean fellBack) throws Exception {
         LoadedModel model = HfFolder.load(llm, computeType);
         if (model.chatTemplate() == null) {
             throw new UqaException(llm.resolve(HfFolder.TOKENIZER_CONFIG) + ": key 'chat_template' is missing");
@@ -116,7 +119,7 @@ public final class ChatCommand implements Callable<Integer> {
                 return 0;
             }
             BufferedReader reader = new BufferedReader(new InputStreamReader(input, StandardCharsets.UTF_8));
-            out.println("Chatting with " + llm + " (" + model.config().modelType() + ", " + describe(computeType)
+            out.println("Chatting with " + llm + " (" + model.config().modelType() + ", " + describe(computeType, fellBack)
                     + "). /reset clears, /exit or EOF ends.");
             while (true) {
                 out.print("> ");
@@ -143,15 +146,15 @@ public final class ChatCommand implements Callable<Integer> {
     }
 
     /** Whether OpenBLAS's thread count is the launcher's default (or unset), not one the user chose. */
-    static boolean blasThreadsAreTheDefault(java.util.Map<String, String> env) {
+    static boolean blasThreadsAreTheDefault(Map<String, String> env) {
         return env.get("OPENBLAS_NUM_THREADS") == null || env.get("UQABENCH_BLAS_DEFAULT") != null;
     }
 
-    private String describe(ComputeType computeType) {
-        String fellBack = dtype.equals("auto") && computeType == ComputeType.FP32
-                && HfFolder.checkpointComputeType(llm) == ComputeType.BF16 ? " (a 16-bit checkpoint; this CPU has no native bf16)" : "";
+    /** The compute path for the interactive header; {@code fellBack}: auto chose fp32 for a 16-bit checkpoint. */
+    private static String describe(ComputeType computeType, boolean fellBack) {
         return (computeType == ComputeType.BF16 ? "bf16" : "fp32") + " compute, " + NativeThreads.intraOpThreads()
-                + " threads, OpenBLAS " + NativeThreads.blasThreads() + fellBack;
+                + " threads, OpenBLAS " + NativeThreads.blasThreads()
+                + (fellBack ? " (a 16-bit checkpoint; this CPU has no native bf16)" : "");
     }
 
     /** Generates the assistant turn for {@code userText}, streaming it to {@code out}, and records both turns. */

@@ -25,6 +25,15 @@ public final class ImportNotes {
                 100 * share);
     }
 
+    /** The warning for clicks that repeat an earlier one exactly (same user, item and time), or null for none. */
+    public static String repeatsWarning(long repeats, long clicks) {
+        if (repeats == 0) {
+            return null;
+        }
+        return repeats + " of " + clicks + " clicks repeat an earlier click exactly (same user, item and time); they are"
+                + " kept as clicks of their own (drop repeated rows before importing if they are double logging)";
+    }
+
     /**
      * The ratings-as-clicks warning: a ratings log read as a click log.
      *

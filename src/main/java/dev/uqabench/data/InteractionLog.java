@@ -105,16 +105,9 @@ public final class InteractionLog {
     }
 
     /**
-     * Share of clicks whose time equals that of another click of the same user: within such a tie
-     * the order is file order, so "next click" and position questions are partly arbitrary.
-     */
-    public double tiedShare() {
-        return clicks == 0 ? 0 : (double) ties(byUserThenTime()).tied() / clicks;
-    }
-
-    /**
-     * Clicks in a tie (a user's clicks at one time), and clicks that repeat an earlier click exactly (same user, item
-     * and time), as a log that recorded one click twice has them; repeats are kept as clicks of their own.
+     * Clicks in a tie (a user's clicks at one time: their order is file order, so "next click" and position questions
+     * are partly arbitrary), and clicks that repeat an earlier click exactly (same user, item and time), as a log that
+     * recorded one click twice has them; repeats are kept as clicks of their own.
      */
     private record Ties(long tied, long repeats) {
     }
@@ -231,10 +224,9 @@ public final class InteractionLog {
         if (tied != null) {
             notes.add(tied);
         }
-        long repeats = ties.repeats();
-        if (repeats > 0) {
-            notes.add(repeats + " of " + clicks + " clicks repeat an earlier click exactly (same user, item and time);"
-                    + " they are kept as clicks of their own (drop repeated rows before importing if they are double logging)");
+        String repeats = ImportNotes.repeatsWarning(ties.repeats(), clicks);
+        if (repeats != null) {
+            notes.add(repeats);
         }
         notes.addAll(warnings);
         long droppedUsers = users.size() - keptUsers;
