@@ -24,6 +24,7 @@ rms_norm (ours: libtorch's fused kernel): attention is libtorch's math path, whi
 it does for enable_gqa, and RMSNorm is its composite. Same arithmetic, more memory traffic on this side.
 A torch that has both ops (2.4+) calls them instead (torch.rms_norm; scaled_dot_product_attention over the repeated
 K/V heads, causal or under the boolean mask, as Decoder.java passes them), unless PEER_OPS=composite.
+PEER_LINEAR=plain runs every product through F.linear, as a user writes the decoder (the output's "linear" field).
 """
 import json
 import math
@@ -146,9 +147,17 @@ def cpu_has_amx_bf16():
         return False
 
 
+# PEER_LINEAR=plain: every product through F.linear, as a user writes the decoder (transformers' nn.Linear); the default
+# mirrors Decoder.linear, whose one float32 row goes through sgemv (with Debian's OpenBLAS, F.linear of one float32 row
+# packs the weight first and streams it at a third of sgemv's rate: bench/perf/README.md, fourteenth session)
+LINEAR_FORM = os.environ.get("PEER_LINEAR", "mirror")
+if LINEAR_FORM not in ("mirror", "plain"):
+    raise SystemExit(f"PEER_LINEAR must be mirror or plain, not {LINEAR_FORM!r}")
+
+
 def linear(x, weight, bias=None):
     """Decoder.linear: one float32 row through the matrix-vector product (sgemv), everything else F.linear."""
-    if x.numel() == x.size(-1) and x.dtype == torch.float32 and weight.dtype == torch.float32:
+    if LINEAR_FORM == "mirror" and x.numel() == x.size(-1) and x.dtype == torch.float32 and weight.dtype == torch.float32:
         row = x.reshape(-1)
         out = torch.mv(weight, row) if bias is None else torch.addmv(bias, weight, row)
         return out.view(*x.shape[:-1], weight.size(0))
@@ -312,7 +321,7 @@ def main(argv):
     threads = int(argv[1])
     torch.set_num_threads(threads)
     result = {"side": "pytorch", "dtype": argv[0], "torch": torch.__version__, "threads": torch.get_num_threads(),
-              "ops": "native" if NATIVE_OPS else "composite"}
+              "ops": "native" if NATIVE_OPS else "composite", "linear": LINEAR_FORM}
     rss_before = status_bytes("VmRSS:")
     start = time.perf_counter()
     weights = Weights(dtype)

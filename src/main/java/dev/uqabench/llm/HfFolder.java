@@ -10,7 +10,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.uqabench.base.UqaException;
 import dev.uqabench.tensor.DType;
 import dev.uqabench.tensor.Safetensors;
+import dev.uqabench.tensor.Tensors;
 import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch.ScalarType;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -167,17 +169,46 @@ public final class HfFolder {
     private static Decoder loadDecoder(Path dir, DecoderConfig config, ComputeType computeType) {
         Map<String, Safetensors.MappedFile> fileOf = openWeights(dir);
         Map<String, long[]> expected = checkTensors(dir, config, fileOf);
-        Map<String, Tensor> weights = new LinkedHashMap<>();
-        for (String name : expected.keySet()) {
-            Tensor t = fileOf.get(name).tensor(name);
-            DecoderWeights.requireFinite(fileOf.get(name).path(), name, t);
-            weights.put(name, t);
+        Set<Safetensors.MappedFile> aliased = new LinkedHashSet<>();
+        Map<String, Tensor> weights = mapWeights(fileOf, expected.keySet(), computeType.scalarType(), aliased);
+        Decoder decoder = Decoder.fromWeights(config, weights, computeType.scalarType(), new ArrayList<>(aliased));
+        // Files none of whose tensors is used in place: nothing points into them any more.
+        for (Safetensors.MappedFile file : new LinkedHashSet<>(fileOf.values())) {
+            if (!aliased.contains(file)) file.unmap();
         }
-        List<Object> retained = new ArrayList<>(new LinkedHashSet<>(fileOf.values()));
-        Decoder decoder = Decoder.fromWeights(config, weights, computeType.scalarType(), retained);
-        // Converted weights (e.g. BF16 file, fp32 compute) own copies: release the file pages now.
-        if (decoder.retained().isEmpty()) new LinkedHashSet<>(fileOf.values()).forEach(Safetensors.MappedFile::unmap);
         return decoder;
+    }
+
+    /**
+     * Each named weight, checked finite, as a tensor of {@code computeType}: one already of that dtype is used in place
+     * (its file goes into {@code aliased} and stays mapped); any other is converted, one at a time, and its file pages
+     * released as soon as its copy exists, so that loading a BF16 checkpoint in fp32 peaks at the converted weights
+     * plus one tensor, not plus the whole checkpoint. On failure every mapping is released.
+     */
+    static Map<String, Tensor> mapWeights(Map<String, Safetensors.MappedFile> fileOf, Set<String> names,
+                                          ScalarType computeType, Set<Safetensors.MappedFile> aliased) {
+        Map<String, Tensor> weights = new LinkedHashMap<>();
+        try {
+            for (String name : names) {
+                Safetensors.MappedFile file = fileOf.get(name);
+                Tensor t = file.tensor(name);
+                DecoderWeights.requireFinite(file.path(), name, t);
+                if (Tensors.scalarType(t) == computeType) {
+                    aliased.add(file);
+                } else {
+                    Tensor converted = Tensors.keep(t.to(computeType));
+                    t.close();
+                    file.release(name);
+                    t = converted;
+                }
+                weights.put(name, t);
+            }
+            return weights;
+        } catch (RuntimeException e) {
+            weights.values().forEach(Tensor::close);
+            new LinkedHashSet<>(fileOf.values()).forEach(Safetensors.MappedFile::unmap);
+            throw e;
+        }
     }
 
     /**

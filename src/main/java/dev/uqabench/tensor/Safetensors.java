@@ -86,7 +86,7 @@ public final class Safetensors {
         private final long dataStart;
         private final Map<String, Entry> entries;
         private final Map<String, String> metadata;
-        private final List<MappedByteBuffer> mappings = new ArrayList<>();
+        private final Map<String, List<MappedByteBuffer>> mappings = new LinkedHashMap<>();   // tensor name -> its mappings
 
         private MappedFile(Path path, long dataStart, Map<String, Entry> entries, Map<String, String> metadata) {
             this.path = path;
@@ -121,7 +121,7 @@ public final class Safetensors {
             } catch (IOException ex) {
                 throw new UqaException(path + ": cannot map tensor '" + name + "': " + ex.getMessage(), ex);
             }
-            mappings.add(buffer);
+            mappings.computeIfAbsent(name, k -> new ArrayList<>()).add(buffer);
             BytePointer data = new BytePointer(buffer);
             Tensor t = torch.from_blob(data, e.shape(), Tensors.options(e.dtype().scalarType()));
             // Unaligned data is legal in the format but not for vectorised kernels: copy those few.
@@ -134,9 +134,22 @@ public final class Safetensors {
          * copied what they needed: any tensor still pointing into the file must never be touched again.
          */
         public synchronized void unmap() {
-            for (MappedByteBuffer buffer : mappings) UNMAPPER.accept(buffer);
+            for (List<MappedByteBuffer> buffers : mappings.values()) buffers.forEach(UNMAPPER);
             mappings.clear();
         }
+
+        /**
+         * Unmaps the mappings of tensor {@code name} now (its pages leave the process's resident memory), for a caller
+         * that copied it, e.g. converted it to another dtype: a tensor still pointing into them must never be touched
+         * again. The file's other tensors stay mapped; {@link #tensor} maps {@code name} afresh if asked again.
+         */
+        public synchronized void release(String name) {
+            List<MappedByteBuffer> buffers = mappings.remove(name);
+            if (buffers != null) buffers.forEach(UNMAPPER);
+        }
+
+        /** How many tensors of this file are mapped now (for tests). */
+        public synchronized int mappedTensors() { return mappings.size(); }
 
         /** Every tensor, each copied into libtorch-owned memory (for small files such as test fixtures). */
         public Map<String, Tensor> copyAll() {

@@ -1,15 +1,21 @@
 package dev.uqabench.llm;
 
 import dev.uqabench.tensor.DType;
+import dev.uqabench.tensor.Safetensors;
 import dev.uqabench.tensor.Tensors;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch.ScalarType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -31,6 +37,44 @@ class HfFolderRoundTripTest {
     @Test
     void untiedHeadStoredAsBf16LoadsWithinBf16Rounding() {
         check(false, DType.BF16, 2e-2);
+    }
+
+    @Test
+    void aBf16CheckpointConvertedToFloat32ReleasesEachTensorsFilePagesAsItGoes() {
+        try (PointerScope scope = new PointerScope()) {
+            Decoder trained = Decoder.create(TinyModels.qwen2(false), 7);
+            Path dir = tmp.resolve("bf16");
+            HfFolder.save(trained, dir, TinyModels.tokenizer(), TinyModels.QWEN_TEMPLATE, null, "<|im_end|>", DType.BF16);
+            for (ScalarType compute : List.of(ScalarType.Float, ScalarType.BFloat16)) {
+                Safetensors.MappedFile file = Safetensors.open(dir.resolve("model.safetensors"));
+                Map<String, Safetensors.MappedFile> fileOf = new LinkedHashMap<>();
+                for (String name : file.entries().keySet()) fileOf.put(name, file);
+                Set<Safetensors.MappedFile> aliased = new LinkedHashSet<>();
+                Map<String, Tensor> weights = HfFolder.mapWeights(fileOf, fileOf.keySet(), compute, aliased);
+                assertEquals(fileOf.size(), weights.size());
+                if (compute == ScalarType.Float) {
+                    // every tensor converted, and its mapping gone before the next one was read
+                    assertEquals(0, file.mappedTensors(), "mappings left after converting");
+                    assertTrue(aliased.isEmpty());
+                } else {
+                    assertEquals(fileOf.size(), file.mappedTensors(), "tensors used in place stay mapped");
+                    assertEquals(Set.of(file), aliased);
+                }
+                for (Map.Entry<String, Tensor> e : weights.entrySet()) {
+                    assertEquals(compute, Tensors.scalarType(e.getValue()), e.getKey());
+                    // the copies hold the file's values (read again through a fresh mapping)
+                    Tensor fromFile = file.tensor(e.getKey()).to(ScalarType.Float);
+                    assertTrue(fromFile.equal(e.getValue().to(ScalarType.Float)), e.getKey());
+                }
+                file.unmap();
+            }
+            LoadedModel loaded = HfFolder.load(dir, ComputeType.FP32);
+            assertTrue(loaded.decoder().retained().isEmpty(), "a converted decoder keeps no file mapped");
+            loaded.tokenizer().close();
+            LoadedModel inPlace = HfFolder.load(dir, ComputeType.BF16);
+            assertFalse(inPlace.decoder().retained().isEmpty(), "a bf16 decoder reads its weights from the file");
+            inPlace.tokenizer().close();
+        }
     }
 
     private void check(boolean tied, DType storage, double tolerance) {

@@ -50,6 +50,29 @@ class SafetensorsTest {
     }
 
     @Test
+    void releasingOneTensorUnmapsItAloneAndItCanBeMappedAgain() {
+        try (PointerScope scope = new PointerScope()) {
+            Map<String, Tensor> tensors = new LinkedHashMap<>();
+            tensors.put("a", Tensors.fromFloats(new float[] {1, 2, 3}, 3));
+            tensors.put("b", Tensors.fromFloats(new float[] {4, 5}, 2));
+            Path file = tmp.resolve("two.safetensors");
+            Safetensors.write(file, tensors, Map.of());
+            Safetensors.MappedFile opened = Safetensors.open(file);
+            opened.tensor("a").close();
+            Tensor b = opened.tensor("b");
+            assertEquals(2, opened.mappedTensors());
+            opened.release("a");
+            assertEquals(1, opened.mappedTensors());
+            assertArrayEquals(new float[] {4, 5}, Tensors.toFloats(b));                 // b's mapping untouched
+            assertArrayEquals(new float[] {1, 2, 3}, Tensors.toFloats(opened.tensor("a")));
+            assertEquals(2, opened.mappedTensors());
+            opened.release("never-mapped");
+            opened.unmap();
+            assertEquals(0, opened.mappedTensors());
+        }
+    }
+
+    @Test
     void writeLeavesNoTemporaryFileAndReplacesAtomically() throws IOException {
         try (PointerScope scope = new PointerScope()) {
             Path file = tmp.resolve("w.safetensors");
